@@ -1,0 +1,4 @@
+pub mod diagnostic;
+pub mod loader;
+pub mod source;
+pub mod yaml;
