@@ -1,0 +1,520 @@
+//! Configuration: `postlint.yaml` discovery, `extends` chains of built-in packs and files, and
+//! validation of every key with errors that point into the config file.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::tz::{Offset, TimeZone};
+
+use crate::diagnostic::{Diagnostic, Severity, SourceText};
+use crate::rules::{self, dates, file, front_matter, Level, Rule};
+use crate::source::LineIndex;
+use crate::yaml::{self, Node, ScalarType};
+
+/// The config file names looked for, in each directory from the current one upward.
+pub const CONFIG_NAMES: &[&str] = &["postlint.yaml", ".postlint.yaml"];
+
+/// Built-in packs, embedded in the binary.
+pub const PACKS: &[(&str, &str)] = &[
+    ("jekyll", include_str!("../rules/jekyll.yaml")),
+    ("finews", include_str!("../rules/finews.yaml")),
+];
+
+const TOP_KEYS: &[&str] = &["extends", "posts", "exclude", "site", "rules"];
+/// Keys of the design that later versions implement; named so the error can say so.
+const PLANNED_KEYS: &[&str] = &["categories", "custom", "per_file_ignores", "links"];
+const SITE_KEYS: &[&str] = &["url", "timezone", "hosts", "future"];
+
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    pub url: Option<String>,
+    pub timezone: Option<TimeZone>,
+    pub hosts: Vec<String>,
+    pub future: bool,
+}
+
+/// Everything a run needs from configuration, resolved and validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    levels: Vec<Level>,
+    pub site: Site,
+    pub posts: Vec<String>,
+    pub exclude: Vec<String>,
+    /// The directory `posts` and `exclude` are relative to.
+    pub root: PathBuf,
+    /// The config file used, if any.
+    pub path: Option<PathBuf>,
+    pub file: file::Options,
+    pub front_matter: front_matter::Options,
+    pub dates: dates::Options,
+    /// Warnings about the configuration (e.g. rules not implemented yet).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Settings {
+    /// Registry defaults, before any pack.
+    fn empty(root: PathBuf) -> Settings {
+        Settings {
+            levels: Rule::ALL.iter().map(|r| r.meta().default).collect(),
+            site: Site::default(),
+            posts: Vec::new(),
+            exclude: Vec::new(),
+            root,
+            path: None,
+            file: file::Options::default(),
+            front_matter: front_matter::Options::default(),
+            dates: dates::Options::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub fn level(&self, rule: Rule) -> Level {
+        self.levels.get(rule as usize).copied().unwrap_or_default()
+    }
+
+    pub fn set_level(&mut self, rule: Rule, level: Level) {
+        if let Some(slot) = self.levels.get_mut(rule as usize) {
+            *slot = level;
+        }
+    }
+
+    /// A built-in pack on its own (as if a config said only `extends: NAME`).
+    pub fn builtin(name: &str, root: PathBuf) -> Result<Settings, Vec<Diagnostic>> {
+        let mut loader = Loader::default();
+        let mut settings = Settings::empty(root);
+        loader.apply_pack(&mut settings, name);
+        loader.finish(settings)
+    }
+
+    /// Load a config file (which extends `jekyll` unless it says otherwise).
+    pub fn from_file(path: &Path) -> Result<Settings, Vec<Diagnostic>> {
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut settings = Settings::empty(root);
+        settings.path = Some(path.to_path_buf());
+        let mut loader = Loader::default();
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let src = Arc::new(SourceText {
+                    name: path.display().to_string(),
+                    text,
+                });
+                loader.apply(&mut settings, &src, path.parent(), true);
+            }
+            Err(e) => loader.errors.push(plain_error(format!("cannot read config file `{}`: {e}", path.display()))),
+        }
+        loader.finish(settings)
+    }
+
+    /// Discover the config from `cwd` upward; without one, the `jekyll` pack.
+    pub fn discover(cwd: &Path) -> Result<Settings, Vec<Diagnostic>> {
+        match find_config(cwd) {
+            Some(path) => Settings::from_file(&path),
+            None => Settings::builtin("jekyll", cwd.to_path_buf()),
+        }
+    }
+}
+
+/// The nearest `postlint.yaml` or `.postlint.yaml` from `dir` upward.
+pub fn find_config(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .flat_map(|d| CONFIG_NAMES.iter().map(move |n| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// An error of the tool itself, with no file to point into.
+pub fn plain_error(message: String) -> Diagnostic {
+    Diagnostic::new("config", "", Severity::Error, 0..0, message)
+}
+
+#[derive(Default)]
+struct Loader {
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    /// The extends chain being applied, to catch cycles.
+    chain: Vec<String>,
+}
+
+impl Loader {
+    fn finish(self, mut settings: Settings) -> Result<Settings, Vec<Diagnostic>> {
+        if self.errors.is_empty() {
+            settings.warnings = self.warnings;
+            Ok(settings)
+        } else {
+            Err(self.errors)
+        }
+    }
+
+    fn diag(&self, src: &Arc<SourceText>, severity: Severity, span: Range<usize>, message: String) -> Diagnostic {
+        let mut d = Diagnostic::new("config", "", severity, span, message);
+        let index = LineIndex::new(&src.text);
+        d.locate(&Arc::from(src.name.as_str()), &src.text, &index);
+        d.source = Some(Arc::clone(src));
+        d
+    }
+
+    fn error(&mut self, src: &Arc<SourceText>, span: Range<usize>, message: impl Into<String>, help: Option<String>) {
+        let mut d = self.diag(src, Severity::Error, span, message.into());
+        d.help = help;
+        self.errors.push(d);
+    }
+
+    fn apply_pack(&mut self, settings: &mut Settings, name: &str) {
+        let Some((_, text)) = PACKS.iter().find(|(n, _)| *n == name) else {
+            return;
+        };
+        let src = Arc::new(SourceText {
+            name: format!("<built-in pack {name}>"),
+            text: (*text).to_string(),
+        });
+        self.apply(settings, &src, None, false);
+    }
+
+    /// Apply one config document on top of `settings`.
+    fn apply(&mut self, settings: &mut Settings, src: &Arc<SourceText>, dir: Option<&Path>, user: bool) {
+        if self.chain.iter().any(|n| *n == src.name) {
+            self.error(src, 0..0, format!("`extends` loops back to `{}`", src.name), None);
+            return;
+        }
+        if self.chain.len() > 16 {
+            self.error(src, 0..0, "`extends` chain is deeper than 16 files", None);
+            return;
+        }
+        let root = match yaml::parse(&src.text, 0) {
+            Ok(root) => root,
+            Err(e) => {
+                let end = (e.offset + 1).min(src.text.len());
+                let mut at = e.offset.min(src.text.len());
+                while !src.text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let end = if src.text.is_char_boundary(end) { end } else { at };
+                self.error(src, at..end, format!("invalid YAML: {}", e.message), None);
+                return;
+            }
+        };
+        let Some(root) = root else {
+            if user {
+                self.apply_pack(settings, "jekyll");
+            }
+            return;
+        };
+        let Some(entries) = root.as_map() else {
+            self.error(src, root.span.clone(), "the configuration must be a mapping of keys to values", None);
+            return;
+        };
+        self.chain.push(src.name.clone());
+
+        self.duplicates(src, entries);
+        // `extends` first, wherever it stands.
+        match root.get("extends") {
+            Some(node) => self.extends(settings, src, dir, node),
+            None if user => self.apply_pack(settings, "jekyll"),
+            None => {}
+        }
+        for (key_node, value) in entries {
+            let Some(key) = key_node.as_str() else {
+                self.error(src, key_node.span.clone(), "configuration keys must be strings", None);
+                continue;
+            };
+            match key {
+                "extends" => {}
+                "posts" => {
+                    if let Some(list) = self.globs(src, value, key) {
+                        settings.posts = list;
+                        if let Some(dir) = dir {
+                            settings.root = dir.to_path_buf();
+                        }
+                    }
+                }
+                "exclude" => {
+                    if let Some(list) = self.globs(src, value, key) {
+                        settings.exclude = list;
+                    }
+                }
+                "site" => self.site(settings, src, value),
+                "rules" => self.rules(settings, src, value),
+                k if PLANNED_KEYS.contains(&k) => self.error(
+                    src,
+                    key_node.span.clone(),
+                    format!("`{k}` is not supported by this version of postlint yet"),
+                    Some("remove it for now; it is part of the design and will be implemented".into()),
+                ),
+                k => {
+                    let help = rules::did_you_mean(k, TOP_KEYS.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| Some(format!("known keys: {}", TOP_KEYS.join(", "))));
+                    self.error(src, key_node.span.clone(), format!("unknown configuration key `{k}`"), help);
+                }
+            }
+        }
+        self.chain.pop();
+    }
+
+    fn duplicates(&mut self, src: &Arc<SourceText>, entries: &[(Node, Node)]) {
+        for (i, (k, _)) in entries.iter().enumerate() {
+            if let Some(key) = k.as_str()
+                && entries[..i].iter().any(|(p, _)| p.as_str() == Some(key))
+            {
+                self.error(src, k.span.clone(), format!("`{key}` is set twice"), Some("keep one of them".into()));
+            }
+        }
+    }
+
+    fn extends(&mut self, settings: &mut Settings, src: &Arc<SourceText>, dir: Option<&Path>, node: &Node) {
+        let Some(name) = node.as_str().filter(|_| !node.is_null()) else {
+            self.error(src, node.span.clone(), "`extends` must be a pack name or a path", None);
+            return;
+        };
+        if PACKS.iter().any(|(n, _)| *n == name) {
+            self.apply_pack(settings, name);
+            return;
+        }
+        let looks_like_path = name.contains('/') || name.ends_with(".yaml") || name.ends_with(".yml");
+        if !looks_like_path {
+            let packs: Vec<&str> = PACKS.iter().map(|(n, _)| *n).collect();
+            let help = match rules::did_you_mean(name, packs.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("built-in packs: {}; or give a path to a YAML file", packs.join(", ")),
+            };
+            self.error(src, node.span.clone(), format!("unknown pack `{name}`"), Some(help));
+            return;
+        }
+        let path = match dir {
+            Some(d) => d.join(name),
+            None => PathBuf::from(name),
+        };
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let base = Arc::new(SourceText {
+                    name: path.display().to_string(),
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                });
+                self.apply(settings, &base, path.parent(), true);
+            }
+            Err(e) => self.error(
+                src,
+                node.span.clone(),
+                format!("cannot read `{}`: {e}", path.display()),
+                Some("paths in `extends` are relative to the file that names them".into()),
+            ),
+        }
+    }
+
+    fn strings(&mut self, src: &Arc<SourceText>, value: &Node, what: &str) -> Option<Vec<(String, Range<usize>)>> {
+        let items: Vec<&Node> = match value.as_seq() {
+            Some(items) => items.iter().collect(),
+            None if value.as_str().is_some() && !value.is_null() => vec![value],
+            None => {
+                self.error(src, value.span.clone(), format!("`{what}` must be a list of strings"), None);
+                return None;
+            }
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item.as_str() {
+                Some(s) if !item.is_null() => out.push((s.to_string(), item.span.clone())),
+                _ => {
+                    self.error(src, item.span.clone(), format!("`{what}` must be a list of strings"), None);
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn globs(&mut self, src: &Arc<SourceText>, value: &Node, what: &str) -> Option<Vec<String>> {
+        let items = self.strings(src, value, what)?;
+        let mut ok = true;
+        for (glob, span) in &items {
+            if let Err(e) = globset::Glob::new(glob) {
+                self.error(src, span.clone(), format!("invalid glob: {}", e.kind()), None);
+                ok = false;
+            }
+        }
+        ok.then(|| items.into_iter().map(|(s, _)| s).collect())
+    }
+
+    fn site(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
+        let Some(entries) = value.as_map() else {
+            self.error(src, value.span.clone(), "`site` must be a mapping (url, timezone, hosts, future)", None);
+            return;
+        };
+        for (k, v) in entries {
+            let key = k.as_str().unwrap_or("");
+            match key {
+                "url" => match v.as_str() {
+                    Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                        settings.site.url = Some(url.trim_end_matches('/').to_string());
+                    }
+                    _ => self.error(
+                        src,
+                        v.span.clone(),
+                        "`site.url` must be an absolute http(s) URL",
+                        Some("e.g. `url: \"https://example.com\"`".into()),
+                    ),
+                },
+                "timezone" => match v.as_str().and_then(parse_timezone) {
+                    Some(tz) => settings.site.timezone = Some(tz),
+                    None => self.error(
+                        src,
+                        v.span.clone(),
+                        format!("`{}` is not a time zone", v.as_str().unwrap_or("")),
+                        Some("use an offset such as \"+08:00\" or a zone name such as Asia/Shanghai".into()),
+                    ),
+                },
+                "hosts" => {
+                    if let Some(list) = self.strings(src, v, "site.hosts") {
+                        settings.site.hosts = list.into_iter().map(|(s, _)| s.to_ascii_lowercase()).collect();
+                    }
+                }
+                "future" => match v.scalar_type() {
+                    Some(ScalarType::Bool) => {
+                        settings.site.future = matches!(v.as_str(), Some("true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON"));
+                    }
+                    _ => self.error(src, v.span.clone(), "`site.future` must be true or false", None),
+                },
+                other => {
+                    let help = rules::did_you_mean(other, SITE_KEYS.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| Some(format!("known keys: {}", SITE_KEYS.join(", "))));
+                    self.error(src, k.span.clone(), format!("unknown key `site.{other}`"), help);
+                }
+            }
+        }
+    }
+
+    fn rules(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
+        let Some(entries) = value.as_map() else {
+            self.error(src, value.span.clone(), "`rules` must be a mapping of rule to level", None);
+            return;
+        };
+        self.duplicates(src, entries);
+        for (k, v) in entries {
+            let Some(selector) = k.as_str() else { continue };
+            let selected = rules::select(selector);
+            if selected.is_empty() {
+                if rules::is_planned(selector) {
+                    let d = self.diag(
+                        src,
+                        Severity::Warning,
+                        k.span.clone(),
+                        format!("rule `{selector}` is not implemented in this version; the setting is ignored"),
+                    );
+                    self.warnings.push(d);
+                } else {
+                    let names = Rule::ALL.iter().flat_map(|r| [r.meta().code, r.meta().name]);
+                    let help = rules::did_you_mean(selector, names)
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| Some("`postlint rules` lists every rule".into()));
+                    self.error(src, k.span.clone(), format!("unknown rule `{selector}`"), help);
+                }
+                continue;
+            }
+            match v.as_map() {
+                None => match v.as_str().and_then(Level::parse) {
+                    Some(level) => selected.iter().for_each(|r| settings.set_level(*r, level)),
+                    None => self.error(
+                        src,
+                        v.span.clone(),
+                        format!("invalid level `{}`", v.as_str().unwrap_or("")),
+                        Some("use off, warn or error, or a mapping with `level` and options".into()),
+                    ),
+                },
+                Some(options) => {
+                    for (ok, ov) in options {
+                        let Some(key) = ok.as_str() else { continue };
+                        if key == "level" {
+                            match ov.as_str().and_then(Level::parse) {
+                                Some(level) => selected.iter().for_each(|r| settings.set_level(*r, level)),
+                                None => self.error(src, ov.span.clone(), "`level` must be off, warn or error", None),
+                            }
+                            continue;
+                        }
+                        let [rule] = selected[..] else {
+                            self.error(
+                                src,
+                                ok.span.clone(),
+                                format!("options need a single rule, but `{selector}` selects {}", selected.len()),
+                                None,
+                            );
+                            continue;
+                        };
+                        match set_option(settings, rule, key, ov) {
+                            Ok(true) => {}
+                            Ok(false) => self.error(
+                                src,
+                                ok.span.clone(),
+                                format!("{} has no option `{key}`", rule.code()),
+                                Some(format!("`postlint rule {}` lists its options", rule.code())),
+                            ),
+                            Err(message) => self.error(src, ov.span.clone(), message, None),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn set_option(settings: &mut Settings, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
+    Ok(file::set_option(&mut settings.file, rule, key, value)?
+        || front_matter::set_option(&mut settings.front_matter, rule, key, value)?
+        || dates::set_option(&mut settings.dates, rule, key, value)?)
+}
+
+/// `+08:00`, `+0800`, `-05`, `UTC`, `Z`, or an IANA name (`Asia/Shanghai`).
+pub fn parse_timezone(s: &str) -> Option<TimeZone> {
+    let s = s.trim();
+    if matches!(s, "UTC" | "Z" | "utc") {
+        return Some(TimeZone::UTC);
+    }
+    if let Some(rest) = s.strip_prefix(['+', '-']) {
+        let sign = if s.starts_with('-') { -1 } else { 1 };
+        let digits: String = rest.chars().filter(|c| *c != ':').collect();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (h, m) = match digits.len() {
+            2 => (digits.parse::<i32>().ok()?, 0),
+            4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+            _ => return None,
+        };
+        if h > 23 || m > 59 {
+            return None;
+        }
+        return Offset::from_seconds(sign * (h * 3600 + m * 60)).ok().map(TimeZone::fixed);
+    }
+    TimeZone::get(s).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_load_cleanly() {
+        for (name, _) in PACKS {
+            let s = Settings::builtin(name, PathBuf::from("."));
+            assert!(s.is_ok(), "pack {name}: {:?}", s.err());
+        }
+    }
+
+    #[test]
+    fn jekyll_pack_levels_are_the_registry_defaults() {
+        let s = Settings::builtin("jekyll", PathBuf::from(".")).unwrap();
+        for rule in Rule::ALL {
+            assert_eq!(s.level(*rule), rule.meta().default, "{}", rule.code());
+        }
+    }
+
+    #[test]
+    fn timezones() {
+        assert!(parse_timezone("+08:00").is_some());
+        assert!(parse_timezone("+0800").is_some());
+        assert!(parse_timezone("Asia/Shanghai").is_some());
+        assert!(parse_timezone("Mars/Olympus").is_none());
+        assert!(parse_timezone("+25:00").is_none());
+    }
+}

@@ -1,0 +1,159 @@
+//! PF: the file itself — its encoding and its name.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Context, Level, Rule, RuleMeta};
+use crate::loader::Kind;
+use crate::yaml::Node;
+
+pub static PF001: RuleMeta = RuleMeta {
+    code: "PF001",
+    name: "invalid-utf8",
+    default: Level::Error,
+    fixable: false,
+    summary: "the file is not UTF-8 (points at the first bad byte)",
+    doc: "\
+## What it does
+Reports a file that is not valid UTF-8, at its first invalid byte. A UTF-16 file (one that
+starts with a UTF-16 byte order mark) is named as such.
+
+## Why is this bad?
+Jekyll reads posts as UTF-8 and stops with `invalid byte sequence in UTF-8` on such a file, or
+publishes mojibake. Scrapers that save a page in its original encoding (GBK, UTF-16) produce
+these files. The other rules still run on the file, with each bad byte read as a placeholder.
+
+## Example
+A title saved in GBK: `title: \"\\xd6\\xd0\\xce\\xc4\"`. Re-encode the file as UTF-8
+(`iconv -f GBK -t UTF-8`).
+",
+};
+
+pub static PF002: RuleMeta = RuleMeta {
+    code: "PF002",
+    name: "filename-pattern",
+    default: Level::Error,
+    fixable: false,
+    summary: "a post's file name is not `YYYY-MM-DD-slug.ext`",
+    doc: "\
+## What it does
+Checks the file name of every file under a `_posts/` folder against the pack's pattern. The
+`jekyll` pack uses Jekyll's own rule (`YYYY-MM-DD-title.ext`, one- or two-digit month and day);
+the `finews` pack asks for `YYYY-MM-DD-<id>.md`.
+
+## Why is this bad?
+Jekyll silently ignores a file in `_posts/` whose name does not start with a date: the post is
+never published, and nothing in the build says so.
+
+## Example
+`_posts/-202205262391921712.md` has no date. Rename it `_posts/2022-05-26-202205262391921712.md`.
+
+## Options
+- `pattern`: a regular expression the file name must match
+  (default `^\\d{2,4}-\\d{1,2}-\\d{1,2}-[^/]*\\.[^./]+$`).
+",
+};
+
+/// Jekyll's `DATE_FILENAME_MATCHER`, applied to the file name.
+pub const JEKYLL_PATTERN: &str = r"^\d{2,4}-\d{1,2}-\d{1,2}-[^/]*\.[^./]+$";
+
+static FILENAME_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-").expect("constant regex"));
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub pattern: Regex,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            pattern: Regex::new(JEKYLL_PATTERN).expect("constant regex"),
+        }
+    }
+}
+
+/// Set an option of a PF rule. `Ok(false)` means the rule has no such option.
+pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
+    match (rule, key) {
+        (Rule::PF002, "pattern") => {
+            let s = value.as_str().ok_or("`pattern` must be a string")?;
+            opts.pattern = Regex::new(s).map_err(|e| format!("invalid regular expression: {e}"))?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// The (year, month, day) at the start of a post's file name.
+pub fn filename_date(name: &str) -> Option<(i32, u32, u32)> {
+    let caps = FILENAME_DATE.captures(name)?;
+    let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let year = num(1)? as i32;
+    Some((year, num(2)?, num(3)?))
+}
+
+pub fn check(ctx: &mut Context) {
+    let post = ctx.post;
+    if ctx.enabled(Rule::PF001)
+        && let Some(offset) = post.first_invalid
+    {
+        let (message, help) = if post.utf16 {
+            (
+                "file is UTF-16, not UTF-8".to_string(),
+                "save the file as UTF-8 (without a byte order mark)",
+            )
+        } else {
+            (
+                "file is not valid UTF-8".to_string(),
+                "re-encode the file as UTF-8 (e.g. `iconv -f GBK -t UTF-8`)",
+            )
+        };
+        let d = ctx
+            .diag(Rule::PF001, offset..offset + 1, message)
+            .with_label("first invalid byte")
+            .with_help(help);
+        ctx.push(d);
+    }
+    if ctx.enabled(Rule::PF002) && post.kind == Kind::Post {
+        let pattern = &ctx.settings.file.pattern;
+        if !pattern.is_match(&post.file_name) {
+            let has_date = filename_date(&post.file_name).is_some();
+            let message = if has_date {
+                format!("file name `{}` does not match the post name pattern", post.file_name)
+            } else {
+                format!(
+                    "file name `{}` does not start with a date: Jekyll ignores this post",
+                    post.file_name
+                )
+            };
+            let help = suggestion(ctx, &post.file_name).map_or_else(
+                || format!("rename it to match `{}`", pattern.as_str()),
+                |s| format!("rename it to `{s}`"),
+            );
+            let start = post.start;
+            let d = ctx
+                .diag(Rule::PF002, start..start, message)
+                .with_label("in this file")
+                .with_help(help);
+            ctx.push(d);
+        }
+    }
+}
+
+/// A file name that would match: the front matter's date joined to the current name.
+fn suggestion(ctx: &Context, name: &str) -> Option<String> {
+    let date = ctx.post.root()?.get("date")?.as_str()?;
+    let day = date.get(..10)?;
+    if !day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() }) {
+        return None;
+    }
+    let stem = name.trim_start_matches(['-', '_', ' ']);
+    let candidate = if filename_date(name).is_some() {
+        return None;
+    } else {
+        format!("{day}-{stem}")
+    };
+    ctx.settings.file.pattern.is_match(&candidate).then_some(candidate)
+}

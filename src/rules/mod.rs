@@ -1,0 +1,291 @@
+//! The rule registry: one table of every rule with its stable code, kebab-case name, default
+//! level, fixability and documentation. Rules live one group per file; each is a pure function
+//! of a loaded post and the settings that pushes diagnostics into a [`Context`].
+
+pub mod dates;
+pub mod file;
+pub mod front_matter;
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::loader::Post;
+
+/// How a rule reports: not at all, as a warning, or as an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Level {
+    #[default]
+    Off,
+    Warn,
+    Error,
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "off" => Some(Level::Off),
+            "warn" | "warning" => Some(Level::Warn),
+            "error" => Some(Level::Error),
+            _ => None,
+        }
+    }
+
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Warn => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Off => "off",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        })
+    }
+}
+
+/// What a rule is: everything `postlint rules` and `postlint rule CODE` show.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// The level in the built-in `jekyll` pack (the default without configuration).
+    pub default: Level,
+    pub fixable: bool,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// Markdown: what it does, why it matters, an example, its options.
+    pub doc: &'static str,
+}
+
+macro_rules! registry {
+    ($($group:ident :: $code:ident),* $(,)?) => {
+        /// Every implemented rule. The discriminant indexes [`RULES`].
+        #[allow(clippy::upper_case_acronyms)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $($code),* }
+
+        /// The registry, in code order.
+        pub static RULES: &[&RuleMeta] = &[$(&$group::$code),*];
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$code),*];
+        }
+    };
+}
+
+registry! {
+    file::PF001,
+    file::PF002,
+    front_matter::FM001,
+    front_matter::FM002,
+    front_matter::FM003,
+    front_matter::FM004,
+    front_matter::FM005,
+    front_matter::FM006,
+    front_matter::FM007,
+    front_matter::FM008,
+    dates::DT001,
+    dates::DT002,
+    dates::DT003,
+    dates::DT004,
+    dates::DT005,
+    dates::DT006,
+}
+
+/// Codes of the design's catalogue that are not implemented in this version. A config that
+/// names one gets a warning instead of an "unknown rule" error.
+pub const PLANNED: &[(&str, &str)] = &[
+    ("TX001", "unknown-category"),
+    ("TX002", "tag-category-mismatch"),
+    ("TX003", "unknown-tag"),
+    ("TX004", "too-many-categories"),
+    ("TX005", "inconsistent-taxonomy"),
+    ("TX006", "category-slug-format"),
+    ("TX007", "category-page-mismatch"),
+    ("HT001", "unclosed-tag"),
+    ("HT002", "mismatched-end-tag"),
+    ("HT003", "stray-end-tag"),
+    ("HT004", "invalid-nesting"),
+    ("HT005", "self-closing-non-void"),
+    ("HT006", "malformed-tag"),
+    ("HT007", "disallowed-element"),
+    ("HT008", "disallowed-attribute"),
+    ("LK001", "malformed-url"),
+    ("LK002", "disallowed-scheme"),
+    ("LK003", "insecure-link"),
+    ("LK004", "broken-internal-link"),
+    ("LK005", "empty-link"),
+    ("LK006", "dead-link"),
+    ("SA001", "missing-attribution"),
+    ("SA002", "attribution-mismatch"),
+    ("SA003", "missing-source-link"),
+    ("SA004", "source-host-mismatch"),
+    ("SA005", "missing-back-links"),
+    ("SA006", "back-link-mismatch"),
+    ("XF001", "duplicate-post"),
+    ("XF002", "permalink-collision"),
+];
+
+impl Rule {
+    pub fn meta(self) -> &'static RuleMeta {
+        RULES[self as usize]
+    }
+
+    pub fn code(self) -> &'static str {
+        self.meta().code
+    }
+
+    pub fn from_code_or_name(s: &str) -> Option<Rule> {
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|r| r.meta().code.eq_ignore_ascii_case(s) || r.meta().name == s)
+    }
+}
+
+/// Rules a selector names: `ALL`, a code, a name, or a code prefix (`DT`, `DT00`).
+pub fn select(selector: &str) -> Vec<Rule> {
+    if selector == "ALL" {
+        return Rule::ALL.to_vec();
+    }
+    if let Some(rule) = Rule::from_code_or_name(selector) {
+        return vec![rule];
+    }
+    let upper = selector.to_ascii_uppercase();
+    if upper.is_empty() || !upper.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        return Vec::new();
+    }
+    Rule::ALL
+        .iter()
+        .copied()
+        .filter(|r| r.meta().code.starts_with(&upper))
+        .collect()
+}
+
+/// Whether a selector names something in the design's catalogue that is not built yet.
+pub fn is_planned(selector: &str) -> bool {
+    let upper = selector.to_ascii_uppercase();
+    PLANNED
+        .iter()
+        .any(|(code, name)| *code == upper || *name == selector || (upper.len() >= 2 && code.starts_with(&upper)))
+}
+
+/// What a rule sees: the post, the settings, and where to put findings.
+pub struct Context<'a> {
+    pub post: &'a Post,
+    pub settings: &'a Settings,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(post: &'a Post, settings: &'a Settings) -> Self {
+        Context {
+            post,
+            settings,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn enabled(&self, rule: Rule) -> bool {
+        self.settings.level(rule) != Level::Off
+    }
+
+    /// A diagnostic for `rule` at `span`, with the configured severity. Push it with [`push`].
+    pub fn diag(&self, rule: Rule, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let meta = rule.meta();
+        let severity = self.settings.level(rule).severity().unwrap_or(Severity::Warning);
+        Diagnostic::new(meta.code, meta.name, severity, span, message)
+    }
+
+    pub fn push(&mut self, diag: Diagnostic) {
+        self.diagnostics.push(diag);
+    }
+
+    /// The text of a span (empty if out of bounds).
+    pub fn slice(&self, span: &Range<usize>) -> &'a str {
+        self.post.text.get(span.clone()).unwrap_or("")
+    }
+}
+
+/// Run every enabled rule on one post.
+pub fn check(post: &Post, settings: &Settings) -> Vec<Diagnostic> {
+    let mut ctx = Context::new(post, settings);
+    file::check(&mut ctx);
+    front_matter::check(&mut ctx);
+    dates::check(&mut ctx);
+    ctx.diagnostics
+}
+
+/// The closest candidate to `word` within a small edit distance, for "did you mean" help.
+pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(!ca.eq_ignore_ascii_case(&cb));
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_in_code_order_with_unique_names() {
+        let mut seen = std::collections::HashSet::new();
+        for (i, rule) in Rule::ALL.iter().enumerate() {
+            assert_eq!(*rule as usize, i);
+            let m = rule.meta();
+            assert_eq!(format!("{rule:?}"), m.code);
+            assert!(seen.insert(m.name), "duplicate name {}", m.name);
+            assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            for section in ["## What it does", "## Why", "## Example"] {
+                assert!(m.doc.contains(section), "{} doc lacks {section}", m.code);
+            }
+        }
+        let codes: Vec<_> = RULES.iter().map(|m| m.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_by_key(|c| (["PF", "FM", "DT"].iter().position(|p| c.starts_with(p)), *c));
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn selectors() {
+        assert_eq!(select("DT002"), vec![Rule::DT002]);
+        assert_eq!(select("missing-timezone"), vec![Rule::DT002]);
+        assert_eq!(select("dt"), select("DT"));
+        assert_eq!(select("PF").len(), 2);
+        assert!(select("XX").is_empty());
+        assert!(is_planned("HT") && is_planned("LK003") && is_planned("insecure-link"));
+        assert!(!is_planned("DT002"));
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("tag", ["tags", "title"]), Some("tags"));
+        assert_eq!(did_you_mean("zzz", ["tags", "title"]), None);
+    }
+}
