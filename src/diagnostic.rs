@@ -158,7 +158,7 @@ impl miette::Diagnostic for Rendered<'_> {
         if d.name.is_empty() {
             Some(Box::new(d.code.to_string()))
         } else {
-            Some(Box::new(format!("{}({})", d.code, d.name)))
+            Some(Box::new(format!("{} ({})", d.code, d.name)))
         }
     }
 

@@ -1,9 +1,15 @@
 //! postlint: a fast, site-aware linter for Jekyll posts.
+//!
+//! The library returns data; only [`cli`] prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod engine;
+pub mod fix;
 pub mod loader;
+pub mod report;
 pub mod rules;
 pub mod source;
 pub mod yaml;

@@ -51,6 +51,12 @@ pub struct Post {
 }
 
 impl Post {
+    /// Posts and drafts get the post schema, date and name checks; other files (pages,
+    /// static files) only the checks of their encoding and front matter syntax.
+    pub fn is_post(&self) -> bool {
+        matches!(self.kind, Kind::Post | Kind::Draft)
+    }
+
     pub fn from_bytes(path: &str, bytes: Vec<u8>) -> Post {
         let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
         let Decoded {

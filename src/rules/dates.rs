@@ -417,6 +417,10 @@ fn format_offset(secs: i32, colon: bool) -> String {
 }
 
 pub fn check(ctx: &mut Context) {
+    // Jekyll reads `date` only for posts (and drafts); a page's date is just data.
+    if !ctx.post.is_post() {
+        return;
+    }
     let Some(node) = ctx.post.root().and_then(|r| r.get("date")) else {
         return;
     };
@@ -497,7 +501,7 @@ pub fn check(ctx: &mut Context) {
         });
         let mut d = ctx
             .diag(Rule::DT002, content.clone(), "date has no UTC offset")
-            .with_label("no offset: read in the build machine's time zone");
+            .with_label("no UTC offset");
         match offset {
             Some(off) => {
                 let end = if literal { content.start + value.trim_end().len() } else { content.end };

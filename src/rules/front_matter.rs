@@ -337,7 +337,8 @@ pub fn check(ctx: &mut Context) {
     let post = ctx.post;
     match &post.front_matter {
         FrontMatter::Missing { late } => {
-            if ctx.enabled(Rule::FM001) {
+            // Outside `_posts/`, a file without front matter is a static file: fine.
+            if ctx.enabled(Rule::FM001) && (post.is_post() || late.is_some()) {
                 missing(ctx, late.clone());
             }
         }
@@ -376,7 +377,11 @@ pub fn check(ctx: &mut Context) {
                     ctx.push(d);
                 }
             }
-            None => required(ctx, &[], close.clone()),
+            None => {
+                if post.is_post() {
+                    required(ctx, &[], close.clone());
+                }
+            }
         },
     }
 }
@@ -426,6 +431,10 @@ fn schema(ctx: &mut Context, root: &Node, close: std::ops::Range<usize>) {
 
     if ctx.enabled(Rule::FM008) {
         duplicates(ctx, root);
+    }
+    // The schema is the posts' schema: pages have their own keys.
+    if !ctx.post.is_post() {
+        return;
     }
     required(ctx, entries, close);
 

@@ -1,0 +1,344 @@
+//! The command line: argument parsing and the commands. Only this module (and `main`) prints.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, Settings};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::{self, RunOptions};
+use crate::fix;
+use crate::report::{self, Format, HumanStyle};
+use crate::rules::{self, Level, Rule, RULES};
+
+/// Exit statuses.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "postlint", version, about = "A fast, site-aware linter for Jekyll posts")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check posts (default: the config's `posts` globs, else the current directory).
+    Check(CheckArgs),
+    /// List every rule: code, name, default level, fixable.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+    /// Print a rule's documentation.
+    Rule {
+        /// A rule code (DT002) or name (missing-timezone).
+        rule: String,
+    },
+    /// Write a starter postlint.yaml in the current directory.
+    Init {
+        /// The pack to extend.
+        #[arg(long, default_value = "jekyll")]
+        pack: String,
+        /// Overwrite an existing postlint.yaml.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to check.
+    pub paths: Vec<PathBuf>,
+    /// Use this config file instead of discovering postlint.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Only these rules (codes, names or prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Not these rules (codes, names or prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Apply safe fixes in place, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Exit 1 when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Colour in human output (NO_COLOR is honoured in auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Report errors only, without the summary line.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Run the CLI; returns the exit status.
+pub fn main_with(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { format } => {
+            print!("{}", rules_table(format));
+            EXIT_OK
+        }
+        Command::Rule { rule } => rule_doc(&rule),
+        Command::Init { pack, force } => init(&pack, force),
+    }
+}
+
+fn human_style(choice: ColorChoice) -> HumanStyle {
+    let tty = io::stdout().is_terminal();
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let width = if tty {
+        terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0))
+    } else {
+        100
+    };
+    HumanStyle { color, width }
+}
+
+fn print_config_diagnostics(diags: &[Diagnostic], style: HumanStyle) {
+    let mut err = io::stderr().lock();
+    let _ = report::human(&mut err, diags, style);
+}
+
+/// Apply --select and --ignore to the configured levels.
+pub fn apply_selection(settings: &mut Settings, select: &[String], ignore: &[String]) -> Result<(), String> {
+    let resolve = |s: &String| -> Result<Vec<Rule>, String> {
+        let rules = rules::select(s.trim());
+        if rules.is_empty() {
+            if rules::is_planned(s.trim()) {
+                Ok(Vec::new())
+            } else {
+                Err(format!("unknown rule selector `{s}` (see `postlint rules`)"))
+            }
+        } else {
+            Ok(rules)
+        }
+    };
+    if !select.is_empty() {
+        let mut chosen = Vec::new();
+        for s in select {
+            chosen.extend(resolve(s)?);
+        }
+        for rule in Rule::ALL {
+            if !chosen.contains(rule) {
+                settings.set_level(*rule, Level::Off);
+            } else if settings.level(*rule) == Level::Off {
+                settings.set_level(*rule, Level::Warn);
+            }
+        }
+    }
+    for s in ignore {
+        for rule in resolve(s)? {
+            settings.set_level(rule, Level::Off);
+        }
+    }
+    Ok(())
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let style = human_style(args.color);
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(e) => {
+            eprintln!("error: cannot read the current directory: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    let loaded = match &args.config {
+        Some(path) => Settings::from_file(&cwd.join(path)),
+        None => Settings::discover(&cwd),
+    };
+    let mut settings = match loaded {
+        Ok(settings) => settings,
+        Err(diags) => {
+            print_config_diagnostics(&diags, style);
+            eprintln!("postlint: the configuration has {} error(s); nothing was checked", diags.len());
+            return EXIT_FAILURE;
+        }
+    };
+    if !args.quiet {
+        print_config_diagnostics(&settings.warnings, style);
+    }
+    if let Err(message) = apply_selection(&mut settings, &args.select, &args.ignore) {
+        eprintln!("error: {message}");
+        return EXIT_FAILURE;
+    }
+    let options = RunOptions {
+        paths: args.paths.clone(),
+        keep_source: args.format == Format::Human,
+    };
+    let run = || {
+        if args.fix {
+            fix::run(&settings, &options, &cwd)
+        } else {
+            (engine::run(&settings, &options, &cwd), fix::Fixed::default())
+        }
+    };
+    let (mut outcome, fixed) = match args.jobs {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        },
+        None => run(),
+    };
+    if args.quiet {
+        outcome.diagnostics.retain(|d| d.severity == Severity::Error);
+    }
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let written = match args.format {
+        Format::Human => report::human(&mut out, &outcome.diagnostics, style).and_then(|()| {
+            if args.quiet {
+                return Ok(());
+            }
+            if fixed.problems > 0 {
+                writeln!(out, "fixed {} in {}", fixed.describe_problems(), fixed.describe_files())?;
+            }
+            writeln!(out, "{}", report::summary_line(&outcome))
+        }),
+        Format::Short => report::short(&mut out, &outcome.diagnostics),
+        Format::Json => report::json(&mut out, &outcome),
+    };
+    if let Err(e) = written.and_then(|()| out.flush())
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write output: {e}");
+        return EXIT_FAILURE;
+    }
+
+    let errors = outcome.count(Severity::Error) - outcome.failures;
+    let warnings = outcome.count(Severity::Warning);
+    if outcome.failures > 0 {
+        EXIT_FAILURE
+    } else if errors > 0 || args.max_warnings.is_some_and(|max| warnings > max) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// The rule table: `postlint rules`, and (as Markdown) the README's table.
+pub fn rules_table(format: RulesFormat) -> String {
+    let mut out = String::new();
+    match format {
+        RulesFormat::Table => {
+            out.push_str(&format!("{:<7} {:<26} {:<6} {:<7} {}\n", "code", "name", "level", "fixable", "what it finds"));
+            for m in RULES {
+                out.push_str(&format!(
+                    "{:<7} {:<26} {:<6} {:<7} {}\n",
+                    m.code,
+                    m.name,
+                    m.default.to_string(),
+                    if m.fixable { "yes" } else { "" },
+                    m.summary
+                ));
+            }
+        }
+        RulesFormat::Markdown => {
+            out.push_str("| code | name | `jekyll` | `finews` | fix | what it finds |\n|---|---|---|---|---|---|\n");
+            let finews = Settings::builtin("finews", PathBuf::from(".")).ok();
+            for (rule, m) in Rule::ALL.iter().zip(RULES) {
+                let fin = finews.as_ref().map_or(String::new(), |s| s.level(*rule).to_string());
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} | {} | {} |\n",
+                    m.code,
+                    m.name,
+                    m.default,
+                    fin,
+                    if m.fixable { "yes" } else { "" },
+                    m.summary.replace('|', "\\|")
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn rule_doc(name: &str) -> u8 {
+    match Rule::from_code_or_name(name) {
+        Some(rule) => {
+            let m = rule.meta();
+            println!("# {} ({})\n", m.code, m.name);
+            println!(
+                "Default level: {}. Fixable: {}.\n",
+                m.default,
+                if m.fixable { "yes" } else { "no" }
+            );
+            print!("{}", m.doc);
+            EXIT_OK
+        }
+        None => {
+            let names = Rule::ALL.iter().flat_map(|r| [r.meta().code, r.meta().name]);
+            match rules::did_you_mean(name, names) {
+                Some(s) => eprintln!("error: unknown rule `{name}`; did you mean `{s}`?"),
+                None if rules::is_planned(name) => {
+                    eprintln!("error: rule `{name}` is in the design but not implemented in this version")
+                }
+                None => eprintln!("error: unknown rule `{name}` (`postlint rules` lists them)"),
+            }
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn init(pack: &str, force: bool) -> u8 {
+    if !config::PACKS.iter().any(|(n, _)| *n == pack) {
+        eprintln!("error: unknown pack `{pack}`");
+        return EXIT_FAILURE;
+    }
+    let path = Path::new("postlint.yaml");
+    if path.exists() && !force {
+        eprintln!("error: postlint.yaml already exists (use --force to overwrite)");
+        return EXIT_FAILURE;
+    }
+    let text = format!(
+        "# postlint configuration: see `postlint rules` and `postlint rule CODE`.\n\
+         extends: {pack}\n\
+         posts: [\"_posts/**/*.md\", \"_posts/**/*.markdown\"]\n\
+         # exclude: [\"_posts/drafts/**\"]\n\
+         # site: {{ url: \"https://example.com\", timezone: \"+08:00\" }}\n\
+         # rules:\n\
+         #   DT002: error\n"
+    );
+    match fix::write_atomic(path, text.as_bytes()) {
+        Ok(()) => {
+            println!("wrote postlint.yaml (extends {pack})");
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write postlint.yaml: {e}");
+            EXIT_FAILURE
+        }
+    }
+}

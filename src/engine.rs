@@ -1,0 +1,245 @@
+//! The engine: find the files, check them in parallel, and return sorted diagnostics.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Severity, SourceText};
+use crate::loader::Post;
+use crate::rules;
+use crate::source::LineIndex;
+
+/// File extensions walked in a directory (Jekyll's default `markdown_ext`).
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mkdown", "mkdn", "mkd"];
+
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Files and directories to check; empty means the config's `posts` globs, else `.`.
+    pub paths: Vec<PathBuf>,
+    /// Keep each file's text on its diagnostics (for the human format).
+    pub keep_source: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files checked.
+    pub files: usize,
+    /// Failures of the tool itself (unreadable files, missing paths): exit status 2.
+    pub failures: usize,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn fixable(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.fixable()).count()
+    }
+}
+
+/// One file to check: where to read it, and how to name it in output.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub path: PathBuf,
+    pub display: String,
+}
+
+/// Check every file the options name, in parallel; diagnostics come back sorted by path and
+/// position whatever the thread order.
+pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
+    let started = Instant::now();
+    let (targets, mut failures) = discover(settings, options, cwd);
+    let files = targets.len();
+    let mut diagnostics: Vec<Diagnostic> = targets
+        .par_iter()
+        .flat_map_iter(|t| check_target(settings, t, options.keep_source))
+        .collect();
+    diagnostics.append(&mut failures);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let failures = diagnostics.iter().filter(|d| is_failure(d)).count();
+    Outcome {
+        diagnostics,
+        files,
+        failures,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// A diagnostic about the tool's own failure (not a finding in a post).
+pub fn is_failure(d: &Diagnostic) -> bool {
+    &*d.code == "io"
+}
+
+fn io_diagnostic(display: &str, message: String) -> Diagnostic {
+    let mut d = Diagnostic::new("io", "", Severity::Error, 0..0, message);
+    d.path = Arc::from(display);
+    d.start.line = 1;
+    d.start.column = 1;
+    d.end = d.start;
+    d
+}
+
+/// Read and check one file.
+pub fn check_target(settings: &Settings, target: &Target, keep_source: bool) -> Vec<Diagnostic> {
+    let bytes = match std::fs::read(&target.path) {
+        Ok(bytes) => bytes,
+        Err(e) => return vec![io_diagnostic(&target.display, format!("cannot read file: {e}"))],
+    };
+    check_bytes(settings, &target.display, bytes, keep_source)
+}
+
+/// Check one file's bytes (the engine's pure core: no I/O).
+pub fn check_bytes(settings: &Settings, display: &str, bytes: Vec<u8>, keep_source: bool) -> Vec<Diagnostic> {
+    let post = Post::from_bytes(display, bytes);
+    let mut diagnostics = rules::check(&post, settings);
+    if diagnostics.is_empty() {
+        return diagnostics;
+    }
+    let index = LineIndex::new(&post.text);
+    let path: Arc<str> = Arc::from(display);
+    let source = keep_source.then(|| {
+        Arc::new(SourceText {
+            name: display.to_string(),
+            text: post.text.clone(),
+        })
+    });
+    for d in &mut diagnostics {
+        d.locate(&path, &post.text, &index);
+        d.source.clone_from(&source);
+    }
+    diagnostics
+}
+
+fn build_globs(patterns: &[String]) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        if let Ok(glob) = GlobBuilder::new(p).literal_separator(true).build() {
+            builder.add(glob);
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| MARKDOWN_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// How a path is shown: relative paths as given (without a leading `./`), absolute paths
+/// under the working directory relative to it.
+fn display(path: &Path, cwd: &Path) -> String {
+    let shown = if path.is_absolute() {
+        path.strip_prefix(cwd).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    } else {
+        path.strip_prefix(".").map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    };
+    shown.to_string_lossy().into_owned()
+}
+
+/// The files to check, and diagnostics for paths that could not be walked.
+pub fn discover(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Vec<Target>, Vec<Diagnostic>) {
+    let root = normalize(&cwd.join(&settings.root));
+    let exclude = build_globs(&settings.exclude);
+    let excluded = |path: &Path| -> bool {
+        if settings.exclude.is_empty() {
+            return false;
+        }
+        let abs = normalize(&cwd.join(path));
+        abs.strip_prefix(&root).is_ok_and(|rel| exclude.is_match(rel))
+    };
+    let mut failures = Vec::new();
+    let mut found: Vec<PathBuf> = Vec::new();
+
+    if options.paths.is_empty() {
+        let posts = build_globs(&settings.posts);
+        let use_globs = !settings.posts.is_empty();
+        let start = if use_globs { root.clone() } else { PathBuf::from(".") };
+        for path in walk(&start, &mut failures) {
+            let rel_ok = !use_globs || {
+                let abs = normalize(&cwd.join(&path));
+                abs.strip_prefix(&root).is_ok_and(|rel| posts.is_match(rel))
+            };
+            if rel_ok && (use_globs || is_markdown(&path)) {
+                found.push(path);
+            }
+        }
+    } else {
+        for arg in &options.paths {
+            let full = cwd.join(arg);
+            match std::fs::metadata(&full) {
+                Ok(meta) if meta.is_dir() => found.extend(walk(arg, &mut failures).into_iter().filter(|p| is_markdown(p))),
+                Ok(_) => found.push(arg.clone()),
+                Err(e) => failures.push(io_diagnostic(&display(arg, cwd), format!("cannot read path: {e}"))),
+            }
+        }
+    }
+    found.retain(|p| !excluded(p));
+    let mut targets: Vec<Target> = found
+        .into_iter()
+        .map(|p| Target {
+            display: display(&p, cwd),
+            path: if p.is_absolute() { p } else { cwd.join(p) },
+        })
+        .collect();
+    targets.sort_by(|a, b| a.display.cmp(&b.display));
+    targets.dedup_by(|a, b| a.display == b.display);
+    (targets, failures)
+}
+
+/// Walk a directory in parallel with `ignore` (honouring .gitignore and hidden files).
+fn walk(start: &Path, failures: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let found = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(start)
+        .require_git(false)
+        .follow_links(false)
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        if entry.file_type().is_some_and(|t| t.is_file()) {
+                            if let Ok(mut f) = found.lock() {
+                                f.push(entry.into_path());
+                            }
+                        }
+                    }
+                    Err(err) => {
+                        if let Ok(mut e) = errors.lock() {
+                            e.push(err.to_string());
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    for message in errors.into_inner().unwrap_or_default() {
+        failures.push(io_diagnostic(&start.to_string_lossy(), format!("while walking: {message}")));
+    }
+    found.into_inner().unwrap_or_default()
+}

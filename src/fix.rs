@@ -1,0 +1,181 @@
+//! `--fix`: apply the fixes rules offer, through a temporary file and an atomic rename,
+//! touching only the bytes of the fixes.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Edit, Severity};
+use crate::engine::{self, check_bytes, Outcome, RunOptions, Target};
+
+/// How many rounds of fixes a file gets (a fix can make another one possible).
+const MAX_ROUNDS: usize = 8;
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Fixed {
+    pub problems: usize,
+    pub files: usize,
+}
+
+impl Fixed {
+    pub fn describe_problems(&self) -> String {
+        format!("{} problem{}", self.problems, if self.problems == 1 { "" } else { "s" })
+    }
+    pub fn describe_files(&self) -> String {
+        format!("{} file{}", self.files, if self.files == 1 { "" } else { "s" })
+    }
+}
+
+/// Apply non-overlapping edits (sorted by position; an edit that overlaps an earlier one is
+/// skipped) to `bytes`. Returns the new bytes and how many edits were applied.
+pub fn apply_edits(bytes: &[u8], mut edits: Vec<Edit>) -> (Vec<u8>, usize) {
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    let mut pos = 0usize;
+    let mut applied = 0usize;
+    for edit in edits {
+        let (start, end) = (edit.range.start, edit.range.end);
+        if start < pos || end < start || end > bytes.len() {
+            continue;
+        }
+        out.extend_from_slice(&bytes[pos..start]);
+        out.extend_from_slice(edit.replacement.as_bytes());
+        pos = end;
+        applied += 1;
+    }
+    out.extend_from_slice(&bytes[pos..]);
+    (out, applied)
+}
+
+/// Fix one file's bytes in memory: rounds of check-and-apply until nothing is fixable.
+pub fn fix_bytes(settings: &Settings, display: &str, original: &[u8]) -> (Vec<u8>, usize) {
+    let mut bytes = original.to_vec();
+    let mut total = 0usize;
+    for _ in 0..MAX_ROUNDS {
+        let edits: Vec<Edit> = check_bytes(settings, display, bytes.clone(), false)
+            .into_iter()
+            .filter_map(|d| d.fix)
+            .flat_map(|f| f.edits)
+            .collect();
+        if edits.is_empty() {
+            break;
+        }
+        let (next, applied) = apply_edits(&bytes, edits);
+        if applied == 0 || next == bytes {
+            break;
+        }
+        total += applied;
+        bytes = next;
+    }
+    (bytes, total)
+}
+
+/// Write `bytes` to `path` through a temporary file in the same directory and a rename, so
+/// that the file is either the old or the new content, never a mix. Keeps the permissions,
+/// and writes through a symbolic link to its target.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new().prefix(".postlint-").suffix(".tmp").tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = std::fs::metadata(&target) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn failure(display: &str, message: String) -> Diagnostic {
+    let mut d = Diagnostic::new("io", "", Severity::Error, 0..0, message);
+    d.path = Arc::from(display);
+    d.start.line = 1;
+    d.start.column = 1;
+    d.end = d.start;
+    d
+}
+
+/// Fix one file on disk; returns the diagnostics that remain and the number of fixes.
+fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<Diagnostic>, usize) {
+    let original = match std::fs::read(&target.path) {
+        Ok(b) => b,
+        Err(e) => return (vec![failure(&target.display, format!("cannot read file: {e}"))], 0),
+    };
+    let (fixed, count) = fix_bytes(settings, &target.display, &original);
+    if count == 0 {
+        return (check_bytes(settings, &target.display, original, keep_source), 0);
+    }
+    // Do not overwrite a file that changed since it was read.
+    match std::fs::read(&target.path) {
+        Ok(now) if now == original => {}
+        Ok(_) => {
+            let mut diags = check_bytes(settings, &target.display, original, keep_source);
+            diags.push(failure(&target.display, "file changed while it was being fixed; not written".into()));
+            return (diags, 0);
+        }
+        Err(e) => return (vec![failure(&target.display, format!("cannot read file: {e}"))], 0),
+    }
+    match write_atomic(&target.path, &fixed) {
+        Ok(()) => (check_bytes(settings, &target.display, fixed, keep_source), count),
+        Err(e) => {
+            let mut diags = check_bytes(settings, &target.display, original, keep_source);
+            diags.push(failure(&target.display, format!("cannot write the fixed file (left unchanged): {e}")));
+            (diags, 0)
+        }
+    }
+}
+
+/// Check with fixes applied.
+pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, Fixed) {
+    let started = Instant::now();
+    let (targets, failures) = engine::discover(settings, options, cwd);
+    let results: Vec<(Vec<Diagnostic>, usize)> = targets
+        .par_iter()
+        .map(|t| fix_target(settings, t, options.keep_source))
+        .collect();
+    let mut fixed = Fixed::default();
+    let mut diagnostics = failures;
+    for (diags, count) in results {
+        if count > 0 {
+            fixed.files += 1;
+            fixed.problems += count;
+        }
+        diagnostics.extend(diags);
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let failures = diagnostics.iter().filter(|d| engine::is_failure(d)).count();
+    let outcome = Outcome {
+        diagnostics,
+        files: targets.len(),
+        failures,
+        elapsed: started.elapsed(),
+    };
+    (outcome, fixed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_apply_in_order_and_skip_overlaps() {
+        let edits = vec![
+            Edit { range: 4..4, replacement: "X".into() },
+            Edit { range: 0..1, replacement: "".into() },
+            Edit { range: 0..2, replacement: "overlap".into() },
+        ];
+        let (out, n) = apply_edits(b"abcdef", edits);
+        assert_eq!(n, 2);
+        assert_eq!(out, b"bcdXef");
+    }
+}
