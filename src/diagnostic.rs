@@ -132,7 +132,13 @@ pub struct Rendered<'a> {
 impl<'a> Rendered<'a> {
     pub fn new(diag: &'a Diagnostic) -> Self {
         let source = diag.source.as_ref().map(|s| {
-            NamedSource::new(s.name.clone(), Arc::<str>::from(s.text.as_str())).with_language("markdown")
+            // Bytes that were not UTF-8 are shown as `?` (one byte each, so spans still fit).
+            let shown: Arc<str> = if s.text.contains(char::from(crate::source::REPLACEMENT)) {
+                Arc::from(s.text.replace(char::from(crate::source::REPLACEMENT), "?"))
+            } else {
+                Arc::from(s.text.as_str())
+            };
+            NamedSource::new(s.name.clone(), shown).with_language("markdown")
         });
         Rendered { diag, source }
     }

@@ -40,7 +40,8 @@ pub struct Post {
     pub file_name: String,
     /// The text; invalid UTF-8 bytes are replaced one for one (see [`crate::source`]).
     pub text: String,
-    pub first_invalid: Option<usize>,
+    /// The first byte that is not UTF-8: its offset and value.
+    pub first_invalid: Option<(usize, u8)>,
     /// Whether the file starts with a UTF-16 byte order mark (a common wrong encoding).
     pub utf16: bool,
     /// Byte offset after a UTF-8 BOM (0 or 3).
@@ -62,7 +63,9 @@ impl Post {
         let Decoded {
             text,
             first_invalid,
+            first_invalid_byte,
         } = decode(bytes);
+        let first_invalid = first_invalid.zip(first_invalid_byte);
         let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let (front_matter, body_start) = split(&text, start);
         let p = Path::new(path);

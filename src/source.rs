@@ -11,6 +11,8 @@ pub struct Decoded {
     pub text: String,
     /// Byte offset of the first byte that is not valid UTF-8, if any.
     pub first_invalid: Option<usize>,
+    /// That byte's value.
+    pub first_invalid_byte: Option<u8>,
 }
 
 /// Decode bytes as UTF-8; every byte of an invalid sequence becomes [`REPLACEMENT`], so all
@@ -20,14 +22,17 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
         Ok(text) => Decoded {
             text,
             first_invalid: None,
+            first_invalid_byte: None,
         },
         Err(err) => {
             let bytes = err.into_bytes();
             let mut out = Vec::with_capacity(bytes.len());
             let mut first_invalid = None;
+            let mut first_invalid_byte = None;
             for chunk in bytes.utf8_chunks() {
                 out.extend_from_slice(chunk.valid().as_bytes());
-                if !chunk.invalid().is_empty() {
+                if let Some(&b) = chunk.invalid().first() {
+                    first_invalid_byte.get_or_insert(b);
                     first_invalid.get_or_insert(out.len());
                     out.extend(std::iter::repeat_n(REPLACEMENT, chunk.invalid().len()));
                 }
@@ -37,6 +42,7 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
             Decoded {
                 text,
                 first_invalid,
+                first_invalid_byte,
             }
         }
     }

@@ -461,8 +461,12 @@ pub fn check(ctx: &mut Context) {
         if ctx.enabled(Rule::DT003) {
             let d = ctx
                 .diag(Rule::DT003, content.clone(), format!("impossible date `{trimmed}`: {what}"))
-                .with_label(what)
-                .with_help("Jekyll rolls impossible dates over (2021-02-30 becomes 2 March); write the intended date");
+                .with_label(what.clone())
+                .with_help(if what.starts_with("day") {
+                    "Jekyll rolls impossible days over (2021-02-30 is published as 2 March): write the intended date"
+                } else {
+                    "Jekyll cannot read this date and stops the build: write the intended date and time"
+                });
             ctx.push(d);
         }
         return;
@@ -515,7 +519,9 @@ pub fn check(ctx: &mut Context) {
                     });
             }
             None => {
-                d = d.with_help("add the UTC offset (e.g. ` +0800`), or set `site.timezone` to let `--fix` add it");
+                d = d.with_help(format!(
+                    "add the UTC offset, e.g. `{trimmed} +0000`, or set `site.timezone` so that `--fix` can add it"
+                ));
             }
         }
         ctx.push(d);

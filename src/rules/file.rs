@@ -97,7 +97,7 @@ pub fn filename_date(name: &str) -> Option<(i32, u32, u32)> {
 pub fn check(ctx: &mut Context) {
     let post = ctx.post;
     if ctx.enabled(Rule::PF001)
-        && let Some(offset) = post.first_invalid
+        && let Some((offset, byte)) = post.first_invalid
     {
         let (message, help) = if post.utf16 {
             (
@@ -106,13 +106,13 @@ pub fn check(ctx: &mut Context) {
             )
         } else {
             (
-                "file is not valid UTF-8".to_string(),
+                format!("file is not valid UTF-8: byte 0x{byte:02X} cannot start or continue a character"),
                 "re-encode the file as UTF-8 (e.g. `iconv -f GBK -t UTF-8`)",
             )
         };
         let d = ctx
             .diag(Rule::PF001, offset..offset + 1, message)
-            .with_label("first invalid byte")
+            .with_label(format!("first invalid byte (0x{byte:02X})"))
             .with_help(help);
         ctx.push(d);
     }
@@ -128,10 +128,14 @@ pub fn check(ctx: &mut Context) {
                     post.file_name
                 )
             };
-            let help = suggestion(ctx, &post.file_name).map_or_else(
-                || format!("rename it to match `{}`", pattern.as_str()),
-                |s| format!("rename it to `{s}`"),
-            );
+            let help = match suggestion(ctx, &post.file_name) {
+                Some(s) => format!("rename it to `{s}`"),
+                None if has_date => format!("rename it to match the pack's pattern `{}`", pattern.as_str()),
+                None => format!(
+                    "rename it to start with the post's date: `YYYY-MM-DD-{}`",
+                    post.file_name.trim_start_matches(['-', '_', ' '])
+                ),
+            };
             let start = post.start;
             let d = ctx
                 .diag(Rule::PF002, start..start, message)

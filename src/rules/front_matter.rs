@@ -142,8 +142,9 @@ pub static FM006: RuleMeta = RuleMeta {
     summary: "a key the schema does not know",
     doc: "\
 ## What it does
-Reports front matter keys that the pack's schema does not list. Keys that FM004, FM005 or
-FM007 mention are known too. Close misspellings get a suggestion.
+Reports front matter keys that the pack's schema does not list: the keys FM004 requires,
+FM005 wants non-empty, FM007 restricts, and FM006's own `known` list. (FM005's `types` are
+not a list of allowed keys: the `jekyll` pack types keys such as `tag` that a site may ban.) Close misspellings get a suggestion.
 
 ## Why is this bad?
 A misspelt key (`tag:` for `tags:`, `categroies:`) is silently ignored by Jekyll: the post
@@ -266,7 +267,6 @@ pub struct Options {
 impl Options {
     fn is_known(&self, key: &str) -> bool {
         self.required.iter().any(|k| k == key)
-            || self.types.iter().any(|(k, _)| k == key)
             || self.known.iter().any(|k| k == key)
             || self.allowed.iter().any(|(k, _)| k == key)
             || self.non_empty.iter().any(|k| k == key)
@@ -279,7 +279,6 @@ impl Options {
             .chain(self.known.iter())
             .chain(self.non_empty.iter())
             .map(String::as_str)
-            .chain(self.types.iter().map(|(k, _)| k.as_str()))
             .chain(self.allowed.iter().map(|(k, _)| k.as_str()))
             .collect();
         keys.sort_unstable();
@@ -351,13 +350,22 @@ pub fn check(ctx: &mut Context) {
                 ctx.push(d);
             }
         }
-        FrontMatter::Invalid { error, .. } => {
+        FrontMatter::Invalid { error, close, .. } => {
             if ctx.enabled(Rule::FM003) {
-                let at = error.offset.min(post.text.len());
-                let end = next_char_end(&post.text, at);
+                let message = format!("front matter is not valid YAML: {}", error.message);
+                // An error at the very end means the YAML stopped mid-structure: point at its
+                // last character rather than at the closing delimiter.
+                let (span, label) = if error.offset >= close.start {
+                    let end = post.text[..close.start].trim_end().len();
+                    let start = post.text[..end].char_indices().next_back().map_or(end, |(i, _)| i);
+                    (start..end, "the YAML ends here, incomplete")
+                } else {
+                    let at = error.offset.min(post.text.len());
+                    (at..next_char_end(&post.text, at), "here")
+                };
                 let d = ctx
-                    .diag(Rule::FM003, at..end, format!("front matter is not valid YAML: {}", error.message))
-                    .with_label("here")
+                    .diag(Rule::FM003, span, message)
+                    .with_label(label)
                     .with_help("Jekyll drops the whole front matter of this post; fix the YAML syntax");
                 ctx.push(d);
             }
