@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{self, RunOptions};
 use crate::fix;
 use crate::report::{self, Format, HumanStyle};
-use crate::rules::{self, Level, Rule, RULES};
+use crate::rules::{self, Level, RULES, Rule};
 
 /// Exit statuses.
 pub const EXIT_OK: u8 = 0;
@@ -19,7 +19,11 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "postlint", version, about = "A fast, site-aware linter for Jekyll posts")]
+#[command(
+    name = "postlint",
+    version,
+    about = "A fast, site-aware linter for Jekyll posts"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -131,14 +135,20 @@ fn print_config_diagnostics(diags: &[Diagnostic], style: HumanStyle) {
 }
 
 /// Apply --select and --ignore to the configured levels.
-pub fn apply_selection(settings: &mut Settings, select: &[String], ignore: &[String]) -> Result<(), String> {
+pub fn apply_selection(
+    settings: &mut Settings,
+    select: &[String],
+    ignore: &[String],
+) -> Result<(), String> {
     let resolve = |s: &String| -> Result<Vec<Rule>, String> {
         let rules = rules::select(s.trim());
         if rules.is_empty() {
             if rules::is_planned(s.trim()) {
                 Ok(Vec::new())
             } else {
-                Err(format!("unknown rule selector `{s}` (see `postlint rules`)"))
+                Err(format!(
+                    "unknown rule selector `{s}` (see `postlint rules`)"
+                ))
             }
         } else {
             Ok(rules)
@@ -175,14 +185,17 @@ fn check(args: CheckArgs) -> u8 {
         }
     };
     let loaded = match &args.config {
-        Some(path) => Settings::from_file(&cwd.join(path)),
+        Some(path) => Settings::from_file(path, &cwd),
         None => Settings::discover(&cwd),
     };
     let mut settings = match loaded {
         Ok(settings) => settings,
         Err(diags) => {
             print_config_diagnostics(&diags, style);
-            eprintln!("postlint: the configuration has {} error(s); nothing was checked", diags.len());
+            eprintln!(
+                "postlint: the configuration has {} error(s); nothing was checked",
+                diags.len()
+            );
             return EXIT_FAILURE;
         }
     };
@@ -201,18 +214,26 @@ fn check(args: CheckArgs) -> u8 {
         if args.fix {
             fix::run(&settings, &options, &cwd)
         } else {
-            (engine::run(&settings, &options, &cwd), fix::Fixed::default())
+            (
+                engine::run(&settings, &options, &cwd),
+                fix::Fixed::default(),
+            )
         }
     };
     let (mut outcome, fixed) = match args.jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+        {
             Ok(pool) => pool.install(run),
             Err(_) => run(),
         },
         None => run(),
     };
     if args.quiet {
-        outcome.diagnostics.retain(|d| d.severity == Severity::Error);
+        outcome
+            .diagnostics
+            .retain(|d| d.severity == Severity::Error);
     }
 
     let stdout = io::stdout();
@@ -223,7 +244,12 @@ fn check(args: CheckArgs) -> u8 {
                 return Ok(());
             }
             if fixed.problems > 0 {
-                writeln!(out, "fixed {} in {}", fixed.describe_problems(), fixed.describe_files())?;
+                writeln!(
+                    out,
+                    "fixed {} in {}",
+                    fixed.describe_problems(),
+                    fixed.describe_files()
+                )?;
             }
             writeln!(out, "{}", report::summary_line(&outcome))
         }),
@@ -253,7 +279,10 @@ pub fn rules_table(format: RulesFormat) -> String {
     let mut out = String::new();
     match format {
         RulesFormat::Table => {
-            out.push_str(&format!("{:<7} {:<26} {:<6} {:<7} {}\n", "code", "name", "level", "fixable", "what it finds"));
+            out.push_str(&format!(
+                "{:<7} {:<26} {:<6} {:<7} {}\n",
+                "code", "name", "level", "fixable", "what it finds"
+            ));
             for m in RULES {
                 out.push_str(&format!(
                     "{:<7} {:<26} {:<6} {:<7} {}\n",
@@ -269,7 +298,9 @@ pub fn rules_table(format: RulesFormat) -> String {
             out.push_str("| code | name | `jekyll` | `finews` | fix | what it finds |\n|---|---|---|---|---|---|\n");
             let finews = Settings::builtin("finews", PathBuf::from(".")).ok();
             for (rule, m) in Rule::ALL.iter().zip(RULES) {
-                let fin = finews.as_ref().map_or(String::new(), |s| s.level(*rule).to_string());
+                let fin = finews
+                    .as_ref()
+                    .map_or(String::new(), |s| s.level(*rule).to_string());
                 out.push_str(&format!(
                     "| {} | {} | {} | {} | {} | {} |\n",
                     m.code,
@@ -299,11 +330,15 @@ fn rule_doc(name: &str) -> u8 {
             EXIT_OK
         }
         None => {
-            let names = Rule::ALL.iter().flat_map(|r| [r.meta().code, r.meta().name]);
+            let names = Rule::ALL
+                .iter()
+                .flat_map(|r| [r.meta().code, r.meta().name]);
             match rules::did_you_mean(name, names) {
                 Some(s) => eprintln!("error: unknown rule `{name}`; did you mean `{s}`?"),
                 None if rules::is_planned(name) => {
-                    eprintln!("error: rule `{name}` is in the design but not implemented in this version")
+                    eprintln!(
+                        "error: rule `{name}` is in the design but not implemented in this version"
+                    )
                 }
                 None => eprintln!("error: unknown rule `{name}` (`postlint rules` lists them)"),
             }

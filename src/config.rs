@@ -8,7 +8,8 @@ use std::sync::Arc;
 use jiff::tz::{Offset, TimeZone};
 
 use crate::diagnostic::{Diagnostic, Severity, SourceText};
-use crate::rules::{self, dates, file, front_matter, Level, Rule};
+use crate::paths::{normalize, relative_to};
+use crate::rules::{self, Level, Rule, dates, file, front_matter};
 use crate::source::LineIndex;
 use crate::yaml::{self, Node, ScalarType};
 
@@ -87,8 +88,10 @@ impl Settings {
         loader.finish(settings)
     }
 
-    /// Load a config file (which extends `jekyll` unless it says otherwise).
-    pub fn from_file(path: &Path) -> Result<Settings, Vec<Diagnostic>> {
+    /// Load a config file (which extends `jekyll` unless it says otherwise). Messages name it
+    /// relative to `cwd`.
+    pub fn from_file(path: &Path, cwd: &Path) -> Result<Settings, Vec<Diagnostic>> {
+        let path = &normalize(&cwd.join(path));
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut settings = Settings::empty(root);
         settings.path = Some(path.to_path_buf());
@@ -97,12 +100,15 @@ impl Settings {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let src = Arc::new(SourceText {
-                    name: path.display().to_string(),
+                    name: relative_to(path, &normalize(cwd)).display().to_string(),
                     text,
                 });
                 loader.apply(&mut settings, &src, path.parent(), true);
             }
-            Err(e) => loader.errors.push(plain_error(format!("cannot read config file `{}`: {e}", path.display()))),
+            Err(e) => loader.errors.push(plain_error(format!(
+                "cannot read config file `{}`: {e}",
+                path.display()
+            ))),
         }
         loader.finish(settings)
     }
@@ -110,7 +116,7 @@ impl Settings {
     /// Discover the config from `cwd` upward; without one, the `jekyll` pack.
     pub fn discover(cwd: &Path) -> Result<Settings, Vec<Diagnostic>> {
         match find_config(cwd) {
-            Some(path) => Settings::from_file(&path),
+            Some(path) => Settings::from_file(&path, cwd),
             None => Settings::builtin("jekyll", cwd.to_path_buf()),
         }
     }
@@ -146,7 +152,13 @@ impl Loader {
         }
     }
 
-    fn diag(&self, src: &Arc<SourceText>, severity: Severity, span: Range<usize>, message: String) -> Diagnostic {
+    fn diag(
+        &self,
+        src: &Arc<SourceText>,
+        severity: Severity,
+        span: Range<usize>,
+        message: String,
+    ) -> Diagnostic {
         let mut d = Diagnostic::new("config", "", severity, span, message);
         let index = LineIndex::new(&src.text);
         d.locate(&Arc::from(src.name.as_str()), &src.text, &index);
@@ -154,7 +166,13 @@ impl Loader {
         d
     }
 
-    fn error(&mut self, src: &Arc<SourceText>, span: Range<usize>, message: impl Into<String>, help: Option<String>) {
+    fn error(
+        &mut self,
+        src: &Arc<SourceText>,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
         let mut d = self.diag(src, Severity::Error, span, message.into());
         d.help = help;
         self.errors.push(d);
@@ -172,9 +190,20 @@ impl Loader {
     }
 
     /// Apply one config document on top of `settings`.
-    fn apply(&mut self, settings: &mut Settings, src: &Arc<SourceText>, dir: Option<&Path>, user: bool) {
+    fn apply(
+        &mut self,
+        settings: &mut Settings,
+        src: &Arc<SourceText>,
+        dir: Option<&Path>,
+        user: bool,
+    ) {
         if self.chain.iter().any(|n| *n == src.name) {
-            self.error(src, 0..0, format!("`extends` loops back to `{}`", src.name), None);
+            self.error(
+                src,
+                0..0,
+                format!("`extends` loops back to `{}`", src.name),
+                None,
+            );
             return;
         }
         if self.chain.len() > 16 {
@@ -184,13 +213,23 @@ impl Loader {
         let root = match yaml::parse(&src.text, 0) {
             Ok(root) => root,
             Err(e) => {
-                let end = (e.offset + 1).min(src.text.len());
-                let mut at = e.offset.min(src.text.len());
-                while !src.text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                let end = if src.text.is_char_boundary(end) { end } else { at };
-                self.error(src, at..end, format!("invalid YAML: {}", e.message), None);
+                let text = &src.text;
+                let trimmed = text.trim_end().len();
+                let span = if e.offset >= trimmed {
+                    // The YAML stopped mid-structure: point at its last character.
+                    text[..trimmed]
+                        .char_indices()
+                        .next_back()
+                        .map_or(0..0, |(i, c)| i..i + c.len_utf8())
+                } else {
+                    let mut at = e.offset;
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    let len = text[at..].chars().next().map_or(0, char::len_utf8);
+                    at..at + len
+                };
+                self.error(src, span, format!("invalid YAML: {}", e.message), None);
                 return;
             }
         };
@@ -201,7 +240,12 @@ impl Loader {
             return;
         };
         let Some(entries) = root.as_map() else {
-            self.error(src, root.span.clone(), "the configuration must be a mapping of keys to values", None);
+            self.error(
+                src,
+                root.span.clone(),
+                "the configuration must be a mapping of keys to values",
+                None,
+            );
             return;
         };
         self.chain.push(src.name.clone());
@@ -215,7 +259,12 @@ impl Loader {
         }
         for (key_node, value) in entries {
             let Some(key) = key_node.as_str() else {
-                self.error(src, key_node.span.clone(), "configuration keys must be strings", None);
+                self.error(
+                    src,
+                    key_node.span.clone(),
+                    "configuration keys must be strings",
+                    None,
+                );
                 continue;
             };
             match key {
@@ -239,13 +288,21 @@ impl Loader {
                     src,
                     key_node.span.clone(),
                     format!("`{k}` is not supported by this version of postlint yet"),
-                    Some("remove it for now; it is part of the design and will be implemented".into()),
+                    Some(
+                        "remove it for now; it is part of the design and will be implemented"
+                            .into(),
+                    ),
                 ),
                 k => {
                     let help = rules::did_you_mean(k, TOP_KEYS.iter().copied())
                         .map(|s| format!("did you mean `{s}`?"))
                         .or_else(|| Some(format!("known keys: {}", TOP_KEYS.join(", "))));
-                    self.error(src, key_node.span.clone(), format!("unknown configuration key `{k}`"), help);
+                    self.error(
+                        src,
+                        key_node.span.clone(),
+                        format!("unknown configuration key `{k}`"),
+                        help,
+                    );
                 }
             }
         }
@@ -257,28 +314,53 @@ impl Loader {
             if let Some(key) = k.as_str()
                 && entries[..i].iter().any(|(p, _)| p.as_str() == Some(key))
             {
-                self.error(src, k.span.clone(), format!("`{key}` is set twice"), Some("keep one of them".into()));
+                self.error(
+                    src,
+                    k.span.clone(),
+                    format!("`{key}` is set twice"),
+                    Some("keep one of them".into()),
+                );
             }
         }
     }
 
-    fn extends(&mut self, settings: &mut Settings, src: &Arc<SourceText>, dir: Option<&Path>, node: &Node) {
+    fn extends(
+        &mut self,
+        settings: &mut Settings,
+        src: &Arc<SourceText>,
+        dir: Option<&Path>,
+        node: &Node,
+    ) {
         let Some(name) = node.as_str().filter(|_| !node.is_null()) else {
-            self.error(src, node.span.clone(), "`extends` must be a pack name or a path", None);
+            self.error(
+                src,
+                node.span.clone(),
+                "`extends` must be a pack name or a path",
+                None,
+            );
             return;
         };
         if PACKS.iter().any(|(n, _)| *n == name) {
             self.apply_pack(settings, name);
             return;
         }
-        let looks_like_path = name.contains('/') || name.ends_with(".yaml") || name.ends_with(".yml");
+        let looks_like_path =
+            name.contains('/') || name.ends_with(".yaml") || name.ends_with(".yml");
         if !looks_like_path {
             let packs: Vec<&str> = PACKS.iter().map(|(n, _)| *n).collect();
             let help = match rules::did_you_mean(name, packs.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("built-in packs: {}; or give a path to a YAML file", packs.join(", ")),
+                None => format!(
+                    "built-in packs: {}; or give a path to a YAML file",
+                    packs.join(", ")
+                ),
             };
-            self.error(src, node.span.clone(), format!("unknown pack `{name}`"), Some(help));
+            self.error(
+                src,
+                node.span.clone(),
+                format!("unknown pack `{name}`"),
+                Some(help),
+            );
             return;
         }
         let path = match dir {
@@ -288,7 +370,7 @@ impl Loader {
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let base = Arc::new(SourceText {
-                    name: path.display().to_string(),
+                    name: relative_name(&path, &src.name, dir),
                     text: String::from_utf8_lossy(&bytes).into_owned(),
                 });
                 self.apply(settings, &base, path.parent(), true);
@@ -302,12 +384,22 @@ impl Loader {
         }
     }
 
-    fn strings(&mut self, src: &Arc<SourceText>, value: &Node, what: &str) -> Option<Vec<(String, Range<usize>)>> {
+    fn strings(
+        &mut self,
+        src: &Arc<SourceText>,
+        value: &Node,
+        what: &str,
+    ) -> Option<Vec<(String, Range<usize>)>> {
         let items: Vec<&Node> = match value.as_seq() {
             Some(items) => items.iter().collect(),
             None if value.as_str().is_some() && !value.is_null() => vec![value],
             None => {
-                self.error(src, value.span.clone(), format!("`{what}` must be a list of strings"), None);
+                self.error(
+                    src,
+                    value.span.clone(),
+                    format!("`{what}` must be a list of strings"),
+                    None,
+                );
                 return None;
             }
         };
@@ -316,7 +408,12 @@ impl Loader {
             match item.as_str() {
                 Some(s) if !item.is_null() => out.push((s.to_string(), item.span.clone())),
                 _ => {
-                    self.error(src, item.span.clone(), format!("`{what}` must be a list of strings"), None);
+                    self.error(
+                        src,
+                        item.span.clone(),
+                        format!("`{what}` must be a list of strings"),
+                        None,
+                    );
                     return None;
                 }
             }
@@ -329,7 +426,12 @@ impl Loader {
         let mut ok = true;
         for (glob, span) in &items {
             if let Err(e) = globset::Glob::new(glob) {
-                self.error(src, span.clone(), format!("invalid glob: {}", e.kind()), None);
+                self.error(
+                    src,
+                    span.clone(),
+                    format!("invalid glob: {}", e.kind()),
+                    None,
+                );
                 ok = false;
             }
         }
@@ -338,7 +440,12 @@ impl Loader {
 
     fn site(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
         let Some(entries) = value.as_map() else {
-            self.error(src, value.span.clone(), "`site` must be a mapping (url, timezone, hosts, future)", None);
+            self.error(
+                src,
+                value.span.clone(),
+                "`site` must be a mapping (url, timezone, hosts, future)",
+                None,
+            );
             return;
         };
         for (k, v) in entries {
@@ -361,25 +468,54 @@ impl Loader {
                         src,
                         v.span.clone(),
                         format!("`{}` is not a time zone", v.as_str().unwrap_or("")),
-                        Some("use an offset such as \"+08:00\" or a zone name such as Asia/Shanghai".into()),
+                        Some(
+                            "use an offset such as \"+08:00\" or a zone name such as Asia/Shanghai"
+                                .into(),
+                        ),
                     ),
                 },
                 "hosts" => {
                     if let Some(list) = self.strings(src, v, "site.hosts") {
-                        settings.site.hosts = list.into_iter().map(|(s, _)| s.to_ascii_lowercase()).collect();
+                        settings.site.hosts = list
+                            .into_iter()
+                            .map(|(s, _)| s.to_ascii_lowercase())
+                            .collect();
                     }
                 }
                 "future" => match v.scalar_type() {
                     Some(ScalarType::Bool) => {
-                        settings.site.future = matches!(v.as_str(), Some("true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON"));
+                        settings.site.future = matches!(
+                            v.as_str(),
+                            Some(
+                                "true"
+                                    | "True"
+                                    | "TRUE"
+                                    | "yes"
+                                    | "Yes"
+                                    | "YES"
+                                    | "on"
+                                    | "On"
+                                    | "ON"
+                            )
+                        );
                     }
-                    _ => self.error(src, v.span.clone(), "`site.future` must be true or false", None),
+                    _ => self.error(
+                        src,
+                        v.span.clone(),
+                        "`site.future` must be true or false",
+                        None,
+                    ),
                 },
                 other => {
                     let help = rules::did_you_mean(other, SITE_KEYS.iter().copied())
                         .map(|s| format!("did you mean `{s}`?"))
                         .or_else(|| Some(format!("known keys: {}", SITE_KEYS.join(", "))));
-                    self.error(src, k.span.clone(), format!("unknown key `site.{other}`"), help);
+                    self.error(
+                        src,
+                        k.span.clone(),
+                        format!("unknown key `site.{other}`"),
+                        help,
+                    );
                 }
             }
         }
@@ -387,7 +523,12 @@ impl Loader {
 
     fn rules(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
         let Some(entries) = value.as_map() else {
-            self.error(src, value.span.clone(), "`rules` must be a mapping of rule to level", None);
+            self.error(
+                src,
+                value.span.clone(),
+                "`rules` must be a mapping of rule to level",
+                None,
+            );
             return;
         };
         self.duplicates(src, entries);
@@ -404,11 +545,18 @@ impl Loader {
                     );
                     self.warnings.push(d);
                 } else {
-                    let names = Rule::ALL.iter().flat_map(|r| [r.meta().code, r.meta().name]);
+                    let names = Rule::ALL
+                        .iter()
+                        .flat_map(|r| [r.meta().code, r.meta().name]);
                     let help = rules::did_you_mean(selector, names)
                         .map(|s| format!("did you mean `{s}`?"))
                         .or_else(|| Some("`postlint rules` lists every rule".into()));
-                    self.error(src, k.span.clone(), format!("unknown rule `{selector}`"), help);
+                    self.error(
+                        src,
+                        k.span.clone(),
+                        format!("unknown rule `{selector}`"),
+                        help,
+                    );
                 }
                 continue;
             }
@@ -419,7 +567,9 @@ impl Loader {
                         src,
                         v.span.clone(),
                         format!("invalid level `{}`", v.as_str().unwrap_or("")),
-                        Some("use off, warn or error, or a mapping with `level` and options".into()),
+                        Some(
+                            "use off, warn or error, or a mapping with `level` and options".into(),
+                        ),
                     ),
                 },
                 Some(options) => {
@@ -427,8 +577,15 @@ impl Loader {
                         let Some(key) = ok.as_str() else { continue };
                         if key == "level" {
                             match ov.as_str().and_then(Level::parse) {
-                                Some(level) => selected.iter().for_each(|r| settings.set_level(*r, level)),
-                                None => self.error(src, ov.span.clone(), "`level` must be off, warn or error", None),
+                                Some(level) => {
+                                    selected.iter().for_each(|r| settings.set_level(*r, level))
+                                }
+                                None => self.error(
+                                    src,
+                                    ov.span.clone(),
+                                    "`level` must be off, warn or error",
+                                    None,
+                                ),
                             }
                             continue;
                         }
@@ -436,7 +593,10 @@ impl Loader {
                             self.error(
                                 src,
                                 ok.span.clone(),
-                                format!("options need a single rule, but `{selector}` selects {}", selected.len()),
+                                format!(
+                                    "options need a single rule, but `{selector}` selects {}",
+                                    selected.len()
+                                ),
                                 None,
                             );
                             continue;
@@ -458,10 +618,25 @@ impl Loader {
     }
 }
 
-fn set_option(settings: &mut Settings, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
+fn set_option(
+    settings: &mut Settings,
+    rule: Rule,
+    key: &str,
+    value: &Node,
+) -> Result<bool, String> {
     Ok(file::set_option(&mut settings.file, rule, key, value)?
         || front_matter::set_option(&mut settings.front_matter, rule, key, value)?
         || dates::set_option(&mut settings.dates, rule, key, value)?)
+}
+
+/// How to name a file reached through `extends` from the config `parent_name` in `dir`: the
+/// same relative prefix as the config's own name.
+fn relative_name(path: &Path, parent_name: &str, dir: Option<&Path>) -> String {
+    let parent_dir = Path::new(parent_name).parent().unwrap_or(Path::new(""));
+    match dir.and_then(|d| path.strip_prefix(d).ok()) {
+        Some(rel) => normalize(&parent_dir.join(rel)).display().to_string(),
+        None => path.display().to_string(),
+    }
 }
 
 /// `+08:00`, `+0800`, `-05`, `UTC`, `Z`, or an IANA name (`Asia/Shanghai`).
@@ -478,13 +653,18 @@ pub fn parse_timezone(s: &str) -> Option<TimeZone> {
         }
         let (h, m) = match digits.len() {
             2 => (digits.parse::<i32>().ok()?, 0),
-            4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+            4 => (
+                digits[..2].parse::<i32>().ok()?,
+                digits[2..].parse::<i32>().ok()?,
+            ),
             _ => return None,
         };
         if h > 23 || m > 59 {
             return None;
         }
-        return Offset::from_seconds(sign * (h * 3600 + m * 60)).ok().map(TimeZone::fixed);
+        return Offset::from_seconds(sign * (h * 3600 + m * 60))
+            .ok()
+            .map(TimeZone::fixed);
     }
     TimeZone::get(s).ok()
 }

@@ -67,7 +67,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &str, name: &str, severity: Severity, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn new(
+        code: &str,
+        name: &str,
+        severity: Severity,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code: Arc::from(code),
             name: Arc::from(name),
@@ -146,7 +152,9 @@ impl<'a> Rendered<'a> {
 
 impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Rendered").field("code", &self.diag.code).finish()
+        f.debug_struct("Rendered")
+            .field("code", &self.diag.code)
+            .finish()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The engine: find the files, check them in parallel, and return sorted diagnostics.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity, SourceText};
 use crate::loader::Post;
+use crate::paths::{normalize, relative_to};
 use crate::rules;
 use crate::source::LineIndex;
 
@@ -36,7 +37,10 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     pub fn fixable(&self) -> usize {
@@ -90,13 +94,23 @@ fn io_diagnostic(display: &str, message: String) -> Diagnostic {
 pub fn check_target(settings: &Settings, target: &Target, keep_source: bool) -> Vec<Diagnostic> {
     let bytes = match std::fs::read(&target.path) {
         Ok(bytes) => bytes,
-        Err(e) => return vec![io_diagnostic(&target.display, format!("cannot read file: {e}"))],
+        Err(e) => {
+            return vec![io_diagnostic(
+                &target.display,
+                format!("cannot read file: {e}"),
+            )];
+        }
     };
     check_bytes(settings, &target.display, bytes, keep_source)
 }
 
 /// Check one file's bytes (the engine's pure core: no I/O).
-pub fn check_bytes(settings: &Settings, display: &str, bytes: Vec<u8>, keep_source: bool) -> Vec<Diagnostic> {
+pub fn check_bytes(
+    settings: &Settings,
+    display: &str,
+    bytes: Vec<u8>,
+    keep_source: bool,
+) -> Vec<Diagnostic> {
     let post = Post::from_bytes(display, bytes);
     let mut diagnostics = rules::check(&post, settings);
     if diagnostics.is_empty() {
@@ -128,41 +142,31 @@ fn build_globs(patterns: &[String]) -> GlobSet {
 }
 
 fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| MARKDOWN_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        MARKDOWN_EXTENSIONS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(e))
+    })
 }
 
 /// How a path is shown: relative paths as given (without a leading `./`), absolute paths
-/// under the working directory relative to it.
+/// relative to the working directory.
 fn display(path: &Path, cwd: &Path) -> String {
     let shown = if path.is_absolute() {
-        path.strip_prefix(cwd).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+        relative_to(&normalize(path), &normalize(cwd))
     } else {
-        path.strip_prefix(".").map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+        path.strip_prefix(".")
+            .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
     };
     shown.to_string_lossy().into_owned()
 }
 
 /// The files to check, and diagnostics for paths that could not be walked.
-pub fn discover(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Vec<Target>, Vec<Diagnostic>) {
+pub fn discover(
+    settings: &Settings,
+    options: &RunOptions,
+    cwd: &Path,
+) -> (Vec<Target>, Vec<Diagnostic>) {
     let root = normalize(&cwd.join(&settings.root));
     let exclude = build_globs(&settings.exclude);
     let excluded = |path: &Path| -> bool {
@@ -170,7 +174,8 @@ pub fn discover(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Vec<T
             return false;
         }
         let abs = normalize(&cwd.join(path));
-        abs.strip_prefix(&root).is_ok_and(|rel| exclude.is_match(rel))
+        abs.strip_prefix(&root)
+            .is_ok_and(|rel| exclude.is_match(rel))
     };
     let mut failures = Vec::new();
     let mut found: Vec<PathBuf> = Vec::new();
@@ -178,7 +183,11 @@ pub fn discover(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Vec<T
     if options.paths.is_empty() {
         let posts = build_globs(&settings.posts);
         let use_globs = !settings.posts.is_empty();
-        let start = if use_globs { root.clone() } else { PathBuf::from(".") };
+        let start = if use_globs {
+            root.clone()
+        } else {
+            PathBuf::from(".")
+        };
         for path in walk(&start, &mut failures) {
             let rel_ok = !use_globs || {
                 let abs = normalize(&cwd.join(&path));
@@ -192,9 +201,16 @@ pub fn discover(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Vec<T
         for arg in &options.paths {
             let full = cwd.join(arg);
             match std::fs::metadata(&full) {
-                Ok(meta) if meta.is_dir() => found.extend(walk(arg, &mut failures).into_iter().filter(|p| is_markdown(p))),
+                Ok(meta) if meta.is_dir() => found.extend(
+                    walk(arg, &mut failures)
+                        .into_iter()
+                        .filter(|p| is_markdown(p)),
+                ),
                 Ok(_) => found.push(arg.clone()),
-                Err(e) => failures.push(io_diagnostic(&display(arg, cwd), format!("cannot read path: {e}"))),
+                Err(e) => failures.push(io_diagnostic(
+                    &display(arg, cwd),
+                    format!("cannot read path: {e}"),
+                )),
             }
         }
     }
@@ -223,10 +239,10 @@ fn walk(start: &Path, failures: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             Box::new(|entry| {
                 match entry {
                     Ok(entry) => {
-                        if entry.file_type().is_some_and(|t| t.is_file()) {
-                            if let Ok(mut f) = found.lock() {
-                                f.push(entry.into_path());
-                            }
+                        if entry.file_type().is_some_and(|t| t.is_file())
+                            && let Ok(mut f) = found.lock()
+                        {
+                            f.push(entry.into_path());
                         }
                     }
                     Err(err) => {
@@ -239,7 +255,10 @@ fn walk(start: &Path, failures: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             })
         });
     for message in errors.into_inner().unwrap_or_default() {
-        failures.push(io_diagnostic(&start.to_string_lossy(), format!("while walking: {message}")));
+        failures.push(io_diagnostic(
+            &start.to_string_lossy(),
+            format!("while walking: {message}"),
+        ));
     }
     found.into_inner().unwrap_or_default()
 }

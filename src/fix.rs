@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Edit, Severity};
-use crate::engine::{self, check_bytes, Outcome, RunOptions, Target};
+use crate::engine::{self, Outcome, RunOptions, Target, check_bytes};
 
 /// How many rounds of fixes a file gets (a fix can make another one possible).
 const MAX_ROUNDS: usize = 8;
@@ -23,10 +23,18 @@ pub struct Fixed {
 
 impl Fixed {
     pub fn describe_problems(&self) -> String {
-        format!("{} problem{}", self.problems, if self.problems == 1 { "" } else { "s" })
+        format!(
+            "{} problem{}",
+            self.problems,
+            if self.problems == 1 { "" } else { "s" }
+        )
     }
     pub fn describe_files(&self) -> String {
-        format!("{} file{}", self.files, if self.files == 1 { "" } else { "s" })
+        format!(
+            "{} file{}",
+            self.files,
+            if self.files == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -86,7 +94,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".postlint-").suffix(".tmp").tempfile_in(&dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".postlint-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if let Ok(meta) = std::fs::metadata(&target) {
@@ -109,27 +120,49 @@ fn failure(display: &str, message: String) -> Diagnostic {
 fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<Diagnostic>, usize) {
     let original = match std::fs::read(&target.path) {
         Ok(b) => b,
-        Err(e) => return (vec![failure(&target.display, format!("cannot read file: {e}"))], 0),
+        Err(e) => {
+            return (
+                vec![failure(&target.display, format!("cannot read file: {e}"))],
+                0,
+            );
+        }
     };
     let (fixed, count) = fix_bytes(settings, &target.display, &original);
     if count == 0 {
-        return (check_bytes(settings, &target.display, original, keep_source), 0);
+        return (
+            check_bytes(settings, &target.display, original, keep_source),
+            0,
+        );
     }
     // Do not overwrite a file that changed since it was read.
     match std::fs::read(&target.path) {
         Ok(now) if now == original => {}
         Ok(_) => {
             let mut diags = check_bytes(settings, &target.display, original, keep_source);
-            diags.push(failure(&target.display, "file changed while it was being fixed; not written".into()));
+            diags.push(failure(
+                &target.display,
+                "file changed while it was being fixed; not written".into(),
+            ));
             return (diags, 0);
         }
-        Err(e) => return (vec![failure(&target.display, format!("cannot read file: {e}"))], 0),
+        Err(e) => {
+            return (
+                vec![failure(&target.display, format!("cannot read file: {e}"))],
+                0,
+            );
+        }
     }
     match write_atomic(&target.path, &fixed) {
-        Ok(()) => (check_bytes(settings, &target.display, fixed, keep_source), count),
+        Ok(()) => (
+            check_bytes(settings, &target.display, fixed, keep_source),
+            count,
+        ),
         Err(e) => {
             let mut diags = check_bytes(settings, &target.display, original, keep_source);
-            diags.push(failure(&target.display, format!("cannot write the fixed file (left unchanged): {e}")));
+            diags.push(failure(
+                &target.display,
+                format!("cannot write the fixed file (left unchanged): {e}"),
+            ));
             (diags, 0)
         }
     }
@@ -170,9 +203,18 @@ mod tests {
     #[test]
     fn edits_apply_in_order_and_skip_overlaps() {
         let edits = vec![
-            Edit { range: 4..4, replacement: "X".into() },
-            Edit { range: 0..1, replacement: "".into() },
-            Edit { range: 0..2, replacement: "overlap".into() },
+            Edit {
+                range: 4..4,
+                replacement: "X".into(),
+            },
+            Edit {
+                range: 0..1,
+                replacement: "".into(),
+            },
+            Edit {
+                range: 0..2,
+                replacement: "overlap".into(),
+            },
         ];
         let (out, n) = apply_edits(b"abcdef", edits);
         assert_eq!(n, 2);

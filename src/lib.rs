@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod fix;
 pub mod loader;
+pub mod paths;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use crate::source::{decode, Decoded};
+use crate::source::{Decoded, decode};
 use crate::yaml::{self, Node, YamlError};
 
 /// Where a file sits in a Jekyll site, which decides the checks on its name.
@@ -26,9 +26,17 @@ pub enum FrontMatter {
     /// An opening `---` line with no closing `---` or `...` line.
     Unterminated { open: Range<usize> },
     /// The YAML between the delimiters does not parse.
-    Invalid { open: Range<usize>, close: Range<usize>, error: YamlError },
+    Invalid {
+        open: Range<usize>,
+        close: Range<usize>,
+        error: YamlError,
+    },
     /// Parsed. `root` is `None` for an empty front matter.
-    Parsed { open: Range<usize>, close: Range<usize>, root: Option<Node> },
+    Parsed {
+        open: Range<usize>,
+        close: Range<usize>,
+        root: Option<Node>,
+    },
 }
 
 /// A loaded file with everything rules look at.
@@ -91,7 +99,9 @@ impl Post {
     /// The parsed front matter mapping, if there is one.
     pub fn root(&self) -> Option<&Node> {
         match &self.front_matter {
-            FrontMatter::Parsed { root: Some(root), .. } => Some(root),
+            FrontMatter::Parsed {
+                root: Some(root), ..
+            } => Some(root),
             _ => None,
         }
     }
@@ -99,7 +109,9 @@ impl Post {
     /// The front matter's closing delimiter line, if it has one.
     pub fn closing(&self) -> Option<Range<usize>> {
         match &self.front_matter {
-            FrontMatter::Parsed { close, .. } | FrontMatter::Invalid { close, .. } => Some(close.clone()),
+            FrontMatter::Parsed { close, .. } | FrontMatter::Invalid { close, .. } => {
+                Some(close.clone())
+            }
             _ => None,
         }
     }
@@ -163,7 +175,12 @@ fn split(text: &str, start: usize) -> (FrontMatter, usize) {
     };
     // The opening line needs its line break (`---\s*\n`).
     if !(is_delimiter(&text[s..e], false) && next > e) {
-        return (FrontMatter::Missing { late: late_opening(text, start) }, start);
+        return (
+            FrontMatter::Missing {
+                late: late_opening(text, start),
+            },
+            start,
+        );
     }
     let open = s..e;
     for (ls, le, lnext) in iter {
@@ -214,17 +231,32 @@ mod tests {
         assert_eq!(&p.text[p.body.clone()], "body");
         assert_eq!(p.kind, Kind::Post);
         // trailing spaces after the delimiters, `...` to close, empty front matter
-        assert!(matches!(load("---  \nx: 1\n...  \n").front_matter, FrontMatter::Parsed { .. }));
-        assert!(matches!(load("---\n---\nEmpty").front_matter, FrontMatter::Parsed { root: None, .. }));
+        assert!(matches!(
+            load("---  \nx: 1\n...  \n").front_matter,
+            FrontMatter::Parsed { .. }
+        ));
+        assert!(matches!(
+            load("---\n---\nEmpty").front_matter,
+            FrontMatter::Parsed { root: None, .. }
+        ));
         // `---` inside a value is not a delimiter
         let p = load("---\ntitle: a --- b\n---\n");
-        assert_eq!(p.root().and_then(|r| r.get("title")).and_then(Node::as_str), Some("a --- b"));
+        assert_eq!(
+            p.root().and_then(|r| r.get("title")).and_then(Node::as_str),
+            Some("a --- b")
+        );
     }
 
     #[test]
     fn missing_unterminated_and_late() {
-        assert!(matches!(load("No YAML.").front_matter, FrontMatter::Missing { late: None }));
-        assert!(matches!(load("---\ntitle: a\n").front_matter, FrontMatter::Unterminated { .. }));
+        assert!(matches!(
+            load("No YAML.").front_matter,
+            FrontMatter::Missing { late: None }
+        ));
+        assert!(matches!(
+            load("---\ntitle: a\n").front_matter,
+            FrontMatter::Unterminated { .. }
+        ));
         match load("\n---\ntitle: a\n---\n").front_matter {
             FrontMatter::Missing { late: Some(r) } => assert_eq!(r, 1..4),
             other => panic!("{other:?}"),

@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use postlint::cli::{main_with, Cli};
+use postlint::cli::{Cli, main_with};
 
 fn main() -> ExitCode {
     ExitCode::from(main_with(Cli::parse()))

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diagnostic::{render, Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, render};
 use crate::engine::Outcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,7 +25,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -55,14 +55,22 @@ pub fn summary_line(outcome: &Outcome) -> String {
     line
 }
 
-pub fn human(out: &mut impl Write, diagnostics: &[Diagnostic], style: HumanStyle) -> io::Result<()> {
+pub fn human(
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    style: HumanStyle,
+) -> io::Result<()> {
     for d in diagnostics {
         let text = render(d, style.color, style.width);
         if d.source.is_some() {
             writeln!(out, "{text}")?;
         } else {
             // No text to show (I/O failures, file-level findings without a source): name the file.
-            let prefix = if d.path.is_empty() { String::new() } else { format!("{}: ", d.path) };
+            let prefix = if d.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", d.path)
+            };
             writeln!(out, "{prefix}{}", text.trim_start())?;
         }
     }
@@ -71,7 +79,11 @@ pub fn human(out: &mut impl Write, diagnostics: &[Diagnostic], style: HumanStyle
 
 pub fn short(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     for d in diagnostics {
-        writeln!(out, "{}:{}:{}: {} {}", d.path, d.start.line, d.start.column, d.code, d.message)?;
+        writeln!(
+            out,
+            "{}:{}:{}: {} {}",
+            d.path, d.start.line, d.start.column, d.code, d.message
+        )?;
     }
     Ok(())
 }

@@ -24,7 +24,10 @@ pub enum Style {
 
 #[derive(Debug, Clone)]
 pub enum NodeKind {
-    Scalar { value: String, style: Style },
+    Scalar {
+        value: String,
+        style: Style,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
     /// `*name`: a reference to an anchored node, not expanded.
@@ -326,7 +329,8 @@ mod tests {
 
     #[test]
     fn spans_are_bytes_in_the_file() {
-        let file = "---\ntitle: \"“3·15”消费\"\ndate: 2022-03-17 05:03:20 +0800\ntags: [a, 新闻]\n---\n";
+        let file =
+            "---\ntitle: \"“3·15”消费\"\ndate: 2022-03-17 05:03:20 +0800\ntags: [a, 新闻]\n---\n";
         let yaml = &file[4..file.len() - 4];
         let root = parse(yaml, 4).unwrap().unwrap();
         let title = root.get("title").unwrap();

@@ -16,7 +16,10 @@ fn fixtures_dir() -> PathBuf {
 
 fn expected_codes(bytes: &[u8]) -> BTreeSet<String> {
     let text = String::from_utf8_lossy(bytes);
-    let start = text.rfind("<!-- expect:").expect("fixture has an expect comment") + "<!-- expect:".len();
+    let start = text
+        .rfind("<!-- expect:")
+        .expect("fixture has an expect comment")
+        + "<!-- expect:".len();
     let end = start + text[start..].find("-->").expect("expect comment is closed");
     text[start..end]
         .split_whitespace()
@@ -28,12 +31,22 @@ fn expected_codes(bytes: &[u8]) -> BTreeSet<String> {
 /// Check one fixture; returns (rendered output, codes found).
 fn run(path: &Path) -> (String, BTreeSet<String>) {
     let rel = path.strip_prefix(fixtures_dir()).unwrap();
-    let pack = rel.components().next().unwrap().as_os_str().to_str().unwrap();
+    let pack = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_str()
+        .unwrap();
     let settings = Settings::builtin(pack, fixtures_dir()).unwrap();
     let display = rel.to_string_lossy().replace('\\', "/");
     let bytes = std::fs::read(path).unwrap();
     let diags = check_bytes(&settings, &display, bytes, true);
-    let rendered: String = diags.iter().map(|d| render(d, false, 80)).collect::<Vec<_>>().join("\n");
+    let rendered: String = diags
+        .iter()
+        .map(|d| render(d, false, 80))
+        .collect::<Vec<_>>()
+        .join("\n");
     let codes = diags.iter().map(|d| d.code.to_string()).collect();
     (rendered, codes)
 }
@@ -48,7 +61,11 @@ fn fixtures() {
             let (rendered, codes) = run(path);
             let expected = expected_codes(&std::fs::read(path).unwrap());
             assert_eq!(codes, expected, "codes found in {}", path.display());
-            let shown = if rendered.is_empty() { "(no findings)".to_string() } else { rendered };
+            let shown = if rendered.is_empty() {
+                "(no findings)".to_string()
+            } else {
+                rendered
+            };
             insta::assert_snapshot!(shown);
         });
     });
@@ -73,7 +90,9 @@ fn every_rule_has_positive_and_negative_fixtures() {
     for rule in Rule::ALL {
         let code = rule.code();
         let lower = code.to_ascii_lowercase();
-        let positive = files.iter().any(|f| expected_codes(&std::fs::read(f).unwrap()).contains(code));
+        let positive = files
+            .iter()
+            .any(|f| expected_codes(&std::fs::read(f).unwrap()).contains(code));
         assert!(positive, "no fixture triggers {code}");
         let negative = files.iter().any(|f| {
             let name = f.file_name().unwrap().to_string_lossy().to_string();
@@ -81,6 +100,9 @@ fn every_rule_has_positive_and_negative_fixtures() {
                 && name.contains("-ok-")
                 && !expected_codes(&std::fs::read(f).unwrap()).contains(code)
         });
-        assert!(negative, "no targeted negative fixture for {code} (name it `…-{lower}-ok-…`)");
+        assert!(
+            negative,
+            "no targeted negative fixture for {code} (name it `…-{lower}-ok-…`)"
+        );
     }
 }

@@ -4,9 +4,9 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
-use jiff::Timestamp;
 use regex::Regex;
 
 use super::{Context, Level, Rule, RuleMeta};
@@ -191,14 +191,23 @@ fn pattern_regex(text: &str, with_zone: bool) -> Result<(String, bool), String> 
     let mut depth = 0usize;
     let mut pending_space = String::new();
     while !rest.is_empty() {
-        let zone = [("±HH:MM", true), ("+HH:MM", true), ("±HHMM", false), ("+HHMM", false)]
-            .into_iter()
-            .find(|(t, _)| rest.starts_with(t));
+        let zone = [
+            ("±HH:MM", true),
+            ("+HH:MM", true),
+            ("±HHMM", false),
+            ("+HHMM", false),
+        ]
+        .into_iter()
+        .find(|(t, _)| rest.starts_with(t));
         if let Some((token, colon)) = zone {
             zone_colon = colon;
             if with_zone {
                 out.push_str(&regex::escape(&pending_space));
-                out.push_str(if colon { r"[+-]\d{2}:\d{2}" } else { r"[+-]\d{4}" });
+                out.push_str(if colon {
+                    r"[+-]\d{2}:\d{2}"
+                } else {
+                    r"[+-]\d{4}"
+                });
             }
             pending_space.clear();
             rest = &rest[token.len()..];
@@ -338,8 +347,14 @@ fn zone_offset(z: &str) -> Option<i32> {
     let digits: String = z[1..].chars().filter(char::is_ascii_digit).collect();
     let (h, m) = match digits.len() {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        3 => (digits[..1].parse::<i32>().ok()?, digits[1..].parse::<i32>().ok()?),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        3 => (
+            digits[..1].parse::<i32>().ok()?,
+            digits[1..].parse::<i32>().ok()?,
+        ),
+        4 => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     (h <= 23 && m <= 59).then_some(sign * (h * 3600 + m * 60))
@@ -349,8 +364,19 @@ impl Parsed {
     fn civil(&self) -> Option<DateTime> {
         let (h, mi, s) = self.time.unwrap_or((0, 0, 0));
         let year = i16::try_from(self.year).ok()?;
-        let date = Date::new(year, i8::try_from(self.month).ok()?, i8::try_from(self.day).ok()?).ok()?;
-        let time = jiff::civil::Time::new(i8::try_from(h).ok()?, i8::try_from(mi).ok()?, i8::try_from(s).ok()?, 0).ok()?;
+        let date = Date::new(
+            year,
+            i8::try_from(self.month).ok()?,
+            i8::try_from(self.day).ok()?,
+        )
+        .ok()?;
+        let time = jiff::civil::Time::new(
+            i8::try_from(h).ok()?,
+            i8::try_from(mi).ok()?,
+            i8::try_from(s).ok()?,
+            0,
+        )
+        .ok()?;
         Some(date.to_datetime(time))
     }
 
@@ -364,7 +390,10 @@ impl Parsed {
             .and_then(|y| Date::new(y, self.month as i8, 1).ok())
             .map_or(31, |d| d.days_in_month() as u32);
         if self.day == 0 || self.day > days {
-            return Some(format!("day {} does not exist in {:04}-{:02}", self.day, self.year, self.month));
+            return Some(format!(
+                "day {} does not exist in {:04}-{:02}",
+                self.day, self.year, self.month
+            ));
         }
         if let Some((h, mi, s)) = self.time {
             if h > 23 {
@@ -431,7 +460,11 @@ pub fn check(ctx: &mut Context) {
     let NodeKind::Scalar { value, .. } = &node.kind else {
         if ctx.enabled(Rule::DT001) {
             let d = ctx
-                .diag(Rule::DT001, node.span.clone(), format!("`date` is {}, not a date", node.type_name()))
+                .diag(
+                    Rule::DT001,
+                    node.span.clone(),
+                    format!("`date` is {}, not a date", node.type_name()),
+                )
                 .with_label("not a date")
                 .with_help(expected_help(ctx));
             ctx.push(d);
@@ -441,13 +474,23 @@ pub fn check(ctx: &mut Context) {
     let content = node.content_span(text);
     // Sub-spans inside the value only when it is written literally (no escapes).
     let literal = text.get(content.clone()) == Some(value.as_str());
-    let sub = |r: Range<usize>| if literal { content.start + r.start..content.start + r.end } else { content.clone() };
+    let sub = |r: Range<usize>| {
+        if literal {
+            content.start + r.start..content.start + r.end
+        } else {
+            content.clone()
+        }
+    };
     let trimmed = value.trim();
 
     let Some(parsed) = parse_lenient(trimmed) else {
         if ctx.enabled(Rule::DT001) {
             let d = ctx
-                .diag(Rule::DT001, content.clone(), format!("`{trimmed}` is not a date"))
+                .diag(
+                    Rule::DT001,
+                    content.clone(),
+                    format!("`{trimmed}` is not a date"),
+                )
                 .with_label("not a date")
                 .with_help(expected_help(ctx));
             ctx.push(d);
@@ -455,7 +498,10 @@ pub fn check(ctx: &mut Context) {
         return;
     };
     let lead = value.len() - value.trim_start().len();
-    let zone_span = parsed.zone.as_ref().map(|(_, r)| sub(r.start + lead..r.end + lead));
+    let zone_span = parsed
+        .zone
+        .as_ref()
+        .map(|(_, r)| sub(r.start + lead..r.end + lead));
 
     if let Some(what) = parsed.impossible() {
         if ctx.enabled(Rule::DT003) {
@@ -484,7 +530,11 @@ pub fn check(ctx: &mut Context) {
         };
         if !ok {
             let mut d = ctx
-                .diag(Rule::DT001, content.clone(), format!("date `{trimmed}` is not in the format `{}`", p.text))
+                .diag(
+                    Rule::DT001,
+                    content.clone(),
+                    format!("date `{trimmed}` is not in the format `{}`", p.text),
+                )
                 .with_label(format!("expected `{}`", p.text));
             if let Some(rewritten) = rewrite(&parsed, p) {
                 d = d.with_help(format!("write it as `{rewritten}`"));
@@ -508,7 +558,11 @@ pub fn check(ctx: &mut Context) {
             .with_label("no UTC offset");
         match offset {
             Some(off) => {
-                let end = if literal { content.start + value.trim_end().len() } else { content.end };
+                let end = if literal {
+                    content.start + value.trim_end().len()
+                } else {
+                    content.end
+                };
                 d = d
                     .with_help(format!("add the site's offset: `{trimmed} {off}`"))
                     .with_fix(Fix {
@@ -568,7 +622,11 @@ pub fn check(ctx: &mut Context) {
         };
         let year_matches = fy == local.0 || (fy < 100 && 2000 + fy == local.0);
         if !(year_matches && fm == local.1 && fd == local.2) {
-            let in_site = if site_tz.is_some() && parsed.offset_secs.is_some() { " in site time" } else { "" };
+            let in_site = if site_tz.is_some() && parsed.offset_secs.is_some() {
+                " in site time"
+            } else {
+                ""
+            };
             let d = ctx
                 .diag(
                     Rule::DT004,
@@ -600,7 +658,9 @@ pub fn check(ctx: &mut Context) {
 
 fn expected_help(ctx: &Context) -> String {
     match &ctx.settings.dates.format {
-        DateFormat::Jekyll => "write the date as `YYYY-MM-DD HH:MM:SS +HHMM` (time and offset optional)".into(),
+        DateFormat::Jekyll => {
+            "write the date as `YYYY-MM-DD HH:MM:SS +HHMM` (time and offset optional)".into()
+        }
         DateFormat::Pattern(p) => format!("write the date as `{}`", p.text),
     }
 }
@@ -616,7 +676,11 @@ fn rewrite(parsed: &Parsed, p: &Pattern) -> Option<String> {
         out.push(' ');
         out.push_str(&format_offset(secs, p.zone_colon));
     }
-    let check = if parsed.offset_secs.is_some() { &p.full } else { &p.without_zone };
+    let check = if parsed.offset_secs.is_some() {
+        &p.full
+    } else {
+        &p.without_zone
+    };
     check.is_match(&out).then_some(out)
 }
 
@@ -662,7 +726,17 @@ mod tests {
         let p = parse_lenient("2021-02-29 10:00:00").unwrap();
         assert!(p.impossible().unwrap().contains("day 29"));
         assert!(parse_lenient("2024-02-29").unwrap().impossible().is_none());
-        assert!(parse_lenient("2021-12-08 24:00:00").unwrap().impossible().is_some());
-        assert!(parse_lenient("2021-12-08 10:00:00 +2500").unwrap().impossible().is_some());
+        assert!(
+            parse_lenient("2021-12-08 24:00:00")
+                .unwrap()
+                .impossible()
+                .is_some()
+        );
+        assert!(
+            parse_lenient("2021-12-08 10:00:00 +2500")
+                .unwrap()
+                .impossible()
+                .is_some()
+        );
     }
 }

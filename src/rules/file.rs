@@ -106,7 +106,9 @@ pub fn check(ctx: &mut Context) {
             )
         } else {
             (
-                format!("file is not valid UTF-8: byte 0x{byte:02X} cannot start or continue a character"),
+                format!(
+                    "file is not valid UTF-8: byte 0x{byte:02X} cannot start or continue a character"
+                ),
                 "re-encode the file as UTF-8 (e.g. `iconv -f GBK -t UTF-8`)",
             )
         };
@@ -121,7 +123,10 @@ pub fn check(ctx: &mut Context) {
         if !pattern.is_match(&post.file_name) {
             let has_date = filename_date(&post.file_name).is_some();
             let message = if has_date {
-                format!("file name `{}` does not match the post name pattern", post.file_name)
+                format!(
+                    "file name `{}` does not match the post name pattern",
+                    post.file_name
+                )
             } else {
                 format!(
                     "file name `{}` does not start with a date: Jekyll ignores this post",
@@ -130,7 +135,10 @@ pub fn check(ctx: &mut Context) {
             };
             let help = match suggestion(ctx, &post.file_name) {
                 Some(s) => format!("rename it to `{s}`"),
-                None if has_date => format!("rename it to match the pack's pattern `{}`", pattern.as_str()),
+                None if has_date => format!(
+                    "rename it to match the pack's pattern `{}`",
+                    pattern.as_str()
+                ),
                 None => format!(
                     "rename it to start with the post's date: `YYYY-MM-DD-{}`",
                     post.file_name.trim_start_matches(['-', '_', ' '])
@@ -150,7 +158,13 @@ pub fn check(ctx: &mut Context) {
 fn suggestion(ctx: &Context, name: &str) -> Option<String> {
     let date = ctx.post.root()?.get("date")?.as_str()?;
     let day = date.get(..10)?;
-    if !day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() }) {
+    if !day.bytes().enumerate().all(|(i, b)| {
+        if i == 4 || i == 7 {
+            b == b'-'
+        } else {
+            b.is_ascii_digit()
+        }
+    }) {
         return None;
     }
     let stem = name.trim_start_matches(['-', '_', ' ']);
@@ -159,5 +173,9 @@ fn suggestion(ctx: &Context, name: &str) -> Option<String> {
     } else {
         format!("{day}-{stem}")
     };
-    ctx.settings.file.pattern.is_match(&candidate).then_some(candidate)
+    ctx.settings
+        .file
+        .pattern
+        .is_match(&candidate)
+        .then_some(candidate)
 }

@@ -288,10 +288,16 @@ impl Options {
 }
 
 fn string_list(node: &Node, what: &str) -> Result<Vec<String>, String> {
-    let items = node.as_seq().ok_or(format!("`{what}` must be a list of strings"))?;
+    let items = node
+        .as_seq()
+        .ok_or(format!("`{what}` must be a list of strings"))?;
     items
         .iter()
-        .map(|n| n.as_str().map(str::to_string).ok_or(format!("`{what}` must be a list of strings")))
+        .map(|n| {
+            n.as_str()
+                .map(str::to_string)
+                .ok_or(format!("`{what}` must be a list of strings"))
+        })
         .collect()
 }
 
@@ -309,7 +315,9 @@ pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Re
         (Rule::FM005, "non_empty") => opts.non_empty = string_list(value, key)?,
         (Rule::FM006, "known") => opts.known = string_list(value, key)?,
         (Rule::FM005, "types") => {
-            let entries = value.as_map().ok_or("`types` must be a mapping of key to type")?;
+            let entries = value
+                .as_map()
+                .ok_or("`types` must be a mapping of key to type")?;
             for (k, v) in entries {
                 let name = k.as_str().ok_or("`types` keys must be strings")?;
                 let ty = v.as_str().and_then(ValueType::parse).ok_or_else(|| {
@@ -321,10 +329,16 @@ pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Re
             }
         }
         (Rule::FM007, "allowed") => {
-            let entries = value.as_map().ok_or("`allowed` must be a mapping of key to a list of values")?;
+            let entries = value
+                .as_map()
+                .ok_or("`allowed` must be a mapping of key to a list of values")?;
             for (k, v) in entries {
                 let name = k.as_str().ok_or("`allowed` keys must be strings")?;
-                upsert(&mut opts.allowed, name.to_string(), string_list(v, "allowed")?);
+                upsert(
+                    &mut opts.allowed,
+                    name.to_string(),
+                    string_list(v, "allowed")?,
+                );
             }
         }
         _ => return Ok(false),
@@ -357,7 +371,10 @@ pub fn check(ctx: &mut Context) {
                 // last character rather than at the closing delimiter.
                 let (span, label) = if error.offset >= close.start {
                     let end = post.text[..close.start].trim_end().len();
-                    let start = post.text[..end].char_indices().next_back().map_or(end, |(i, _)| i);
+                    let start = post.text[..end]
+                        .char_indices()
+                        .next_back()
+                        .map_or(end, |(i, _)| i);
                     (start..end, "the YAML ends here, incomplete")
                 } else {
                     let at = error.offset.min(post.text.len());
@@ -366,7 +383,9 @@ pub fn check(ctx: &mut Context) {
                 let d = ctx
                     .diag(Rule::FM003, span, message)
                     .with_label(label)
-                    .with_help("Jekyll drops the whole front matter of this post; fix the YAML syntax");
+                    .with_help(
+                        "Jekyll drops the whole front matter of this post; fix the YAML syntax",
+                    );
                 ctx.push(d);
             }
         }
@@ -378,7 +397,10 @@ pub fn check(ctx: &mut Context) {
                         .diag(
                             Rule::FM003,
                             root.span.clone(),
-                            format!("front matter is {}, not a mapping of keys to values", root.type_name()),
+                            format!(
+                                "front matter is {}, not a mapping of keys to values",
+                                root.type_name()
+                            ),
                         )
                         .with_label("expected `key: value` lines")
                         .with_help("write the front matter as `key: value` lines");
@@ -410,10 +432,15 @@ fn missing(ctx: &mut Context, late: Option<std::ops::Range<usize>>) {
             ctx.diag(
                 Rule::FM001,
                 open.clone(),
-                format!("front matter starts on line {}, not line 1: Jekyll will not read it", blank + 1),
+                format!(
+                    "front matter starts on line {}, not line 1: Jekyll will not read it",
+                    blank + 1
+                ),
             )
             .with_label("must be the first line")
-            .with_help(format!("delete the {blank} blank line{plural} before `---`"))
+            .with_help(format!(
+                "delete the {blank} blank line{plural} before `---`"
+            ))
             .with_fix(Fix {
                 edits: vec![Edit {
                     range: post.start..open.start,
@@ -425,9 +452,15 @@ fn missing(ctx: &mut Context, late: Option<std::ops::Range<usize>>) {
             let first_line_end = post.text[post.start..]
                 .find(['\n', '\r'])
                 .map_or(post.text.len(), |i| post.start + i);
-            ctx.diag(Rule::FM001, post.start..first_line_end, "file has no front matter")
-                .with_label("expected `---` here")
-                .with_help("start the file with a `---` line, the front matter keys, and a closing `---` line")
+            ctx.diag(
+                Rule::FM001,
+                post.start..first_line_end,
+                "file has no front matter",
+            )
+            .with_label("expected `---` here")
+            .with_help(
+                "start the file with a `---` line, the front matter keys, and a closing `---` line",
+            )
         }
     };
     ctx.push(d);
@@ -447,14 +480,20 @@ fn schema(ctx: &mut Context, root: &Node, close: std::ops::Range<usize>) {
     required(ctx, entries, close);
 
     for (key_node, value) in entries {
-        let Some(key) = key_node.as_str() else { continue };
+        let Some(key) = key_node.as_str() else {
+            continue;
+        };
         if ctx.enabled(Rule::FM005) {
             if let Some((_, ty)) = opts.types.iter().find(|(k, _)| k == key)
                 && !value.is_null()
                 && !ty.accepts(value)
             {
                 let d = ctx
-                    .diag(Rule::FM005, value.span.clone(), format!("`{key}` is {}", value.type_name()))
+                    .diag(
+                        Rule::FM005,
+                        value.span.clone(),
+                        format!("`{key}` is {}", value.type_name()),
+                    )
                     .with_label(format!("expected {}", ty.describe()))
                     .with_help(type_help(key, *ty, value));
                 ctx.push(d);
@@ -478,7 +517,11 @@ fn schema(ctx: &mut Context, root: &Node, close: std::ops::Range<usize>) {
                 None => format!("known keys: {}", known.join(", ")),
             };
             let d = ctx
-                .diag(Rule::FM006, key_node.span.clone(), format!("unknown front matter key `{key}`"))
+                .diag(
+                    Rule::FM006,
+                    key_node.span.clone(),
+                    format!("unknown front matter key `{key}`"),
+                )
                 .with_label("not in the schema")
                 .with_help(help);
             ctx.push(d);
@@ -495,13 +538,21 @@ fn schema(ctx: &mut Context, root: &Node, close: std::ops::Range<usize>) {
                 if item.is_null() || allowed.iter().any(|a| a == v) {
                     continue;
                 }
-                let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+                let list = allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let help = match did_you_mean(v, allowed.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`? allowed: {list}"),
                     None => format!("allowed: {list}"),
                 };
                 let d = ctx
-                    .diag(Rule::FM007, item.span.clone(), format!("`{key}: {v}` is not allowed"))
+                    .diag(
+                        Rule::FM007,
+                        item.span.clone(),
+                        format!("`{key}: {v}` is not allowed"),
+                    )
                     .with_label("not an allowed value")
                     .with_help(help);
                 ctx.push(d);
@@ -522,7 +573,9 @@ fn is_empty(node: &Node) -> bool {
 fn type_help(key: &str, ty: ValueType, value: &Node) -> String {
     match (ty, value.as_str()) {
         (ValueType::Bool, Some(s)) if matches!(s, "true" | "false") => {
-            format!("write `{key}: {s}` without quotes: a quoted \"{s}\" is a string, and any string counts as true")
+            format!(
+                "write `{key}: {s}` without quotes: a quoted \"{s}\" is a string, and any string counts as true"
+            )
         }
         (ValueType::StringOrList | ValueType::List, _) if value.as_map().is_some() => {
             format!("write `{key}` as a list (`[a, b]`) or a space-separated string")
@@ -545,7 +598,11 @@ fn required(ctx: &mut Context, entries: &[(Node, Node)], close: std::ops::Range<
         .collect();
     for key in missing {
         let d = ctx
-            .diag(Rule::FM004, close.clone(), format!("required key `{key}` is missing"))
+            .diag(
+                Rule::FM004,
+                close.clone(),
+                format!("required key `{key}` is missing"),
+            )
             .with_label(format!("add `{key}` before this line"))
             .with_help(format!("add a `{key}: …` line to the front matter"));
         ctx.push(d);
@@ -564,7 +621,11 @@ fn duplicates(ctx: &mut Context, root: &Node) {
                     let Some(key) = k.as_str() else { continue };
                     if let Some(prev) = first.get(key) {
                         let d = ctx
-                            .diag(Rule::FM008, k.span.clone(), format!("key `{key}` is defined twice"))
+                            .diag(
+                                Rule::FM008,
+                                k.span.clone(),
+                                format!("key `{key}` is defined twice"),
+                            )
                             .with_label("defined again here")
                             .with_secondary(prev.span.clone(), "first defined here")
                             .with_help("Jekyll keeps only the last value: remove one of them");

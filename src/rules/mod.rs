@@ -160,7 +160,12 @@ pub fn select(selector: &str) -> Vec<Rule> {
         return vec![rule];
     }
     let upper = selector.to_ascii_uppercase();
-    if upper.is_empty() || !upper.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+    if upper.is_empty()
+        || !upper
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+    {
         return Vec::new();
     }
     Rule::ALL
@@ -173,9 +178,9 @@ pub fn select(selector: &str) -> Vec<Rule> {
 /// Whether a selector names something in the design's catalogue that is not built yet.
 pub fn is_planned(selector: &str) -> bool {
     let upper = selector.to_ascii_uppercase();
-    PLANNED
-        .iter()
-        .any(|(code, name)| *code == upper || *name == selector || (upper.len() >= 2 && code.starts_with(&upper)))
+    PLANNED.iter().any(|(code, name)| {
+        *code == upper || *name == selector || (upper.len() >= 2 && code.starts_with(&upper))
+    })
 }
 
 /// What a rule sees: the post, the settings, and where to put findings.
@@ -201,7 +206,11 @@ impl<'a> Context<'a> {
     /// A diagnostic for `rule` at `span`, with the configured severity. Push it with [`push`].
     pub fn diag(&self, rule: Rule, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let meta = rule.meta();
-        let severity = self.settings.level(rule).severity().unwrap_or(Severity::Warning);
+        let severity = self
+            .settings
+            .level(rule)
+            .severity()
+            .unwrap_or(Severity::Warning);
         Diagnostic::new(meta.code, meta.name, severity, span, message)
     }
 
@@ -225,7 +234,10 @@ pub fn check(post: &Post, settings: &Settings) -> Vec<Diagnostic> {
 }
 
 /// The closest candidate to `word` within a small edit distance, for "did you mean" help.
-pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -261,7 +273,11 @@ mod tests {
             let m = rule.meta();
             assert_eq!(format!("{rule:?}"), m.code);
             assert!(seen.insert(m.name), "duplicate name {}", m.name);
-            assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            assert!(
+                m.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+            );
             for section in ["## What it does", "## Why", "## Example"] {
                 assert!(m.doc.contains(section), "{} doc lacks {section}", m.code);
             }

@@ -1,0 +1,556 @@
+//! The CLI as a whole process: exit codes, formats, configuration errors, selection, --fix.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+const CLEAN: &str = "---\nlayout: post\ntitle: \"沪指午后震荡走高\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n沪指午后震荡走高。\n";
+const NO_ZONE: &str = "---\nlayout: post\ntitle: \"沪指午后震荡走高\"\ndate: 2021-12-08 10:18:31\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n沪指午后震荡走高。\n";
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_postlint"));
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+/// A site in a temporary directory: `files` are (relative path, content).
+fn site(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        write(dir.path(), path, content.as_bytes());
+    }
+    dir
+}
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().current_dir(dir).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn finews_site(posts: &[(&str, &str)]) -> TempDir {
+    let mut files = vec![("postlint.yaml", "extends: finews\n")];
+    files.extend_from_slice(posts);
+    site(&files)
+}
+
+#[test]
+fn exit_status_follows_findings() {
+    let clean = finews_site(&[("_posts/2021-12-08-1.md", CLEAN)]);
+    let o = run(clean.path(), &["check", "--format", "short"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(stdout(&o), "");
+
+    let bad = finews_site(&[("_posts/2021-12-08-1.md", NO_ZONE)]);
+    assert_eq!(code(&run(bad.path(), &["check"])), 1);
+
+    // Warnings alone pass, unless --max-warnings is exceeded.
+    let warn = site(&[("_posts/2021-12-08-1.md", NO_ZONE)]);
+    assert_eq!(code(&run(warn.path(), &["check"])), 0);
+    assert_eq!(
+        code(&run(warn.path(), &["check", "--max-warnings", "0"])),
+        1
+    );
+    assert_eq!(
+        code(&run(warn.path(), &["check", "--max-warnings", "1"])),
+        0
+    );
+}
+
+#[test]
+fn short_format() {
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", NO_ZONE)]);
+    let o = run(dir.path(), &["check", "--format", "short", "_posts"]);
+    assert_eq!(
+        stdout(&o),
+        "_posts/2021-12-08-1.md:4:7: DT002 date has no UTC offset\n"
+    );
+}
+
+#[test]
+fn json_format_matches_the_design() {
+    let dir = finews_site(&[
+        ("_posts/2021-12-08-1.md", NO_ZONE),
+        ("_posts/2021-12-08-2.md", CLEAN),
+    ]);
+    let o = run(dir.path(), &["check", "--format", "json", "_posts"]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"files": 2, "errors": 1, "warnings": 0, "fixable": 1})
+    );
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "DT002");
+    assert_eq!(d["name"], "missing-timezone");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["path"], "_posts/2021-12-08-1.md");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(7))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(4), Some(26))
+    );
+    assert_eq!(d["fixable"], true);
+    assert!(d["help"].as_str().unwrap().contains("+0800"));
+    let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "code",
+            "column",
+            "end_column",
+            "end_line",
+            "fixable",
+            "help",
+            "line",
+            "message",
+            "name",
+            "path",
+            "severity"
+        ]
+    );
+}
+
+#[test]
+fn columns_count_characters_with_crlf_bom_and_wide_text() {
+    let post = "\u{feff}---\r\nlayout: post\r\ntitle: \"中文\"\r\ndate: 2021-12-08 10:30:00\r\ncategories: emnews\r\ntags: 东财滚动新闻\r\n---\r\n";
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", post)]);
+    let o = run(dir.path(), &["check", "--format", "short", "_posts"]);
+    assert_eq!(
+        stdout(&o),
+        "_posts/2021-12-08-1.md:4:7: DT002 date has no UTC offset\n"
+    );
+    // A value after multi-byte text on the same line: column counts characters.
+    let post = "---\nlayout: post\ntitle: \"中文\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财滚动新闻\n中文: x\n---\n";
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", post)]);
+    let o = run(dir.path(), &["check", "--format", "json", "_posts"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "FM006");
+    assert_eq!(
+        (
+            d["line"].as_u64(),
+            d["column"].as_u64(),
+            d["end_column"].as_u64()
+        ),
+        (Some(7), Some(1), Some(3))
+    );
+}
+
+#[test]
+fn human_format_and_summary() {
+    let dir = finews_site(&[
+        ("_posts/2021-12-08-1.md", NO_ZONE),
+        ("_posts/2021-12-08-2.md", CLEAN),
+    ]);
+    let o = run(dir.path(), &["check", "--color", "never"]);
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "no colour when asked: {out}");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.add_filter(r"in \d+\.\d+s", "in [TIME]s");
+    settings.bind(|| insta::assert_snapshot!("cli_human_summary", out));
+    let o = run(dir.path(), &["check", "--color", "always"]);
+    assert!(stdout(&o).contains('\u{1b}'), "colour when forced");
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["check", "--color", "auto"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!stdout(&o).contains('\u{1b}'));
+}
+
+#[test]
+fn quiet_reports_errors_only() {
+    let dir = site(&[
+        ("postlint.yaml", "rules:\n  FM003: error\n"),
+        ("_posts/2021-12-08-1.md", NO_ZONE),
+        ("_posts/2021-12-08-2.md", "---\nbad: [\n---\n"),
+    ]);
+    let o = run(dir.path(), &["check", "--quiet", "--format", "short"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("FM003") && !out.contains("DT002"), "{out}");
+    let o = run(dir.path(), &["check", "--quiet"]);
+    assert!(!stdout(&o).contains("checked"));
+}
+
+#[test]
+fn select_and_ignore() {
+    let post = "---\nlayout: posts\ntitle: \"\"\ndate: 2021-12-08 10:18:31\ncategories: emnews\ntags: 东财滚动新闻\n---\n";
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", post)]);
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--format", "short"];
+        all.extend_from_slice(args);
+        stdout(&run(dir.path(), &all))
+            .lines()
+            .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(codes(&[]), ["FM007", "FM005", "DT002"]);
+    assert_eq!(codes(&["--select", "DT002"]), ["DT002"]);
+    assert_eq!(
+        codes(&["--select", "missing-timezone,FM007"]),
+        ["FM007", "DT002"]
+    );
+    assert_eq!(codes(&["--ignore", "FM"]), ["DT002"]);
+    assert_eq!(
+        codes(&["--select", "FM", "--ignore", "wrong-type"]),
+        ["FM007"]
+    );
+    let o = run(dir.path(), &["check", "--select", "NOPE1"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown rule selector"));
+}
+
+fn config_error(config: &str) -> (i32, String) {
+    let dir = site(&[("postlint.yaml", config), ("_posts/2021-12-08-1.md", CLEAN)]);
+    let o = run(dir.path(), &["check", "--color", "never"]);
+    (
+        code(&o),
+        stderr(&o).replace(&dir.path().display().to_string(), "[DIR]"),
+    )
+}
+
+#[test]
+fn config_errors_point_into_the_file() {
+    let cases = [
+        (
+            "unknown_key",
+            "extends: finews\nsitee:\n  url: https://x.org\n",
+        ),
+        (
+            "unknown_rule",
+            "rules:\n  DT099: error\n  missing-timezon: warn\n",
+        ),
+        ("bad_level", "rules:\n  DT002: loud\n"),
+        ("bad_regex", "rules:\n  PF002:\n    pattern: '^(\\d{4}'\n"),
+        ("bad_option", "rules:\n  DT002:\n    format: x\n"),
+        ("bad_timezone", "site:\n  timezone: Mars/Olympus\n"),
+        ("unknown_pack", "extends: finwes\n"),
+        ("bad_yaml", "rules: [\n"),
+        (
+            "bad_date_format",
+            "rules:\n  DT001:\n    format: \"YYYY-MM-DD QQ\"\n",
+        ),
+        ("planned_key", "custom:\n  - code: CU001\n"),
+    ];
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (name, config) in cases {
+            let (status, err) = config_error(config);
+            assert_eq!(status, 2, "{name}: {err}");
+            assert!(
+                err.contains("postlint.yaml:"),
+                "{name} points into the file: {err}"
+            );
+            insta::assert_snapshot!(format!("cli_config_{name}"), err);
+        }
+    });
+}
+
+#[test]
+fn planned_rules_warn_but_run() {
+    let (dir, _) = (
+        site(&[
+            ("postlint.yaml", "rules:\n  LK003: warn\n"),
+            ("_posts/2021-12-08-1.md", CLEAN),
+        ]),
+        (),
+    );
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        stderr(&o).contains("not implemented in this version"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn config_discovery_extends_and_globs() {
+    let dir = site(&[
+        (
+            "site/.postlint.yaml",
+            "extends: ../base.yaml\nposts: [\"_posts/**/*.md\"]\nexclude: [\"_posts/drafts/**\"]\n",
+        ),
+        ("base.yaml", "extends: finews\nrules:\n  DT002: warn\n"),
+        ("site/_posts/2021-12-08-1.md", NO_ZONE),
+        ("site/_posts/drafts/2021-12-08-2.md", NO_ZONE),
+        ("site/notes/readme.md", "no front matter, not a post\n"),
+    ]);
+    // Run from a subdirectory: the config is found upward; globs are relative to it.
+    let sub = dir.path().join("site/notes");
+    let o = run(&sub, &["check", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(v["diagnostics"][0]["severity"], "warning");
+    assert_eq!(v["diagnostics"][0]["path"], "../_posts/2021-12-08-1.md");
+    // --config overrides discovery.
+    write(dir.path(), "strict.yaml", b"extends: finews\n");
+    let o = run(
+        &dir.path().join("site"),
+        &[
+            "check",
+            "--config",
+            "../strict.yaml",
+            "_posts/2021-12-08-1.md",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    // Excluded even when named explicitly (pre-commit passes every staged file).
+    let o = run(
+        &dir.path().join("site"),
+        &[
+            "check",
+            "--format",
+            "short",
+            "_posts/drafts/2021-12-08-2.md",
+        ],
+    );
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn extends_cycle_is_an_error() {
+    let dir = site(&[
+        ("postlint.yaml", "extends: ./a.yaml\n"),
+        ("a.yaml", "extends: ./postlint.yaml\n"),
+    ]);
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("loops back"), "{}", stderr(&o));
+}
+
+#[test]
+fn without_config_the_jekyll_pack_applies() {
+    let dir = site(&[
+        ("_posts/2021-12-08-1.md", "---\ntitle: x\n---\n"),
+        ("_posts/nodate.md", "---\n---\n"),
+    ]);
+    let o = run(dir.path(), &["check", "--format", "short"]);
+    assert_eq!(
+        stdout(&o),
+        "_posts/nodate.md:1:1: PF002 file name `nodate.md` does not start with a date: Jekyll ignores this post\n"
+    );
+}
+
+#[test]
+fn walking_respects_gitignore_and_extensions() {
+    let dir = site(&[
+        (".gitignore", "ignored/\n"),
+        ("ignored/_posts/2021-12-08-1.md", "---\nbad: [\n---\n"),
+        ("_posts/2021-12-08-1.txt", "---\nbad: [\n---\n"),
+        ("_posts/2021-12-08-2.markdown", "---\nbad: [\n---\n"),
+    ]);
+    let o = run(dir.path(), &["check", "--format", "short"]);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("_posts/2021-12-08-2.markdown:"), "{out}");
+}
+
+#[test]
+fn missing_paths_and_unreadable_input_exit_2_but_the_rest_is_checked() {
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", NO_ZONE)]);
+    let o = run(
+        dir.path(),
+        &["check", "--format", "short", "nope.md", "_posts"],
+    );
+    assert_eq!(code(&o), 2);
+    let out = stdout(&o);
+    assert!(out.contains("nope.md:1:1: io cannot read path"), "{out}");
+    assert!(out.contains("DT002"), "{out}");
+}
+
+#[test]
+fn hostile_files_get_diagnostics_not_panics() {
+    let mut bytes = b"---\ntitle: \"".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe, 0x00, 0xc3]);
+    bytes.extend_from_slice(b"\"\n---\n");
+    let dir = site(&[]);
+    write(dir.path(), "_posts/2021-12-08-bin.md", &bytes);
+    write(dir.path(), "_posts/2021-12-08-empty.md", b"");
+    write(dir.path(), "_posts/2021-12-08-nul.md", &[0u8; 4096]);
+    write(
+        dir.path(),
+        "_posts/2021-12-08-deep.md",
+        format!("---\na: {}\n---\n", "[".repeat(5000)).as_bytes(),
+    );
+    write(
+        dir.path(),
+        "_posts/2021-12-08-bomb.md",
+        b"---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n---\n",
+    );
+    for format in ["human", "short", "json"] {
+        let o = run(dir.path(), &["check", "--format", format]);
+        assert!(matches!(code(&o), 0 | 1), "{format}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"));
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+            let codes: Vec<&str> = v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["code"].as_str().unwrap())
+                .collect();
+            assert!(
+                codes.contains(&"PF001") && codes.contains(&"FM003"),
+                "{codes:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn output_is_sorted_and_independent_of_threads() {
+    let posts: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("_posts/2021-12-08-{i:03}.md"),
+                NO_ZONE.replace("layout: post", "layout: posts"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = posts
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = finews_site(&refs);
+    let one = stdout(&run(
+        dir.path(),
+        &["check", "--format", "short", "--jobs", "1"],
+    ));
+    let many = stdout(&run(
+        dir.path(),
+        &["check", "--format", "short", "--jobs", "4"],
+    ));
+    assert_eq!(one, many);
+    let lines: Vec<&str> = one.lines().collect();
+    assert_eq!(lines.len(), 80);
+    assert!(lines[0].starts_with("_posts/2021-12-08-000.md:2:9: FM007"));
+    assert!(lines[1].starts_with("_posts/2021-12-08-000.md:4:7: DT002"));
+}
+
+#[test]
+fn rules_and_rule_commands() {
+    let dir = site(&[]);
+    let o = run(dir.path(), &["rules"]);
+    assert_eq!(code(&o), 0);
+    for code in ["PF001", "FM008", "DT006"] {
+        assert!(stdout(&o).contains(code));
+    }
+    let o = run(dir.path(), &["rule", "DT002"]);
+    assert_eq!(code(&o), 0);
+    let doc = stdout(&o);
+    assert!(doc.starts_with("# DT002 (missing-timezone)"));
+    assert!(doc.contains("## Why is this bad?"));
+    assert_eq!(stdout(&run(dir.path(), &["rule", "missing-timezone"])), doc);
+    let o = run(dir.path(), &["rule", "missing-timezon"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("did you mean `missing-timezone`"));
+}
+
+#[test]
+fn init_writes_a_config_that_loads() {
+    let dir = site(&[("_posts/2021-12-08-1.md", CLEAN)]);
+    let o = run(dir.path(), &["init", "--pack", "finews"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        code(&run(dir.path(), &["init"])),
+        2,
+        "no overwrite without --force"
+    );
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn fix_adds_the_site_offset_and_touches_nothing_else() {
+    let crlf = format!("\u{feff}{}", NO_ZONE.replace('\n', "\r\n"));
+    let blank = format!("\n\n{CLEAN}");
+    let dir = finews_site(&[
+        ("_posts/2021-12-08-1.md", NO_ZONE),
+        ("_posts/2021-12-08-2.md", &crlf),
+        ("_posts/2021-12-08-3.md", &blank),
+        ("_posts/2021-12-08-4.md", CLEAN),
+    ]);
+    let p = |n: u32| dir.path().join(format!("_posts/2021-12-08-{n}.md"));
+    let mtime_clean = std::fs::metadata(p(4)).unwrap().modified().unwrap();
+    let o = run(dir.path(), &["check", "--fix"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("fixed 3 problems in 3 files"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(p(1)).unwrap(),
+        NO_ZONE.replace("10:18:31", "10:18:31 +0800")
+    );
+    assert_eq!(
+        std::fs::read_to_string(p(2)).unwrap(),
+        crlf.replace("10:18:31", "10:18:31 +0800"),
+        "BOM and CRLF kept"
+    );
+    assert_eq!(std::fs::read_to_string(p(3)).unwrap(), CLEAN);
+    assert_eq!(
+        std::fs::metadata(p(4)).unwrap().modified().unwrap(),
+        mtime_clean,
+        "clean file not rewritten"
+    );
+    // A second run changes nothing.
+    let before: Vec<Vec<u8>> = (1..=4).map(|n| std::fs::read(p(n)).unwrap()).collect();
+    let o = run(dir.path(), &["check", "--fix"]);
+    assert!(!stdout(&o).contains("fixed"));
+    let after: Vec<Vec<u8>> = (1..=4).map(|n| std::fs::read(p(n)).unwrap()).collect();
+    assert_eq!(before, after);
+    // No temporary files left behind.
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(dir.path().join("_posts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".postlint-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn fix_keeps_invalid_bytes_elsewhere_in_the_file() {
+    let mut bytes = NO_ZONE.as_bytes().to_vec();
+    bytes.extend_from_slice(b"\xd6\xd0\n");
+    let dir = finews_site(&[]);
+    write(dir.path(), "_posts/2021-12-08-1.md", &bytes);
+    let o = run(dir.path(), &["check", "--fix", "--format", "short"]);
+    assert!(stdout(&o).contains("PF001"));
+    let mut expected = NO_ZONE.replace("10:18:31", "10:18:31 +0800").into_bytes();
+    expected.extend_from_slice(b"\xd6\xd0\n");
+    assert_eq!(
+        std::fs::read(dir.path().join("_posts/2021-12-08-1.md")).unwrap(),
+        expected
+    );
+}
