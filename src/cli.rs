@@ -134,6 +134,22 @@ fn print_config_diagnostics(diags: &[Diagnostic], style: HumanStyle) {
     let _ = report::human(&mut err, diags, style);
 }
 
+/// Where config discovery starts: the first path's directory (a file's parent), so that
+/// `postlint check other-site/_posts` uses that site's config; the working directory when no
+/// path is given.
+fn discovery_start(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
+    let Some(first) = paths.first() else {
+        return cwd.to_path_buf();
+    };
+    let full = crate::paths::normalize(&cwd.join(first));
+    if full.is_dir() {
+        full
+    } else {
+        full.parent()
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+    }
+}
+
 /// Apply --select and --ignore to the configured levels.
 pub fn apply_selection(
     settings: &mut Settings,
@@ -186,7 +202,7 @@ fn check(args: CheckArgs) -> u8 {
     };
     let loaded = match &args.config {
         Some(path) => Settings::from_file(path, &cwd),
-        None => Settings::discover(&cwd),
+        None => Settings::discover(&discovery_start(&cwd, &args.paths), &cwd),
     };
     let mut settings = match loaded {
         Ok(settings) => settings,

@@ -113,9 +113,10 @@ impl Settings {
         loader.finish(settings)
     }
 
-    /// Discover the config from `cwd` upward; without one, the `jekyll` pack.
-    pub fn discover(cwd: &Path) -> Result<Settings, Vec<Diagnostic>> {
-        match find_config(cwd) {
+    /// Discover the config from `start` upward; without one, the `jekyll` pack. Messages
+    /// name the config relative to `cwd`.
+    pub fn discover(start: &Path, cwd: &Path) -> Result<Settings, Vec<Diagnostic>> {
+        match find_config(start) {
             Some(path) => Settings::from_file(&path, cwd),
             None => Settings::builtin("jekyll", cwd.to_path_buf()),
         }

@@ -30,6 +30,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Files checked.
     pub files: usize,
+    /// Of those, posts and drafts (the rest are pages and other files).
+    pub posts: usize,
     /// Failures of the tool itself (unreadable files, missing paths): exit status 2.
     pub failures: usize,
     pub elapsed: Duration,
@@ -61,19 +63,29 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     let started = Instant::now();
     let (targets, mut failures) = discover(settings, options, cwd);
     let files = targets.len();
-    let mut diagnostics: Vec<Diagnostic> = targets
+    let checked: Vec<Checked> = targets
         .par_iter()
-        .flat_map_iter(|t| check_target(settings, t, options.keep_source))
+        .map(|t| check_target(settings, t, options.keep_source))
         .collect();
+    let posts = checked.iter().filter(|c| c.is_post).count();
+    let mut diagnostics: Vec<Diagnostic> =
+        checked.into_iter().flat_map(|c| c.diagnostics).collect();
     diagnostics.append(&mut failures);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| is_failure(d)).count();
     Outcome {
         diagnostics,
         files,
+        posts,
         failures,
         elapsed: started.elapsed(),
     }
+}
+
+/// One file's result.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub is_post: bool,
 }
 
 /// A diagnostic about the tool's own failure (not a finding in a post).
@@ -81,7 +93,8 @@ pub fn is_failure(d: &Diagnostic) -> bool {
     &*d.code == "io"
 }
 
-fn io_diagnostic(display: &str, message: String) -> Diagnostic {
+/// A failure of the tool on one path (exit status 2), reported at its line 1.
+pub fn io_diagnostic(display: &str, message: String) -> Diagnostic {
     let mut d = Diagnostic::new("io", "", Severity::Error, 0..0, message);
     d.path = Arc::from(display);
     d.start.line = 1;
@@ -91,17 +104,17 @@ fn io_diagnostic(display: &str, message: String) -> Diagnostic {
 }
 
 /// Read and check one file.
-pub fn check_target(settings: &Settings, target: &Target, keep_source: bool) -> Vec<Diagnostic> {
-    let bytes = match std::fs::read(&target.path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return vec![io_diagnostic(
+pub fn check_target(settings: &Settings, target: &Target, keep_source: bool) -> Checked {
+    match std::fs::read(&target.path) {
+        Ok(bytes) => check_file(settings, &target.display, bytes, keep_source),
+        Err(e) => Checked {
+            diagnostics: vec![io_diagnostic(
                 &target.display,
                 format!("cannot read file: {e}"),
-            )];
-        }
-    };
-    check_bytes(settings, &target.display, bytes, keep_source)
+            )],
+            is_post: false,
+        },
+    }
 }
 
 /// Check one file's bytes (the engine's pure core: no I/O).
@@ -111,10 +124,18 @@ pub fn check_bytes(
     bytes: Vec<u8>,
     keep_source: bool,
 ) -> Vec<Diagnostic> {
+    check_file(settings, display, bytes, keep_source).diagnostics
+}
+
+fn check_file(settings: &Settings, display: &str, bytes: Vec<u8>, keep_source: bool) -> Checked {
     let post = Post::from_bytes(display, bytes);
+    let is_post = post.is_post();
     let mut diagnostics = rules::check(&post, settings);
     if diagnostics.is_empty() {
-        return diagnostics;
+        return Checked {
+            diagnostics,
+            is_post,
+        };
     }
     let index = LineIndex::new(&post.text);
     let path: Arc<str> = Arc::from(display);
@@ -128,7 +149,10 @@ pub fn check_bytes(
         d.locate(&path, &post.text, &index);
         d.source.clone_from(&source);
     }
-    diagnostics
+    Checked {
+        diagnostics,
+        is_post,
+    }
 }
 
 fn build_globs(patterns: &[String]) -> GlobSet {

@@ -3,14 +3,13 @@
 
 use std::io::{self, Write};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Edit, Severity};
-use crate::engine::{self, Outcome, RunOptions, Target, check_bytes};
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::engine::{self, Outcome, RunOptions, Target, check_bytes, io_diagnostic};
 
 /// How many rounds of fixes a file gets (a fix can make another one possible).
 const MAX_ROUNDS: usize = 8;
@@ -107,22 +106,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-fn failure(display: &str, message: String) -> Diagnostic {
-    let mut d = Diagnostic::new("io", "", Severity::Error, 0..0, message);
-    d.path = Arc::from(display);
-    d.start.line = 1;
-    d.start.column = 1;
-    d.end = d.start;
-    d
-}
-
 /// Fix one file on disk; returns the diagnostics that remain and the number of fixes.
 fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<Diagnostic>, usize) {
     let original = match std::fs::read(&target.path) {
         Ok(b) => b,
         Err(e) => {
             return (
-                vec![failure(&target.display, format!("cannot read file: {e}"))],
+                vec![io_diagnostic(
+                    &target.display,
+                    format!("cannot read file: {e}"),
+                )],
                 0,
             );
         }
@@ -139,7 +132,7 @@ fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<D
         Ok(now) if now == original => {}
         Ok(_) => {
             let mut diags = check_bytes(settings, &target.display, original, keep_source);
-            diags.push(failure(
+            diags.push(io_diagnostic(
                 &target.display,
                 "file changed while it was being fixed; not written".into(),
             ));
@@ -147,7 +140,10 @@ fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<D
         }
         Err(e) => {
             return (
-                vec![failure(&target.display, format!("cannot read file: {e}"))],
+                vec![io_diagnostic(
+                    &target.display,
+                    format!("cannot read file: {e}"),
+                )],
                 0,
             );
         }
@@ -159,7 +155,7 @@ fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<D
         ),
         Err(e) => {
             let mut diags = check_bytes(settings, &target.display, original, keep_source);
-            diags.push(failure(
+            diags.push(io_diagnostic(
                 &target.display,
                 format!("cannot write the fixed file (left unchanged): {e}"),
             ));
@@ -185,11 +181,19 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
         }
         diagnostics.extend(diags);
     }
+    let posts = targets
+        .iter()
+        .filter(|t| {
+            crate::loader::classify(std::path::Path::new(&t.display))
+                != crate::loader::Kind::Document
+        })
+        .count();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| engine::is_failure(d)).count();
     let outcome = Outcome {
         diagnostics,
         files: targets.len(),
+        posts,
         failures,
         elapsed: started.elapsed(),
     };

@@ -117,7 +117,8 @@ impl Post {
     }
 }
 
-fn classify(path: &Path) -> Kind {
+/// Post, draft or other document, by the folders in the path (Jekyll's rule).
+pub fn classify(path: &Path) -> Kind {
     let mut kind = Kind::Document;
     if let Some(parent) = path.parent() {
         for c in parent.components() {

@@ -41,9 +41,18 @@ fn plural(n: usize, word: &str) -> String {
 pub fn summary_line(outcome: &Outcome) -> String {
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
+    let pages = outcome.files - outcome.posts.min(outcome.files);
+    let what = if pages == 0 {
+        plural(outcome.posts, "post")
+    } else {
+        format!(
+            "{} and {}",
+            plural(outcome.posts, "post"),
+            plural(pages, "other file")
+        )
+    };
     let mut line = format!(
-        "checked {} in {:.2}s: {}, {}",
-        plural(outcome.files, "post"),
+        "checked {what} in {:.2}s: {}, {}",
         outcome.elapsed.as_secs_f64(),
         plural(errors, "error"),
         plural(warnings, "warning"),
