@@ -173,11 +173,15 @@ fn is_markdown(path: &Path) -> bool {
     })
 }
 
-/// How a path is shown: relative paths as given (without a leading `./`), absolute paths
-/// relative to the working directory.
-fn display(path: &Path, cwd: &Path) -> String {
+/// How a path is shown: as given on the command line (without a leading `./`); files found
+/// from the config's `posts` globs (absolute) relative to the working directory.
+fn display(path: &Path, cwd: &Path, from_globs: bool) -> String {
     let shown = if path.is_absolute() {
-        relative_to(&normalize(path), &normalize(cwd))
+        if from_globs {
+            relative_to(&normalize(path), &normalize(cwd))
+        } else {
+            path.to_path_buf()
+        }
     } else {
         path.strip_prefix(".")
             .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
@@ -230,9 +234,13 @@ pub fn discover(
                         .into_iter()
                         .filter(|p| is_markdown(p)),
                 ),
-                Ok(_) => found.push(arg.clone()),
+                Ok(meta) if meta.is_file() => found.push(arg.clone()),
+                Ok(_) => failures.push(io_diagnostic(
+                    &display(arg, cwd, false),
+                    "not a regular file (a FIFO, socket or device is never read)".into(),
+                )),
                 Err(e) => failures.push(io_diagnostic(
-                    &display(arg, cwd),
+                    &display(arg, cwd, false),
                     format!("cannot read path: {e}"),
                 )),
             }
@@ -242,7 +250,7 @@ pub fn discover(
     let mut targets: Vec<Target> = found
         .into_iter()
         .map(|p| Target {
-            display: display(&p, cwd),
+            display: display(&p, cwd, options.paths.is_empty()),
             path: if p.is_absolute() { p } else { cwd.join(p) },
         })
         .collect();

@@ -554,3 +554,33 @@ fn fix_keeps_invalid_bytes_elsewhere_in_the_file() {
         expected
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_reported_not_read_and_absolute_paths_stay_absolute() {
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", NO_ZONE)]);
+    let fifo = dir.path().join("pipe.md");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let abs = dir.path().join("_posts/2021-12-08-1.md");
+    let o = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            fifo.to_str().unwrap(),
+            abs.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("{}:1:1: io not a regular file", fifo.display())),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{}:4:7: DT002", abs.display())),
+        "{out}"
+    );
+}
