@@ -3,11 +3,13 @@
 //! The library returns data; only [`cli`] prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod body;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod fix;
+pub mod html;
 pub mod loader;
 pub mod paths;
 pub mod report;

@@ -1,0 +1,602 @@
+//! The body pass: one walk of pulldown-cmark's events (with byte offsets) that collects the HTML
+//! to scan and every link with the exact bytes of its destination. Code blocks, code spans and
+//! Liquid `{% highlight %}`/`{% raw %}` blocks are skipped; Liquid tags are left alone.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use crate::html::{self, Token, Tokens};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkSource {
+    /// `[text](url)`, `![alt](url)`.
+    Inline,
+    /// `[text][ref]` and the like: the span is the definition's destination.
+    Reference,
+    /// `<http://…>`.
+    Autolink,
+    /// `<a@b.c>`.
+    Email,
+    /// An HTML attribute (`<a href>`, `<img src>`, …).
+    Html,
+    /// The empty autolink `<>`.
+    EmptyAutolink,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The destination, decoded (Markdown escapes, HTML entities).
+    pub url: String,
+    /// The bytes of the destination in the file (the whole construct when it cannot be found).
+    pub span: Range<usize>,
+    /// The whole link (`[text](url)`, `<a …>`).
+    pub whole: Range<usize>,
+    pub source: LinkSource,
+    pub image: bool,
+    /// Whether the link has no text (images excluded).
+    pub empty_text: bool,
+    /// For HTML: the element and attribute (`a`, `href`).
+    pub element: Option<(String, String)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Body {
+    pub html: Tokens,
+    pub links: Vec<Link>,
+}
+
+static LIQUID_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)\{%-?\s*(highlight|raw)\b.*?%\}.*?\{%-?\s*end(highlight|raw)\s*-?%\}")
+        .expect("constant regex")
+});
+
+/// Attributes that hold a URL, by element (`*` for any element).
+const URL_ATTRS: &[(&str, &str)] = &[
+    ("a", "href"),
+    ("area", "href"),
+    ("link", "href"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("iframe", "src"),
+    ("embed", "src"),
+    ("script", "src"),
+    ("object", "data"),
+    ("form", "action"),
+];
+
+pub fn is_url_attr(element: &str, attr: &str) -> bool {
+    URL_ATTRS.iter().any(|(e, a)| *e == element && *a == attr)
+}
+
+/// Analyse the body `text[range]`.
+pub fn analyse(text: &str, range: Range<usize>) -> Body {
+    let base = range.start;
+    let src = &text[range.clone()];
+    let skipped: Vec<Range<usize>> = LIQUID_BLOCK
+        .find_iter(src)
+        .map(|m| base + m.start()..base + m.end())
+        .collect();
+    let in_skipped =
+        |r: &Range<usize>| skipped.iter().any(|s| s.start <= r.start && r.end <= s.end);
+
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let parser = Parser::new_ext(src, options).into_offset_iter();
+    let defs: Vec<(String, Range<usize>)> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| {
+            (
+                label.to_lowercase(),
+                base + def.span.start..base + def.span.end,
+            )
+        })
+        .collect();
+
+    let mut body = Body::default();
+    let mut chunk: Option<Range<usize>> = None;
+    let mut chunks: Vec<Range<usize>> = Vec::new();
+    let mut code: Vec<Range<usize>> = Vec::new();
+    let mut open: Vec<OpenLink> = Vec::new();
+    let mut in_code_block = false;
+
+    for (event, r) in parser {
+        let r = base + r.start..base + r.end;
+        if !matches!(event, Event::Html(_))
+            && let Some(c) = chunk.take()
+        {
+            chunks.push(c);
+        }
+        // Children of open links: their extent and whether they carry text.
+        let is_own_end = matches!(event, Event::End(TagEnd::Link | TagEnd::Image));
+        if !is_own_end {
+            let texty = match &event {
+                Event::Text(t) | Event::Code(t) => !t.trim().is_empty(),
+                Event::Start(Tag::Image { .. }) => true,
+                Event::InlineHtml(h) => h.trim_start().to_ascii_lowercase().starts_with("<img"),
+                _ => false,
+            };
+            for o in &mut open {
+                o.last_child_end = o.last_child_end.max(r.end);
+                o.has_text |= texty;
+            }
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                code.push(r);
+            }
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Code(_) => code.push(r),
+            Event::Html(_) if !in_code_block => {
+                chunk = match chunk.take() {
+                    Some(c) if c.end == r.start => Some(c.start..r.end),
+                    Some(c) => {
+                        chunks.push(c);
+                        Some(r)
+                    }
+                    None => Some(r),
+                };
+            }
+            Event::InlineHtml(_) => chunks.push(r),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }) => open.push(OpenLink {
+                whole: r.clone(),
+                dest: dest_url.to_string(),
+                id: id.to_string(),
+                link_type,
+                image: false,
+                last_child_end: r.start + 1,
+                has_text: false,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }) => open.push(OpenLink {
+                whole: r.clone(),
+                dest: dest_url.to_string(),
+                id: id.to_string(),
+                link_type,
+                image: true,
+                last_child_end: r.start + 2,
+                has_text: false,
+            }),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some(o) = open.pop()
+                    && !in_skipped(&o.whole)
+                {
+                    body.links.push(o.finish(text, &defs));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(c) = chunk.take() {
+        chunks.push(c);
+    }
+
+    for c in &chunks {
+        html::tokenize(text, c.clone(), &mut body.html);
+    }
+    if !skipped.is_empty() {
+        body.html.tokens.retain(|t| !in_skipped(t.span()));
+        body.html.malformed.retain(|m| !in_skipped(&m.span));
+    }
+    html_links(text, &body.html.tokens, &mut body.links);
+    empty_autolinks(text, &range, &code, &chunks, &skipped, &mut body.links);
+    body.links.sort_by_key(|l| l.span.start);
+    body
+}
+
+struct OpenLink {
+    whole: Range<usize>,
+    dest: String,
+    id: String,
+    link_type: LinkType,
+    image: bool,
+    last_child_end: usize,
+    has_text: bool,
+}
+
+impl OpenLink {
+    fn finish(self, text: &str, defs: &[(String, Range<usize>)]) -> Link {
+        let whole = self.whole.clone();
+        let (source, span) = match self.link_type {
+            LinkType::Autolink | LinkType::Email => (
+                if self.link_type == LinkType::Email {
+                    LinkSource::Email
+                } else {
+                    LinkSource::Autolink
+                },
+                whole.start + 1..whole.end.saturating_sub(1).max(whole.start + 1),
+            ),
+            LinkType::Inline => (
+                LinkSource::Inline,
+                inline_dest(text, self.last_child_end, &whole),
+            ),
+            _ => {
+                let label = if self.id.is_empty() {
+                    String::new()
+                } else {
+                    self.id.to_lowercase()
+                };
+                let def = defs
+                    .iter()
+                    .find(|(l, _)| *l == label)
+                    .map(|(_, s)| s.clone());
+                (
+                    LinkSource::Reference,
+                    def.map_or(whole.clone(), |d| definition_dest(text, &d)),
+                )
+            }
+        };
+        Link {
+            url: self.dest,
+            span,
+            whole,
+            source,
+            image: self.image,
+            empty_text: !self.image && !self.has_text,
+            element: None,
+        }
+    }
+}
+
+/// The destination inside `[text](dest "title")`, searching after the link text.
+fn inline_dest(text: &str, after_text: usize, whole: &Range<usize>) -> Range<usize> {
+    let b = text.as_bytes();
+    let Some(tail) = text.get(after_text.min(whole.end)..whole.end) else {
+        return whole.clone();
+    };
+    let Some(p) = tail.find("](") else {
+        return whole.clone();
+    };
+    let mut i = after_text + p + 2;
+    let end = whole.end.saturating_sub(1); // the closing `)`
+    while i < end && (b[i] == b' ' || b[i] == b'\t' || b[i] == b'\n' || b[i] == b'\r') {
+        i += 1;
+    }
+    if i < end && b[i] == b'<' {
+        let close = text[i..end].find('>').map_or(end, |q| i + q);
+        return i + 1..close;
+    }
+    let mut j = i;
+    let mut depth = 0i32;
+    while j < end {
+        match b[j] {
+            b' ' | b'\t' | b'\n' | b'\r' => break,
+            b'(' => depth += 1,
+            b')' if depth == 0 => break,
+            b')' => depth -= 1,
+            _ => {}
+        }
+        j += 1;
+    }
+    i..j
+}
+
+/// The destination inside a reference definition `[label]: dest "title"`.
+fn definition_dest(text: &str, def: &Range<usize>) -> Range<usize> {
+    let b = text.as_bytes();
+    let Some(p) = text.get(def.clone()).and_then(|d| d.find("]:")) else {
+        return def.clone();
+    };
+    let mut i = def.start + p + 2;
+    while i < def.end && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    if i < def.end && b[i] == b'<' {
+        let close = text[i..def.end].find('>').map_or(def.end, |q| i + q);
+        return i + 1..close;
+    }
+    let mut j = i;
+    while j < def.end && !matches!(b[j], b' ' | b'\t' | b'\n' | b'\r') {
+        j += 1;
+    }
+    i..j
+}
+
+/// Links in HTML attributes, with `<a>` text emptiness from the text up to its `</a>`.
+fn html_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
+    for (i, token) in tokens.iter().enumerate() {
+        let Token::Start {
+            name, span, attrs, ..
+        } = token
+        else {
+            continue;
+        };
+        for attr in attrs {
+            if !is_url_attr(name, &attr.name) {
+                continue;
+            }
+            let Some(value) = attr.value.clone() else {
+                continue;
+            };
+            let raw = &text[value.clone()];
+            let empty_text = name == "a" && a_is_empty(text, tokens, i);
+            if attr.name == "srcset" {
+                // `url 1x, url 2x`: each candidate's URL is a link.
+                let mut offset = 0;
+                for part in raw.split(',') {
+                    let lead = part.len() - part.trim_start().len();
+                    let url = part.trim().split_whitespace().next().unwrap_or("");
+                    if !url.is_empty() {
+                        let s = value.start + offset + lead;
+                        links.push(html_link(
+                            decode_entities(url),
+                            s..s + url.len(),
+                            span,
+                            name,
+                            &attr.name,
+                            false,
+                        ));
+                    }
+                    offset += part.len() + 1;
+                }
+                continue;
+            }
+            links.push(html_link(
+                decode_entities(raw),
+                value,
+                span,
+                name,
+                &attr.name,
+                empty_text,
+            ));
+        }
+    }
+}
+
+fn html_link(
+    url: String,
+    span: Range<usize>,
+    whole: &Range<usize>,
+    element: &str,
+    attr: &str,
+    empty_text: bool,
+) -> Link {
+    Link {
+        url,
+        span,
+        whole: whole.clone(),
+        source: LinkSource::Html,
+        image: element == "img",
+        empty_text,
+        element: Some((element.to_string(), attr.to_string())),
+    }
+}
+
+/// Whether `<a>` (at token `i`) has neither text nor an image before its `</a>`.
+fn a_is_empty(text: &str, tokens: &[Token], i: usize) -> bool {
+    let Some(Token::Start { span: start, .. }) = tokens.get(i) else {
+        return false;
+    };
+    let mut depth = 0usize;
+    for t in &tokens[i + 1..] {
+        match t {
+            Token::Start { name, .. } if name == "img" => return false,
+            Token::Start { name, .. } if name == "a" => depth += 1,
+            Token::End { name, span } if name == "a" => {
+                if depth == 0 {
+                    let inner = &text[start.end..span.start];
+                    return visible_text(inner).is_empty();
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Text with tags, entities for spaces and white space removed.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", "")
+        .replace("&#160;", "")
+        .trim()
+        .to_string()
+}
+
+/// `<>` outside code and HTML: an autolink with nothing in it.
+fn empty_autolinks(
+    text: &str,
+    range: &Range<usize>,
+    code: &[Range<usize>],
+    chunks: &[Range<usize>],
+    skipped: &[Range<usize>],
+    links: &mut Vec<Link>,
+) {
+    let src = &text[range.clone()];
+    for (p, _) in src.match_indices("<>") {
+        let at = range.start + p;
+        let inside = |rs: &[Range<usize>]| rs.iter().any(|r| r.start <= at && at < r.end);
+        if inside(code) || inside(chunks) || inside(skipped) {
+            continue;
+        }
+        links.push(Link {
+            url: String::new(),
+            span: at..at + 2,
+            whole: at..at + 2,
+            source: LinkSource::EmptyAutolink,
+            image: false,
+            empty_text: false,
+            element: None,
+        });
+    }
+}
+
+/// Decode the HTML character references that matter in URLs (numeric ones, and the named ones
+/// attackers use to hide `javascript:`), as a browser does in an attribute value.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    const NAMED: &[(&str, char)] = &[
+        ("amp", '&'),
+        ("lt", '<'),
+        ("gt", '>'),
+        ("quot", '"'),
+        ("apos", '\''),
+        ("colon", ':'),
+        ("Tab", '\t'),
+        ("NewLine", '\n'),
+        ("sol", '/'),
+        ("period", '.'),
+        ("lpar", '('),
+        ("rpar", ')'),
+        ("nbsp", '\u{a0}'),
+    ];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find('&') {
+        out.push_str(&rest[..p]);
+        let after = &rest[p + 1..];
+        let (decoded, used) = if let Some(num) = after.strip_prefix('#') {
+            let (hex, digits) = match num.strip_prefix(['x', 'X']) {
+                Some(h) => (true, h),
+                None => (false, num),
+            };
+            let len = digits
+                .bytes()
+                .take_while(|b| {
+                    if hex {
+                        b.is_ascii_hexdigit()
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                })
+                .count();
+            let value = u32::from_str_radix(&digits[..len], if hex { 16 } else { 10 }).ok();
+            // A browser reads `&#0;` (and any invalid code point) as U+FFFD.
+            match value.map(|v| {
+                char::from_u32(v)
+                    .filter(|&c| c != '\0')
+                    .unwrap_or('\u{fffd}')
+            }) {
+                Some(c) if len > 0 => {
+                    let mut used = 1 + usize::from(hex) + len;
+                    if digits[len..].starts_with(';') {
+                        used += 1;
+                    }
+                    (Some(c), used)
+                }
+                _ => (None, 0),
+            }
+        } else {
+            NAMED
+                .iter()
+                .find(|(n, _)| after.starts_with(n) && after[n.len()..].starts_with(';'))
+                .map_or((None, 0), |(n, c)| (Some(*c), n.len() + 1))
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &after[used..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links(md: &str) -> Vec<(String, String, LinkSource, bool)> {
+        analyse(md, 0..md.len())
+            .links
+            .into_iter()
+            .map(|l| (l.url, md[l.span].to_string(), l.source, l.empty_text))
+            .collect()
+    }
+
+    #[test]
+    fn link_spans() {
+        let md = "See [a](http://x.org/a \"t\") and <http://y.org> and [b][r] and ![i](/img.png).\n\n[r]: https://z.org/r\n";
+        let got = links(md);
+        let find = |u: &str| got.iter().find(|l| l.0 == u).unwrap().clone();
+        assert_eq!(find("http://x.org/a").1, "http://x.org/a");
+        assert_eq!(find("http://y.org").1, "http://y.org");
+        assert_eq!(find("http://y.org").2, LinkSource::Autolink);
+        assert_eq!(find("https://z.org/r").1, "https://z.org/r");
+        assert_eq!(find("https://z.org/r").2, LinkSource::Reference);
+        assert_eq!(find("/img.png").1, "/img.png");
+        let md = "[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](../)";
+        let got = links(md);
+        assert_eq!(got[0].1, "//finews.withounder.com/emnews/");
+        assert_eq!(got[1].1, "../");
+        let md = "[![x](a.png)](b.html) [](c) [<x>](<d e>)";
+        let got = links(md);
+        assert_eq!(
+            got.iter().map(|l| l.1.as_str()).collect::<Vec<_>>(),
+            ["a.png", "b.html", "c", "d e"]
+        );
+        assert!(got[2].3, "[](c) has no text");
+        assert!(!got[1].3, "a link around an image has content");
+    }
+
+    #[test]
+    fn html_and_code() {
+        let md = "<p><a href=\"http://a.org/?x=1&amp;y=2\">t</a><img src=\"i.png\"></p>\n\n`<a href=\"x\">` and\n\n```\n<div>\n```\n\n<>\n";
+        let body = analyse(md, 0..md.len());
+        let urls: Vec<&str> = body.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["http://a.org/?x=1&y=2", "i.png", ""]);
+        assert_eq!(body.links[2].source, LinkSource::EmptyAutolink);
+        let names: Vec<&str> = body
+            .html
+            .tokens
+            .iter()
+            .map(|t| match t {
+                Token::Start { name, .. } | Token::End { name, .. } => name.as_str(),
+            })
+            .collect();
+        assert_eq!(names, ["p", "a", "a", "img", "p"]);
+    }
+
+    #[test]
+    fn liquid_blocks_are_skipped() {
+        let md = "{% highlight html %}\n<div>\n{% endhighlight %}\n\n<span>x</span>\n";
+        let body = analyse(md, 0..md.len());
+        assert_eq!(body.html.tokens.len(), 2);
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            decode_entities("&#106;ava&#x73;cript&colon;x"),
+            "javascript:x"
+        );
+        assert_eq!(decode_entities("a&b&amp;c&#0"), "a&b&c\u{fffd}");
+        assert_eq!(decode_entities("&#1114112;"), "\u{fffd}");
+    }
+}

@@ -1,0 +1,833 @@
+//! A small HTML tokenizer and tag-balance checker with exact byte spans.
+//!
+//! Modelled on rustdoc's `invalid_html_tags` lint: a linear scan of the HTML fragments of a
+//! Markdown body (in document order), a stack of open elements, and recovery rules that give one
+//! finding at the cause instead of a cascade. No recursion anywhere, so 100,000 nested tags or a
+//! 50 MB body cost only a stack `Vec` and linear time.
+//!
+//! The tokenizer follows the HTML tokenizer where it matters for balance: tag names start with an
+//! ASCII letter and are case-insensitive; quoted attribute values may hold `>` and `<`; comments,
+//! `<!DOCTYPE>`, CDATA and processing instructions are skipped; the content of raw-text elements
+//! (`script`, `style`, `textarea`, `title`, …) is not scanned for tags; Liquid tags (`{% … %}`,
+//! `{{ … }}`) outside tags are skipped.
+
+use std::ops::Range;
+
+/// Elements that never have content or an end tag.
+pub const VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
+    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Elements whose end tag HTML lets authors omit (but not `p`: scraped `<p>` left open is the
+/// defect this linter exists to catch, and the finews sample never relies on it).
+const OPTIONAL_END: &[&str] = &[
+    "li", "dt", "dd", "rt", "rp", "optgroup", "option", "colgroup", "caption", "thead", "tbody",
+    "tfoot", "tr", "td", "th", "html", "head", "body",
+];
+
+/// Raw-text and escapable raw-text elements: no tags inside until their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Block-level elements (a browser closes an open `<p>` before them).
+const BLOCK: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+];
+
+/// Phrasing (inline) elements that must not contain blocks.
+const INLINE: &[&str] = &[
+    "abbr", "b", "big", "cite", "code", "em", "font", "i", "kbd", "label", "mark", "q", "s",
+    "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var",
+];
+
+pub fn is_void(name: &str) -> bool {
+    VOID.contains(&name)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attr {
+    /// Lowercased name.
+    pub name: String,
+    pub name_span: Range<usize>,
+    /// The raw value (without quotes), if any.
+    pub value: Option<Range<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    Start {
+        /// Lowercased name.
+        name: String,
+        /// The whole tag, `<` to `>`.
+        span: Range<usize>,
+        attrs: Vec<Attr>,
+        self_closing: bool,
+    },
+    End {
+        name: String,
+        span: Range<usize>,
+    },
+}
+
+impl Token {
+    pub fn span(&self) -> &Range<usize> {
+        match self {
+            Token::Start { span, .. } | Token::End { span, .. } => span,
+        }
+    }
+}
+
+/// A tag the tokenizer could not read cleanly (HT006).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    pub span: Range<usize>,
+    pub message: String,
+    pub label: String,
+    /// Where the same attribute was first given, for duplicates.
+    pub first: Option<Range<usize>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Tokens {
+    pub tokens: Vec<Token>,
+    pub malformed: Vec<Malformed>,
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+/// Position of `needle` in `hay[from..end]`, ASCII case-insensitively.
+fn find_ci(hay: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || end < needle.len() {
+        return None;
+    }
+    let first = needle[0].to_ascii_lowercase();
+    let mut i = from;
+    while i + needle.len() <= end {
+        if hay[i].to_ascii_lowercase() == first
+            && hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn find(hay: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
+    if from >= end {
+        return None;
+    }
+    hay[from..end]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+/// Tokenize one HTML fragment `text[chunk]`, appending to `out`.
+pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
+    let b = text.as_bytes();
+    let end = chunk.end.min(b.len());
+    let mut i = chunk.start;
+    while i < end {
+        let Some(lt) = b[i..end]
+            .iter()
+            .position(|&c| c == b'<' || c == b'{')
+            .map(|p| i + p)
+        else {
+            break;
+        };
+        i = lt;
+        if b[i] == b'{' {
+            // Liquid: `{% … %}` and `{{ … }}` are left alone.
+            let close: &[u8] = match b.get(i + 1) {
+                Some(b'%') => b"%}",
+                Some(b'{') => b"}}",
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            i = find(b, i + 2, end, close).map_or(end, |p| p + 2);
+            continue;
+        }
+        let rest = &b[i..end];
+        if rest.starts_with(b"<!--") {
+            // `<!-->` and `<!--->` are (abruptly closed) empty comments.
+            let body = i + 4;
+            if b.get(body) == Some(&b'>') {
+                i = body + 1;
+            } else if b.get(body..body + 2) == Some(b"->") {
+                i = body + 2;
+            } else {
+                match find(b, body, end, b"-->") {
+                    Some(p) => i = p + 3,
+                    None => {
+                        out.malformed.push(Malformed {
+                            span: i..i + 4,
+                            message: "comment is never closed".into(),
+                            label: "`<!--` without `-->`".into(),
+                            first: None,
+                        });
+                        i = end;
+                    }
+                }
+            }
+            continue;
+        }
+        if rest.len() >= 9 && rest[..9].eq_ignore_ascii_case(b"<![CDATA[") {
+            i = find(b, i + 9, end, b"]]>").map_or(end, |p| p + 3);
+            continue;
+        }
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            // DOCTYPE, bogus comments, processing instructions.
+            i = find(b, i + 2, end, b">").map_or(end, |p| p + 1);
+            continue;
+        }
+        if rest.starts_with(b"</") {
+            if rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
+                i = end_tag(text, i, end, out);
+            } else {
+                i += 2;
+            }
+            continue;
+        }
+        if rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+            let (next, raw) = start_tag(text, i, end, out);
+            i = next;
+            if let Some(name) = raw {
+                // Skip raw text up to `</name` followed by white space, `/` or `>`.
+                let needle = format!("</{name}");
+                let mut from = i;
+                loop {
+                    match find_ci(b, from, end, needle.as_bytes()) {
+                        Some(p) => {
+                            let after = b.get(p + needle.len()).copied();
+                            if after.is_none_or(|c| is_ws(c) || c == b'/' || c == b'>') {
+                                i = p;
+                                break;
+                            }
+                            from = p + 1;
+                        }
+                        None => {
+                            i = end;
+                            break;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+}
+
+/// Read a tag name starting at `i` (an ASCII letter); returns its end.
+fn name_end(b: &[u8], i: usize, end: usize) -> usize {
+    let mut j = i;
+    while j < end && !is_ws(b[j]) && b[j] != b'/' && b[j] != b'>' {
+        j += 1;
+    }
+    j
+}
+
+fn end_tag(text: &str, lt: usize, end: usize, out: &mut Tokens) -> usize {
+    let b = text.as_bytes();
+    let name_start = lt + 2;
+    let ne = name_end(b, name_start, end);
+    let name = text[name_start..ne].to_ascii_lowercase();
+    // Anything up to `>` (end tags take no attributes).
+    let mut j = ne;
+    let mut extra = false;
+    let mut quote: Option<u8> = None;
+    while j < end {
+        let c = b[j];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None if c == b'>' => break,
+            None if !is_ws(c) && c != b'/' => extra = true,
+            None => {}
+        }
+        j += 1;
+    }
+    if j >= end {
+        out.malformed.push(Malformed {
+            span: lt..ne,
+            message: format!("end tag `</{name}` is never closed with `>`"),
+            label: "unterminated end tag".into(),
+            first: None,
+        });
+        return end;
+    }
+    let span = lt..j + 1;
+    if extra {
+        out.malformed.push(Malformed {
+            span: span.clone(),
+            message: format!("end tag `</{name}>` has attributes"),
+            label: "end tags take no attributes".into(),
+            first: None,
+        });
+    }
+    out.tokens.push(Token::End { name, span });
+    j + 1
+}
+
+/// Returns where scanning continues, and the element name if it starts raw text.
+fn start_tag(text: &str, lt: usize, end: usize, out: &mut Tokens) -> (usize, Option<String>) {
+    let b = text.as_bytes();
+    let ne = name_end(b, lt + 1, end);
+    let name = text[lt + 1..ne].to_ascii_lowercase();
+    let mut attrs: Vec<Attr> = Vec::new();
+    let mut problems: Vec<Malformed> = Vec::new();
+    let mut j = ne;
+    let mut self_closing = false;
+    loop {
+        while j < end && is_ws(b[j]) {
+            j += 1;
+        }
+        if j >= end {
+            out.malformed.push(Malformed {
+                span: lt..ne,
+                message: format!("tag `<{name}` is never closed with `>`"),
+                label: "unterminated tag".into(),
+                first: None,
+            });
+            return (end, None);
+        }
+        match b[j] {
+            b'>' => {
+                j += 1;
+                break;
+            }
+            b'/' => {
+                if b.get(j + 1) == Some(&b'>') {
+                    self_closing = true;
+                    j += 2;
+                    break;
+                }
+                j += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // Attribute name: up to white space, `/`, `>` or `=` (a leading `=` belongs to it).
+        let an_start = j;
+        j += 1;
+        while j < end && !is_ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
+            j += 1;
+        }
+        let an = an_start..j;
+        let raw_name = &text[an.clone()];
+        if raw_name.contains(['"', '\'', '<']) {
+            problems.push(Malformed {
+                span: an.clone(),
+                message: format!("broken attribute name `{raw_name}` in `<{name}>`"),
+                label: "quote or `<` in an attribute name".into(),
+                first: None,
+            });
+        }
+        let mut k = j;
+        while k < end && is_ws(b[k]) {
+            k += 1;
+        }
+        let mut value = None;
+        if k < end && b[k] == b'=' {
+            k += 1;
+            while k < end && is_ws(b[k]) {
+                k += 1;
+            }
+            if k < end && (b[k] == b'"' || b[k] == b'\'') {
+                let q = b[k];
+                match b[k + 1..end].iter().position(|&c| c == q) {
+                    Some(p) => {
+                        value = Some(k + 1..k + 1 + p);
+                        k = k + 2 + p;
+                        if k < end && !is_ws(b[k]) && b[k] != b'>' && b[k] != b'/' {
+                            problems.push(Malformed {
+                                span: k..k + 1,
+                                message: format!("missing space between attributes in `<{name}>`"),
+                                label: "expected a space before this attribute".into(),
+                                first: None,
+                            });
+                        }
+                    }
+                    None => {
+                        out.malformed.push(Malformed {
+                            span: k..k + 1,
+                            message: format!("attribute value in `<{name}>` is never closed"),
+                            label: "unterminated quote".into(),
+                            first: None,
+                        });
+                        return (end, None);
+                    }
+                }
+            } else {
+                let vs = k;
+                while k < end && !is_ws(b[k]) && b[k] != b'>' {
+                    k += 1;
+                }
+                let v = &text[vs..k];
+                if v.contains(['"', '\'', '<', '=', '`']) {
+                    problems.push(Malformed {
+                        span: vs..k,
+                        message: format!("broken unquoted attribute value `{v}` in `<{name}>`"),
+                        label: "quote this value".into(),
+                        first: None,
+                    });
+                }
+                value = Some(vs..k);
+            }
+            j = k;
+        }
+        let lname = raw_name.to_ascii_lowercase();
+        if let Some(first) = attrs.iter().find(|a| a.name == lname) {
+            problems.push(Malformed {
+                span: an.clone(),
+                message: format!("duplicate attribute `{lname}` in `<{name}>`"),
+                label: "browsers ignore this one".into(),
+                first: Some(first.name_span.clone()),
+            });
+        } else {
+            attrs.push(Attr {
+                name: lname,
+                name_span: an,
+                value,
+            });
+        }
+    }
+    out.malformed.extend(problems);
+    let raw = (RAW_TEXT.contains(&name.as_str()) && !self_closing).then(|| name.clone());
+    out.tokens.push(Token::Start {
+        name,
+        span: lt..j,
+        attrs,
+        self_closing,
+    });
+    (j, raw)
+}
+
+/// A balance finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Balance {
+    /// HT001: opened at `span`, never closed.
+    Unclosed { name: String, span: Range<usize> },
+    /// HT002: `</name>` at `span` while `open` (at `open_span`) is the open element.
+    Mismatched {
+        name: String,
+        span: Range<usize>,
+        open: String,
+        open_span: Range<usize>,
+    },
+    /// HT003: `</name>` with nothing open to close.
+    Stray {
+        name: String,
+        span: Range<usize>,
+        void: bool,
+    },
+    /// HT004: bad nesting at `span`; `other` is the element it conflicts with.
+    Nesting {
+        name: String,
+        span: Range<usize>,
+        message: String,
+        label: String,
+        other: Range<usize>,
+        other_label: String,
+    },
+    /// HT005: `<div/>` and the like.
+    SelfClosing { name: String, span: Range<usize> },
+}
+
+struct Open {
+    name: String,
+    span: Range<usize>,
+    /// Already reported (implicitly closed by the browser, or mismatched): silent at the end.
+    reported: bool,
+}
+
+/// The stack of open elements, with O(1) answers to "is an X open, and which is nearest".
+#[derive(Default)]
+struct Stack {
+    items: Vec<Open>,
+    /// How many of each name are open.
+    counts: std::collections::HashMap<String, usize>,
+    /// Indices of open `<p>` not yet reported, of open `<a>`, and of open inline elements.
+    p: Vec<usize>,
+    a: Vec<usize>,
+    inline: Vec<usize>,
+    /// Open `<svg>`/`<math>` elements: self-closing tags are fine inside.
+    foreign: usize,
+}
+
+impl Stack {
+    fn push(&mut self, name: &str, span: Range<usize>) {
+        let idx = self.items.len();
+        match name {
+            "p" => self.p.push(idx),
+            "a" => self.a.push(idx),
+            "svg" | "math" => self.foreign += 1,
+            n if INLINE.contains(&n) => self.inline.push(idx),
+            _ => {}
+        }
+        *self.counts.entry(name.to_string()).or_default() += 1;
+        self.items.push(Open {
+            name: name.to_string(),
+            span,
+            reported: false,
+        });
+    }
+
+    fn pop(&mut self) -> Option<Open> {
+        let open = self.items.pop()?;
+        let idx = self.items.len();
+        for list in [&mut self.p, &mut self.a, &mut self.inline] {
+            if list.last() == Some(&idx) {
+                list.pop();
+            }
+        }
+        if open.name == "svg" || open.name == "math" {
+            self.foreign = self.foreign.saturating_sub(1);
+        }
+        if let Some(c) = self.counts.get_mut(&open.name) {
+            *c = c.saturating_sub(1);
+        }
+        Some(open)
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.counts.get(name).is_some_and(|&c| c > 0)
+    }
+}
+
+/// Check the balance of a document's tags (in document order). Linear in the number of tags.
+pub fn balance(tokens: &[Token]) -> Vec<Balance> {
+    let mut out: Vec<Option<Balance>> = Vec::new();
+    let mut stack = Stack::default();
+    // Elements closed early by an ancestor's end tag, by name: indices of their provisional HT001.
+    let mut crossed: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+
+    for token in tokens {
+        match token {
+            Token::Start {
+                name,
+                span,
+                self_closing,
+                ..
+            } => {
+                if is_void(name) {
+                    continue;
+                }
+                if *self_closing {
+                    if stack.foreign == 0 {
+                        out.push(Some(Balance::SelfClosing {
+                            name: name.clone(),
+                            span: span.clone(),
+                        }));
+                    }
+                    continue;
+                }
+                // Implied end tags HTML allows (`<li>` closes an open `<li>`, …).
+                let implied: &[&str] = match name.as_str() {
+                    "li" => &["li"],
+                    "dt" | "dd" => &["dt", "dd"],
+                    "td" | "th" => &["td", "th"],
+                    "tr" => &["td", "th", "tr"],
+                    "option" => &["option"],
+                    "thead" | "tbody" | "tfoot" => &["td", "th", "tr", "thead", "tbody", "tfoot"],
+                    _ => &[],
+                };
+                while stack
+                    .items
+                    .last()
+                    .is_some_and(|o| implied.contains(&o.name.as_str()))
+                {
+                    stack.pop();
+                }
+                if stack.foreign == 0
+                    && let Some(nesting) = nesting(name, span, &mut stack)
+                {
+                    out.push(Some(nesting));
+                }
+                stack.push(name, span.clone());
+            }
+            Token::End { name, span } => {
+                if is_void(name) {
+                    out.push(Some(Balance::Stray {
+                        name: name.clone(),
+                        span: span.clone(),
+                        void: true,
+                    }));
+                    continue;
+                }
+                if stack.contains(name) {
+                    // Pop down to the nearest element of that name (amortised: each pop removes
+                    // an element pushed once).
+                    while let Some(open) = stack.pop() {
+                        if open.name == *name {
+                            break;
+                        }
+                        if OPTIONAL_END.contains(&open.name.as_str()) || open.reported {
+                            continue;
+                        }
+                        crossed
+                            .entry(open.name.clone())
+                            .or_default()
+                            .push(out.len());
+                        out.push(Some(Balance::Unclosed {
+                            name: open.name,
+                            span: open.span,
+                        }));
+                    }
+                } else if let Some(idx) = crossed.get_mut(name).and_then(Vec::pop) {
+                    // `<b><i></b></i>`: one finding, at the crossing end tag.
+                    let open_span = match out.get_mut(idx).and_then(Option::take) {
+                        Some(Balance::Unclosed { span, .. }) => span,
+                        _ => span.clone(),
+                    };
+                    out.push(Some(Balance::Nesting {
+                        name: name.clone(),
+                        span: span.clone(),
+                        message: format!("`</{name}>` closes `<{name}>` after its parent was already closed: the tags cross"),
+                        label: "crossed end tag".into(),
+                        other: open_span,
+                        other_label: format!("`<{name}>` opened here"),
+                    }));
+                } else if let Some(top) = stack.items.last_mut() {
+                    top.reported = true;
+                    out.push(Some(Balance::Mismatched {
+                        name: name.clone(),
+                        span: span.clone(),
+                        open: top.name.clone(),
+                        open_span: top.span.clone(),
+                    }));
+                } else {
+                    out.push(Some(Balance::Stray {
+                        name: name.clone(),
+                        span: span.clone(),
+                        void: false,
+                    }));
+                }
+            }
+        }
+    }
+    for open in stack.items {
+        if !open.reported && !OPTIONAL_END.contains(&open.name.as_str()) {
+            out.push(Some(Balance::Unclosed {
+                name: open.name,
+                span: open.span,
+            }));
+        }
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// HT004 for a start tag, given the open elements. Marks an open `<p>` that the browser would
+/// close here as reported, so that it gives no second finding.
+fn nesting(name: &str, span: &Range<usize>, stack: &mut Stack) -> Option<Balance> {
+    if name == "a"
+        && let Some(&i) = stack.a.last()
+    {
+        return Some(Balance::Nesting {
+            name: name.into(),
+            span: span.clone(),
+            message: "`<a>` inside `<a>`: links cannot nest".into(),
+            label: "nested link".into(),
+            other: stack.items[i].span.clone(),
+            other_label: "the outer `<a>`".into(),
+        });
+    }
+    if !BLOCK.contains(&name) {
+        return None;
+    }
+    if let Some(i) = stack.p.pop() {
+        // Reported once: the `<p>` leaves the list of unreported paragraphs.
+        let p = &mut stack.items[i];
+        p.reported = true;
+        let message = if name == "p" {
+            "`<p>` inside `<p>`: the browser closes the first paragraph here".to_string()
+        } else {
+            format!("block `<{name}>` inside `<p>`: the browser closes the paragraph here")
+        };
+        return Some(Balance::Nesting {
+            name: name.into(),
+            span: span.clone(),
+            message,
+            label: format!("`<{name}>` starts here"),
+            other: p.span.clone(),
+            other_label: "the open `<p>`".into(),
+        });
+    }
+    let &i = stack.inline.last()?;
+    let inline = &stack.items[i];
+    Some(Balance::Nesting {
+        name: name.into(),
+        span: span.clone(),
+        message: format!("block `<{name}>` inside inline `<{}>`", inline.name),
+        label: "block element".into(),
+        other: inline.span.clone(),
+        other_label: format!("inline `<{}>` opened here", inline.name),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(html: &str) -> (Tokens, Vec<Balance>) {
+        let mut t = Tokens::default();
+        tokenize(html, 0..html.len(), &mut t);
+        let b = balance(&t.tokens);
+        (t, b)
+    }
+
+    fn names(html: &str) -> Vec<String> {
+        scan(html)
+            .0
+            .tokens
+            .iter()
+            .map(|t| match t {
+                Token::Start { name, .. } => name.clone(),
+                Token::End { name, .. } => format!("/{name}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tokens() {
+        assert_eq!(names("<P class=\"a>b\">x</p>"), ["p", "/p"]);
+        assert_eq!(
+            names("<!-- <div> --><!DOCTYPE html><![CDATA[<x>]]><br/>"),
+            ["br"]
+        );
+        assert_eq!(
+            names("<script>if (a<b) { x = '</div>'; }</script>"),
+            ["script", "/script"]
+        );
+        assert_eq!(names("<style>p > a {}</STYLE >"), ["style", "/style"]);
+        assert_eq!(names("a <1% b < c"), Vec::<String>::new());
+        assert_eq!(
+            names("{% if a > b %}<div>{{ '<span>' }}</div>{% endif %}"),
+            ["div", "/div"]
+        );
+        assert_eq!(names("<img src=\"x?a=1&b=2\" alt='<'>"), ["img"]);
+    }
+
+    #[test]
+    fn spans_are_exact() {
+        let html = "ab<span id=x>中</span>";
+        let (t, _) = scan(html);
+        assert_eq!(&html[t.tokens[0].span().clone()], "<span id=x>");
+        assert_eq!(&html[t.tokens[1].span().clone()], "</span>");
+        match &t.tokens[0] {
+            Token::Start { attrs, .. } => {
+                assert_eq!(&html[attrs[0].name_span.clone()], "id");
+                assert_eq!(&html[attrs[0].value.clone().unwrap()], "x");
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn malformed() {
+        let (t, _) = scan("<div class=\"a\"id=\"b\" class=c>");
+        assert_eq!(t.malformed.len(), 2, "{:?}", t.malformed);
+        let (t, _) = scan("<div class=\"a>");
+        assert_eq!(t.malformed.len(), 1);
+        assert!(t.tokens.is_empty());
+        let (t, _) = scan("</div class=x>");
+        assert_eq!(t.malformed.len(), 1);
+        let (t, _) = scan("<!-- open");
+        assert_eq!(t.malformed.len(), 1);
+    }
+
+    fn kinds(html: &str) -> Vec<&'static str> {
+        scan(html)
+            .1
+            .iter()
+            .map(|b| match b {
+                Balance::Unclosed { .. } => "unclosed",
+                Balance::Mismatched { .. } => "mismatched",
+                Balance::Stray { .. } => "stray",
+                Balance::Nesting { .. } => "nesting",
+                Balance::SelfClosing { .. } => "self-closing",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn balance_findings_one_per_cause() {
+        assert!(kinds("<p>a</p><br><img src=x><p>b<br/></p>").is_empty());
+        assert!(kinds("<ul><li>a<li>b</ul><table><tr><td>1<td>2</table>").is_empty());
+        assert_eq!(kinds("<div><p>x</div>"), ["unclosed"]);
+        assert_eq!(kinds("<p>x"), ["unclosed"]);
+        assert_eq!(kinds("<div>x</dvi>"), ["mismatched"]);
+        assert_eq!(kinds("x</span>"), ["stray"]);
+        assert_eq!(kinds("<br></br>"), ["stray"]);
+        assert_eq!(kinds("<b><i>x</b></i>"), ["nesting"]);
+        assert_eq!(kinds("<p>a<p>b</p>"), ["nesting"]);
+        assert_eq!(kinds("<p>a<div>b</div></p>"), ["nesting"]);
+        assert_eq!(kinds("<span><div>b</div></span>"), ["nesting"]);
+        assert_eq!(kinds("<a href=x><a href=y>z</a></a>"), ["nesting"]);
+        assert_eq!(kinds("<div/>"), ["self-closing"]);
+        assert!(kinds("<svg><path d=\"M0\"/></svg>").is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_linear_and_safe() {
+        let n = 100_000;
+        let html = "<div>".repeat(n) + &"</div>".repeat(n);
+        let (t, b) = scan(&html);
+        assert_eq!(t.tokens.len(), 2 * n);
+        assert!(b.is_empty());
+        let open = "<span>".repeat(n);
+        assert_eq!(scan(&open).1.len(), n);
+        // Adversarial mixes stay linear: strays against a deep stack, crossings, blocks in p.
+        let html = "<div>".repeat(n) + &"</x>".repeat(n);
+        assert_eq!(
+            scan(&html).1.len(),
+            2 * n - 1,
+            "n mismatches, n - 1 unclosed (the top one was named)"
+        );
+        let html = "<div>".to_string() + &"<span>".repeat(n) + "</div>" + &"</span>".repeat(n);
+        assert_eq!(scan(&html).1.len(), n);
+        let html = "<p>".to_string() + &"<div>".repeat(n) + &"</div>".repeat(n) + "</p>";
+        assert_eq!(scan(&html).1.len(), 1);
+    }
+}
