@@ -108,9 +108,31 @@ pub fn analyse(text: &str, range: Range<usize>) -> Body {
     let mut code: Vec<Range<usize>> = Vec::new();
     let mut open: Vec<OpenLink> = Vec::new();
     let mut in_code_block = false;
+    let mut para: Option<Range<usize>> = None;
+    let mut rejected: Vec<(usize, usize)> = Vec::new();
+    // Contiguous text in a paragraph (pulldown-cmark splits text at `<`).
+    let mut run: Option<Range<usize>> = None;
+    // `[text](url with space)`: not a link to Markdown, but meant as one.
+    let mut broken: Vec<(usize, usize)> = Vec::new();
 
     for (event, r) in parser {
         let r = base + r.start..base + r.end;
+        if matches!(event, Event::Text(_)) && para.is_some() {
+            run = match run.take() {
+                Some(t) if t.end == r.start => Some(t.start..r.end),
+                Some(t) => {
+                    let end = para.as_ref().map_or(t.end, |p| p.end);
+                    rejected.extend(tag_attempts(text, &t).map(|lt| (lt, end)));
+                    broken.extend(broken_links(text, &t));
+                    Some(r.clone())
+                }
+                None => Some(r.clone()),
+            };
+        } else if let Some(t) = run.take() {
+            let end = para.as_ref().map_or(t.end, |p| p.end);
+            rejected.extend(tag_attempts(text, &t).map(|lt| (lt, end)));
+            broken.extend(broken_links(text, &t));
+        }
         if !matches!(event, Event::Html(_))
             && let Some(c) = chunk.take()
         {
@@ -131,6 +153,8 @@ pub fn analyse(text: &str, range: Range<usize>) -> Body {
             }
         }
         match event {
+            Event::Start(Tag::Paragraph) => para = Some(r),
+            Event::End(TagEnd::Paragraph) => para = None,
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code_block = true;
                 code.push(r);
@@ -193,6 +217,29 @@ pub fn analyse(text: &str, range: Range<usize>) -> Body {
     for c in &chunks {
         html::tokenize(text, c.clone(), &mut body.html);
     }
+    // Tags that Markdown did not accept as HTML (it shows them as text): report what is wrong.
+    rejected.dedup();
+    for (start, end) in &broken {
+        body.links.push(Link {
+            url: text[*start..*end].to_string(),
+            span: *start..*end,
+            whole: *start..*end,
+            source: LinkSource::Inline,
+            image: false,
+            empty_text: false,
+            element: None,
+        });
+    }
+    for (lt, end) in rejected {
+        let mut one = Tokens::default();
+        html::tokenize_tag(text, lt, end, &mut one);
+        if let Some(m) = one.malformed.into_iter().next() {
+            body.html.malformed.push(html::Malformed {
+                message: format!("{}; Markdown shows it as text", m.message),
+                ..m
+            });
+        }
+    }
     if !skipped.is_empty() {
         body.html.tokens.retain(|t| !in_skipped(t.span()));
         body.html.malformed.retain(|m| !in_skipped(&m.span));
@@ -201,6 +248,34 @@ pub fn analyse(text: &str, range: Range<usize>) -> Body {
     empty_autolinks(text, &range, &code, &chunks, &skipped, &mut body.links);
     body.links.sort_by_key(|l| l.span.start);
     body
+}
+
+static BROKEN_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\]\(((?:https?:)?//[^()\s]+[ \t][^()\n]*)\)").expect("constant regex")
+});
+
+/// `](http://a b)` in text: the destination of a link Markdown refused because of a space.
+fn broken_links(text: &str, r: &Range<usize>) -> Vec<(usize, usize)> {
+    let src = text.get(r.clone()).unwrap_or("");
+    BROKEN_LINK
+        .captures_iter(src)
+        .filter_map(|c| c.get(1))
+        .map(|m| (r.start + m.start(), r.start + m.end()))
+        .collect()
+}
+
+/// Positions of `<name` in a text event's source, where `name` is an HTML element.
+fn tag_attempts<'t>(text: &'t str, r: &Range<usize>) -> impl Iterator<Item = usize> + 't {
+    let start = r.start;
+    let src = text.get(r.clone()).unwrap_or("");
+    src.match_indices('<').filter_map(move |(p, _)| {
+        let rest = src[p + 1..].strip_prefix('/').unwrap_or(&src[p + 1..]);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        html::is_element(&name.to_ascii_lowercase()).then_some(start + p)
+    })
 }
 
 struct OpenLink {
@@ -334,7 +409,7 @@ fn html_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
                 let mut offset = 0;
                 for part in raw.split(',') {
                     let lead = part.len() - part.trim_start().len();
-                    let url = part.trim().split_whitespace().next().unwrap_or("");
+                    let url = part.split_whitespace().next().unwrap_or("");
                     if !url.is_empty() {
                         let s = value.start + offset + lead;
                         links.push(html_link(

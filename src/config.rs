@@ -9,7 +9,7 @@ use jiff::tz::{Offset, TimeZone};
 
 use crate::diagnostic::{Diagnostic, Severity, SourceText};
 use crate::paths::{normalize, relative_to};
-use crate::rules::{self, Level, Rule, dates, file, front_matter};
+use crate::rules::{self, Level, Rule, dates, file, front_matter, html, links};
 use crate::source::LineIndex;
 use crate::yaml::{self, Node, ScalarType};
 
@@ -32,7 +32,8 @@ pub struct Site {
     pub url: Option<String>,
     pub timezone: Option<TimeZone>,
     pub hosts: Vec<String>,
-    pub future: bool,
+    /// Jekyll's `future`; unset means `_config.yml`'s, else false.
+    pub future: Option<bool>,
 }
 
 /// Everything a run needs from configuration, resolved and validated.
@@ -49,6 +50,8 @@ pub struct Settings {
     pub file: file::Options,
     pub front_matter: front_matter::Options,
     pub dates: dates::Options,
+    pub html: html::Options,
+    pub links: links::Options,
     /// Warnings about the configuration (e.g. rules not implemented yet).
     pub warnings: Vec<Diagnostic>,
 }
@@ -66,6 +69,8 @@ impl Settings {
             file: file::Options::default(),
             front_matter: front_matter::Options::default(),
             dates: dates::Options::default(),
+            html: html::Options::default(),
+            links: links::Options::default(),
             warnings: Vec::new(),
         }
     }
@@ -485,20 +490,10 @@ impl Loader {
                 }
                 "future" => match v.scalar_type() {
                     Some(ScalarType::Bool) => {
-                        settings.site.future = matches!(
-                            v.as_str(),
-                            Some(
-                                "true"
-                                    | "True"
-                                    | "TRUE"
-                                    | "yes"
-                                    | "Yes"
-                                    | "YES"
-                                    | "on"
-                                    | "On"
-                                    | "ON"
-                            )
-                        );
+                        let yes = [
+                            "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON",
+                        ];
+                        settings.site.future = Some(v.as_str().is_some_and(|s| yes.contains(&s)));
                     }
                     _ => self.error(
                         src,
@@ -627,7 +622,9 @@ fn set_option(
 ) -> Result<bool, String> {
     Ok(file::set_option(&mut settings.file, rule, key, value)?
         || front_matter::set_option(&mut settings.front_matter, rule, key, value)?
-        || dates::set_option(&mut settings.dates, rule, key, value)?)
+        || dates::set_option(&mut settings.dates, rule, key, value)?
+        || html::set_option(&mut settings.html, rule, key, value)?
+        || links::set_option(&mut settings.links, rule, key, value)?)
 }
 
 /// How to name a file reached through `extends` from the config `parent_name` in `dir`: the

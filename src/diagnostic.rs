@@ -220,9 +220,13 @@ pub fn render(diag: &Diagnostic, color: bool, width: usize) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Wrap at spaces only: URLs and paths in messages stay whole.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
-        .with_links(false);
+        .with_links(false)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     let rendered = Rendered::new(diag);
     if handler.render_report(&mut out, &rendered).is_err() {

@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity, SourceText};
 use crate::loader::Post;
 use crate::paths::{normalize, relative_to};
 use crate::rules;
+use crate::site::{SiteModel, find_root};
 use crate::source::LineIndex;
 
 /// File extensions walked in a directory (Jekyll's default `markdown_ext`).
@@ -61,11 +62,14 @@ pub struct Target {
 /// position whatever the thread order.
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     let started = Instant::now();
+    let (settings, site) = prepare(settings, options, cwd);
+    let settings = &settings;
+    let site = &site;
     let (targets, mut failures) = discover(settings, options, cwd);
     let files = targets.len();
     let checked: Vec<Checked> = targets
         .par_iter()
-        .map(|t| check_target(settings, t, options.keep_source))
+        .map(|t| check_target(settings, site, t, options.keep_source))
         .collect();
     let posts = checked.iter().filter(|c| c.is_post).count();
     let mut diagnostics: Vec<Diagnostic> =
@@ -103,10 +107,45 @@ pub fn io_diagnostic(display: &str, message: String) -> Diagnostic {
     d
 }
 
+/// Read the site around the posts (once per run) and fill the settings it provides: the
+/// site's time zone, `future` and URL from `_config.yml` where the config leaves them unset.
+pub fn prepare(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Settings, SiteModel) {
+    let root = normalize(&cwd.join(&settings.root));
+    let first = options.paths.first().map(|p| normalize(&cwd.join(p)));
+    let mut starts: Vec<&Path> = vec![&root, cwd];
+    if let Some(f) = &first {
+        starts.insert(0, f);
+    }
+    let site = SiteModel::load(
+        find_root(&starts),
+        &settings.site.hosts,
+        settings.site.url.as_deref(),
+    );
+    let mut settings = settings.clone();
+    if settings.site.timezone.is_none() {
+        settings.site.timezone = site
+            .timezone
+            .as_deref()
+            .and_then(crate::config::parse_timezone);
+    }
+    if settings.site.future.is_none() {
+        settings.site.future = site.future;
+    }
+    if settings.site.url.is_none() {
+        settings.site.url.clone_from(&site.url);
+    }
+    (settings, site)
+}
+
 /// Read and check one file.
-pub fn check_target(settings: &Settings, target: &Target, keep_source: bool) -> Checked {
+pub fn check_target(
+    settings: &Settings,
+    site: &SiteModel,
+    target: &Target,
+    keep_source: bool,
+) -> Checked {
     match std::fs::read(&target.path) {
-        Ok(bytes) => check_file(settings, &target.display, bytes, keep_source),
+        Ok(bytes) => check_file(settings, site, &target.display, bytes, keep_source),
         Err(e) => Checked {
             diagnostics: vec![io_diagnostic(
                 &target.display,
@@ -120,17 +159,24 @@ pub fn check_target(settings: &Settings, target: &Target, keep_source: bool) -> 
 /// Check one file's bytes (the engine's pure core: no I/O).
 pub fn check_bytes(
     settings: &Settings,
+    site: &SiteModel,
     display: &str,
     bytes: Vec<u8>,
     keep_source: bool,
 ) -> Vec<Diagnostic> {
-    check_file(settings, display, bytes, keep_source).diagnostics
+    check_file(settings, site, display, bytes, keep_source).diagnostics
 }
 
-fn check_file(settings: &Settings, display: &str, bytes: Vec<u8>, keep_source: bool) -> Checked {
+fn check_file(
+    settings: &Settings,
+    site: &SiteModel,
+    display: &str,
+    bytes: Vec<u8>,
+    keep_source: bool,
+) -> Checked {
     let post = Post::from_bytes(display, bytes);
     let is_post = post.is_post();
-    let mut diagnostics = rules::check(&post, settings);
+    let mut diagnostics = rules::check(&post, settings, site);
     if diagnostics.is_empty() {
         return Checked {
             diagnostics,

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::engine::{self, Outcome, RunOptions, Target, check_bytes, io_diagnostic};
+use crate::site::SiteModel;
 
 /// How many rounds of fixes a file gets (a fix can make another one possible).
 const MAX_ROUNDS: usize = 8;
@@ -59,11 +60,16 @@ pub fn apply_edits(bytes: &[u8], mut edits: Vec<Edit>) -> (Vec<u8>, usize) {
 }
 
 /// Fix one file's bytes in memory: rounds of check-and-apply until nothing is fixable.
-pub fn fix_bytes(settings: &Settings, display: &str, original: &[u8]) -> (Vec<u8>, usize) {
+pub fn fix_bytes(
+    settings: &Settings,
+    site: &SiteModel,
+    display: &str,
+    original: &[u8],
+) -> (Vec<u8>, usize) {
     let mut bytes = original.to_vec();
     let mut total = 0usize;
     for _ in 0..MAX_ROUNDS {
-        let edits: Vec<Edit> = check_bytes(settings, display, bytes.clone(), false)
+        let edits: Vec<Edit> = check_bytes(settings, site, display, bytes.clone(), false)
             .into_iter()
             .filter_map(|d| d.fix)
             .flat_map(|f| f.edits)
@@ -107,7 +113,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Fix one file on disk; returns the diagnostics that remain and the number of fixes.
-fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<Diagnostic>, usize) {
+fn fix_target(
+    settings: &Settings,
+    site: &SiteModel,
+    target: &Target,
+    keep_source: bool,
+) -> (Vec<Diagnostic>, usize) {
     let original = match std::fs::read(&target.path) {
         Ok(b) => b,
         Err(e) => {
@@ -120,10 +131,10 @@ fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<D
             );
         }
     };
-    let (fixed, count) = fix_bytes(settings, &target.display, &original);
+    let (fixed, count) = fix_bytes(settings, site, &target.display, &original);
     if count == 0 {
         return (
-            check_bytes(settings, &target.display, original, keep_source),
+            check_bytes(settings, site, &target.display, original, keep_source),
             0,
         );
     }
@@ -131,7 +142,7 @@ fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<D
     match std::fs::read(&target.path) {
         Ok(now) if now == original => {}
         Ok(_) => {
-            let mut diags = check_bytes(settings, &target.display, original, keep_source);
+            let mut diags = check_bytes(settings, site, &target.display, original, keep_source);
             diags.push(io_diagnostic(
                 &target.display,
                 "file changed while it was being fixed; not written".into(),
@@ -150,11 +161,11 @@ fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<D
     }
     match write_atomic(&target.path, &fixed) {
         Ok(()) => (
-            check_bytes(settings, &target.display, fixed, keep_source),
+            check_bytes(settings, site, &target.display, fixed, keep_source),
             count,
         ),
         Err(e) => {
-            let mut diags = check_bytes(settings, &target.display, original, keep_source);
+            let mut diags = check_bytes(settings, site, &target.display, original, keep_source);
             diags.push(io_diagnostic(
                 &target.display,
                 format!("cannot write the fixed file (left unchanged): {e}"),
@@ -167,10 +178,12 @@ fn fix_target(settings: &Settings, target: &Target, keep_source: bool) -> (Vec<D
 /// Check with fixes applied.
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, Fixed) {
     let started = Instant::now();
+    let (settings, site) = engine::prepare(settings, options, cwd);
+    let (settings, site) = (&settings, &site);
     let (targets, failures) = engine::discover(settings, options, cwd);
     let results: Vec<(Vec<Diagnostic>, usize)> = targets
         .par_iter()
-        .map(|t| fix_target(settings, t, options.keep_source))
+        .map(|t| fix_target(settings, site, t, options.keep_source))
         .collect();
     let mut fixed = Fixed::default();
     let mut diagnostics = failures;

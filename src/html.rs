@@ -74,6 +74,114 @@ const INLINE: &[&str] = &[
     "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var",
 ];
 
+/// Names of HTML elements (for telling a broken tag from a `<` in prose).
+const ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "bdi",
+    "bdo",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "li",
+    "link",
+    "main",
+    "mark",
+    "meta",
+    "nav",
+    "object",
+    "ol",
+    "option",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+pub fn is_element(name: &str) -> bool {
+    ELEMENTS.contains(&name)
+}
+
 pub fn is_void(name: &str) -> bool {
     VOID.contains(&name)
 }
@@ -254,6 +362,17 @@ pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
             continue;
         }
         i += 1;
+    }
+}
+
+/// Tokenize the single tag at `lt` (start or end tag), reading at most up to `end`.
+pub fn tokenize_tag(text: &str, lt: usize, end: usize, out: &mut Tokens) {
+    let b = text.as_bytes();
+    let end = end.min(b.len());
+    if b.get(lt + 1) == Some(&b'/') {
+        end_tag(text, lt, end, out);
+    } else if b.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+        start_tag(text, lt, end, out);
     }
 }
 

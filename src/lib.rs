@@ -14,5 +14,6 @@ pub mod loader;
 pub mod paths;
 pub mod report;
 pub mod rules;
+pub mod site;
 pub mod source;
 pub mod yaml;

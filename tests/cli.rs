@@ -278,7 +278,7 @@ fn config_errors_point_into_the_file() {
 fn planned_rules_warn_but_run() {
     let (dir, _) = (
         site(&[
-            ("postlint.yaml", "rules:\n  LK003: warn\n"),
+            ("postlint.yaml", "rules:\n  SA003: warn\n"),
             ("_posts/2021-12-08-1.md", CLEAN),
         ]),
         (),

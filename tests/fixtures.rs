@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use postlint::config::Settings;
 use postlint::diagnostic::render;
-use postlint::engine::check_bytes;
+use postlint::engine::{RunOptions, check_bytes, prepare};
 use postlint::rules::Rule;
 
 fn fixtures_dir() -> PathBuf {
@@ -39,9 +39,15 @@ fn run(path: &Path) -> (String, BTreeSet<String>) {
         .to_str()
         .unwrap();
     let settings = Settings::builtin(pack, fixtures_dir()).unwrap();
+    // The site around the fixture (tests/fixtures/finews/ is a small site with `_config.yml`).
+    let options = RunOptions {
+        paths: vec![rel.to_path_buf()],
+        keep_source: true,
+    };
+    let (settings, site) = prepare(&settings, &options, &fixtures_dir());
     let display = rel.to_string_lossy().replace('\\', "/");
     let bytes = std::fs::read(path).unwrap();
-    let diags = check_bytes(&settings, &display, bytes, true);
+    let diags = check_bytes(&settings, &site, &display, bytes, true);
     let rendered: String = diags
         .iter()
         .map(|d| render(d, false, 80))
@@ -82,7 +88,7 @@ fn every_rule_has_positive_and_negative_fixtures() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else {
+            } else if path.extension().is_some_and(|e| e == "md") {
                 files.push(path);
             }
         }

@@ -644,7 +644,7 @@ pub fn check(ctx: &mut Context) {
 
     // DT005: future posts are skipped.
     if ctx.enabled(Rule::DT005)
-        && !settings.site.future
+        && !settings.site.future.unwrap_or(false)
         && let Some(ts) = parsed.timestamp(site_tz.unwrap_or(&TimeZone::UTC))
         && ts > now()
     {

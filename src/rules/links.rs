@@ -1,0 +1,509 @@
+//! LK: links in the body — well-formed, safe schemes, https, internal targets that exist, and
+//! nothing empty.
+
+use url::Url;
+
+use super::{Context, Level, Rule, RuleMeta};
+use crate::body::LinkSource;
+use crate::rules::html::{has_scheme, normalized_url};
+use crate::site::categories_of;
+use crate::yaml::Node;
+
+pub static LK001: RuleMeta = RuleMeta {
+    code: "LK001",
+    name: "malformed-url",
+    default: Level::Error,
+    fixable: false,
+    summary: "a URL that does not parse (spaces, bad host, bad escapes)",
+    doc: "\
+## What it does
+Reports link destinations that are not valid URLs: white space or control characters, a `%`
+not followed by two hex digits, a backslash, a host that is empty or has invalid characters, a
+port that is not a number below 65536 — checked with the WHATWG URL parser (the `url` crate)
+for `http`, `https`, `ftp`, `ws` and `wss` URLs and protocol-relative ones. Non-ASCII text in a
+path or query is fine (browsers encode it), and so is a raw `&` in a query.
+
+## Why is this bad?
+Browsers guess at such URLs or refuse them: the reader gets a 404 or nothing happens.
+
+## Example
+`[source](http://example.com/a b.html)`, `<http://exa mple.com>`, `[x](http://host:99999/)`.
+",
+};
+
+pub static LK002: RuleMeta = RuleMeta {
+    code: "LK002",
+    name: "disallowed-scheme",
+    default: Level::Error,
+    fixable: false,
+    summary: "javascript:, vbscript:, data:, file: …",
+    doc: "\
+## What it does
+Reports Markdown links and HTML link attributes whose scheme the pack forbids. Script schemes
+in HTML attributes are HT008's finding, not this one.
+
+## Why is this bad?
+`javascript:` and `vbscript:` links run script; `data:` URLs can carry whole pages; `file:`
+links point at the writer's own disk and are broken for every reader.
+
+## Example
+`[click](javascript:alert(1))`, `![chart](file:///C:/Users/me/chart.png)`.
+
+## Options
+- `schemes`: the disallowed schemes (default `javascript`, `vbscript`, `data`, `file`).
+",
+};
+
+pub static LK003: RuleMeta = RuleMeta {
+    code: "LK003",
+    name: "insecure-link",
+    default: Level::Warn,
+    fixable: false,
+    summary: "http:// where https is expected (per-host allow list)",
+    doc: "\
+## What it does
+Reports `http://` links, except to hosts in the allow list (hosts that only serve plain
+HTTP). `*.example.com` allows every subdomain of `example.com`.
+
+## Why is this bad?
+An `http://` image or script on an https page is mixed content that browsers block; an
+`http://` link exposes readers to tampering on the way.
+
+## Example
+`<img src=\"http://cdn.example.com/a.png\">` on an https site.
+
+## Options
+- `allow_hosts`: hosts allowed over `http` (the `finews` pack allows the aggregator and source
+  hosts that only serve http).
+",
+};
+
+pub static LK004: RuleMeta = RuleMeta {
+    code: "LK004",
+    name: "broken-internal-link",
+    default: Level::Error,
+    fixable: false,
+    summary: "a link into the site (relative, protocol-relative or site host) whose target does not exist",
+    doc: "\
+## What it does
+Resolves every link into the site the way the built site will: a relative link against the
+post's own permalink (`../emnews/` in a post published at `/emnews/2021/12/08/ID.html` points at
+`/emnews/2021/12/emnews/`), a root-relative link against the site root, and absolute or
+protocol-relative links to any of the site's hosts (`url` in `_config.yml`, `CNAME`,
+`site.hosts`). The target must be a page's permalink, a static file, a post's permalink, or a
+page the site generates (the pack's `generated` templates, e.g. the post's category page). Runs
+only where the site's source (a folder with `_config.yml`) is found.
+
+## Why is this bad?
+Readers click the link and get a 404. Relative links are the usual culprit: they resolve
+against the post's URL, not its file.
+
+## Example
+`[返回首页](../)` in a post published at `/emnews/2021/12/08/ID.html` points at
+`/emnews/2021/12/`, which does not exist; write `(/)` or `(//finews.withounder.com/)`.
+
+## Options
+- `generated`: URL templates of pages the site generates, with `{category}` for each of the
+  post's categories (e.g. `/category/{category}.html`).
+",
+};
+
+pub static LK005: RuleMeta = RuleMeta {
+    code: "LK005",
+    name: "empty-link",
+    default: Level::Error,
+    fixable: false,
+    summary: "empty target or empty link text",
+    doc: "\
+## What it does
+Reports links with an empty destination (`[text]()`, `<a href=\"\">`, the empty autolink `<>`)
+and links without text (`[](url)`, `<a href=\"url\"></a>`; an image inside counts as content).
+
+## Why is this bad?
+An empty destination reloads the page; an empty autolink is what a generator writes when the
+source URL is missing; a link without text is invisible to readers and to screen readers.
+
+## Example
+`<>` on a line of its own, where the source URL should be.
+",
+};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub schemes: Vec<String>,
+    pub allow_hosts: Vec<String>,
+    pub generated: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            schemes: ["javascript", "vbscript", "data", "file"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            allow_hosts: Vec::new(),
+            generated: Vec::new(),
+        }
+    }
+}
+
+fn list(value: &Node, what: &str) -> Result<Vec<String>, String> {
+    let items = value
+        .as_seq()
+        .ok_or(format!("`{what}` must be a list of strings"))?;
+    items
+        .iter()
+        .map(|n| {
+            n.as_str()
+                .map(str::to_string)
+                .ok_or(format!("`{what}` must be a list of strings"))
+        })
+        .collect()
+}
+
+pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
+    match (rule, key) {
+        (Rule::LK002, "schemes") => {
+            opts.schemes = list(value, key)?
+                .into_iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect()
+        }
+        (Rule::LK003, "allow_hosts") => {
+            opts.allow_hosts = list(value, key)?
+                .into_iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect();
+        }
+        (Rule::LK004, "generated") => {
+            let items = list(value, key)?;
+            if let Some(bad) = items.iter().find(|t| !t.starts_with('/')) {
+                return Err(format!(
+                    "`generated` templates are URL paths starting with `/`, not `{bad}`"
+                ));
+            }
+            opts.generated = items;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn host_allowed(host: &str, allow: &[String]) -> bool {
+    allow.iter().any(|a| match a.strip_prefix("*.") {
+        Some(domain) => host == domain || host.ends_with(&format!(".{domain}")),
+        None => host == a,
+    })
+}
+
+/// Split `scheme:rest`, when the URL has a scheme.
+fn scheme_of(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    ok.then_some(scheme)
+}
+
+/// What is wrong with a URL, if anything.
+fn malformed(url: &str) -> Option<String> {
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Some(match c {
+            ' ' => "contains a space (write %20)".to_string(),
+            '\t' | '\n' | '\r' => "contains a line break or tab".to_string(),
+            c => format!("contains the control character U+{:04X}", c as u32),
+        });
+    }
+    if url.contains('\\') {
+        return Some("contains a backslash (URLs use `/`)".into());
+    }
+    let b = url.as_bytes();
+    for (i, _) in url.match_indices('%') {
+        let ok = b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        if !ok {
+            return Some("has a `%` that is not followed by two hex digits".into());
+        }
+    }
+    let web = match scheme_of(url).map(str::to_ascii_lowercase) {
+        Some(s) if matches!(s.as_str(), "http" | "https" | "ftp" | "ws" | "wss") => {
+            Some(url.to_string())
+        }
+        Some(_) => None,
+        None if url.starts_with("//") => Some(format!("https:{url}")),
+        None => None,
+    };
+    if let Some(web) = web {
+        // Browsers read `http:///x` as `http://x/`: certainly not what was meant.
+        if web
+            .split_once(':')
+            .is_some_and(|(_, rest)| rest.starts_with("///"))
+        {
+            return Some("has three slashes after the scheme".into());
+        }
+        match Url::parse(&web) {
+            Err(e) => return Some(format!("cannot be parsed: {e}")),
+            Ok(u) => match u.host_str() {
+                None | Some("") => return Some("has no host".into()),
+                Some(h) if h.split('.').any(str::is_empty) && !h.starts_with('[') => {
+                    return Some(format!("has an empty label in the host `{h}`"));
+                }
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+/// Percent-decode a path (for comparing with file names).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(h) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(h);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolve `target` (a path, maybe relative) against the URL path `base`.
+fn resolve_path(base: &str, target: &str) -> String {
+    let mut segments: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        let dir = base.rsplit_once('/').map_or("", |(d, _)| d);
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    let parts: Vec<&str> = target.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        match *part {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            p => segments.push(p),
+        }
+        let _ = i;
+    }
+    let mut out = format!("/{}", segments.join("/"));
+    if (target.ends_with('/')
+        || target.ends_with("/.")
+        || target.ends_with("/..")
+        || target == ".."
+        || target == ".")
+        && out != "/"
+    {
+        out.push('/');
+    }
+    out
+}
+
+pub fn check(ctx: &mut Context) {
+    let Some(body) = ctx.body() else { return };
+    let opts = &ctx.settings.links;
+    let site = ctx.site;
+    let post_url = if ctx.enabled(Rule::LK004) && site.root.is_some() && ctx.post.is_post() {
+        site.post_url(ctx.post)
+    } else {
+        None
+    };
+    let generated: Vec<String> = ctx
+        .post
+        .root()
+        .map(categories_of)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|c| {
+            opts.generated
+                .iter()
+                .map(move |t| t.replace("{category}", c))
+        })
+        .collect();
+
+    let mut out = Vec::new();
+    for link in &body.links {
+        let url = link.url.trim();
+        // Liquid decides these at build time: left alone.
+        if url.contains("{{") || url.contains("{%") {
+            continue;
+        }
+        if link.source == LinkSource::EmptyAutolink || url.is_empty() {
+            if ctx.enabled(Rule::LK005) {
+                let what = if link.source == LinkSource::EmptyAutolink {
+                    "empty autolink `<>`"
+                } else {
+                    "link has an empty destination"
+                };
+                out.push(
+                    ctx.diag(
+                        Rule::LK005,
+                        link.span.clone().start..link.span.end.max(link.span.start),
+                        what,
+                    )
+                    .with_label("no URL")
+                    .with_help("write the URL, or remove the link"),
+                );
+            }
+            continue;
+        }
+        if link.empty_text && ctx.enabled(Rule::LK005) {
+            out.push(
+                ctx.diag(Rule::LK005, link.whole.clone(), "link has no text")
+                    .with_label("nothing to click")
+                    .with_help("give the link a text that says where it goes"),
+            );
+        }
+        if let Some(problem) = malformed(url) {
+            if ctx.enabled(Rule::LK001) {
+                out.push(
+                    ctx.diag(Rule::LK001, link.span.clone(), format!("malformed URL: {problem}"))
+                        .with_label("malformed URL")
+                        .with_help("fix the URL so that it parses; percent-encode spaces and reserved characters"),
+                );
+            }
+            continue;
+        }
+        let lower = normalized_url(url);
+        let script_in_html = link.source == LinkSource::Html
+            && (lower.starts_with("javascript:") || lower.starts_with("vbscript:"));
+        if !script_in_html
+            && ctx.enabled(Rule::LK002)
+            && let Some(scheme) = has_scheme(&lower, &opts.schemes)
+        {
+            out.push(
+                ctx.diag(
+                    Rule::LK002,
+                    link.span.clone(),
+                    format!("`{scheme}:` links are not allowed"),
+                )
+                .with_label(format!("`{scheme}:` URL"))
+                .with_help("link to an http(s) page instead"),
+            );
+            continue;
+        }
+        let scheme = scheme_of(url).map(str::to_ascii_lowercase);
+        let parsed = match scheme.as_deref() {
+            Some("http" | "https") => Url::parse(url).ok(),
+            None if url.starts_with("//") => Url::parse(&format!("https:{url}")).ok(),
+            _ => None,
+        };
+        let host = parsed
+            .as_ref()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+        if scheme.as_deref() == Some("http")
+            && ctx.enabled(Rule::LK003)
+            && let Some(h) = &host
+            && !host_allowed(h, &opts.allow_hosts)
+        {
+            out.push(
+                ctx.diag(
+                    Rule::LK003,
+                    link.span.clone(),
+                    format!("insecure `http://` link to `{h}`"),
+                )
+                .with_label("http")
+                .with_help(format!(
+                    "use `https://` (or add `{h}` to LK003's `allow_hosts` if it only serves http)"
+                )),
+            );
+        }
+        // LK004: links into the site.
+        let Some(base) = &post_url else { continue };
+        let internal_path = match (&scheme, &parsed, &host) {
+            (_, Some(u), Some(h)) if site.is_own_host(h) => Some(u.path().to_string()),
+            (None, None, _)
+                if !url.starts_with('#') && !url.starts_with("//") && !url.starts_with('?') =>
+            {
+                let path = url.split(['#', '?']).next().unwrap_or("");
+                (!path.is_empty()).then(|| resolve_path(base, path))
+            }
+            _ => None,
+        };
+        let Some(path) = internal_path else { continue };
+        let path = percent_decode(&path);
+        if !site.exists(&path, &generated) {
+            let mut d = ctx
+                .diag(
+                    Rule::LK004,
+                    link.span.clone(),
+                    format!("`{url}` points at `{path}`, which the site does not have"),
+                )
+                .with_label("broken link");
+            let rooted = format!(
+                "/{}",
+                url.trim_start_matches("../").trim_start_matches("./")
+            );
+            d = if scheme.is_none() && !url.starts_with('/') && site.exists(&rooted, &generated) {
+                d.with_help(format!(
+                    "relative links resolve against the post's URL `{base}`; did you mean `{rooted}`?"
+                ))
+            } else if scheme.is_none() && !url.starts_with('/') {
+                d.with_help(format!(
+                    "relative links resolve against the post's URL `{base}`"
+                ))
+            } else {
+                d.with_help("link to a page, post or file that exists")
+            };
+            out.push(d);
+        }
+    }
+    for d in out {
+        ctx.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_urls() {
+        assert!(malformed("http://example.com/a b").is_some());
+        assert!(malformed("http://exa mple.com").is_some());
+        assert!(malformed("http://host:99999/").is_some());
+        assert!(malformed("http://a..b/").is_some());
+        assert!(malformed("http:///x").is_some());
+        assert!(malformed("/a%zz").is_some());
+        assert!(malformed("http://a.b/x?y=1&z=2").is_none());
+        assert!(
+            malformed("https://webquoteklinepic.eastmoney.com/GetPic.aspx?nid=106.NIO&imageType=k")
+                .is_none()
+        );
+        assert!(malformed("//finews.withounder.com/category/中国.html").is_none());
+        assert!(malformed("../emnews/").is_none());
+        assert!(malformed("mailto:a@b.c").is_none());
+    }
+
+    #[test]
+    fn relative_resolution() {
+        let base = "/emnews/2021/12/08/1.html";
+        assert_eq!(resolve_path(base, "../emnews/"), "/emnews/2021/12/emnews/");
+        assert_eq!(resolve_path(base, "../"), "/emnews/2021/12/");
+        assert_eq!(resolve_path(base, "/emnews/"), "/emnews/");
+        assert_eq!(resolve_path(base, "x.html"), "/emnews/2021/12/08/x.html");
+        assert_eq!(resolve_path(base, "../../../../../.."), "/");
+    }
+
+    #[test]
+    fn allow_hosts() {
+        let allow = vec![
+            "*.eastmoney.com".to_string(),
+            "finews.zning.xyz".to_string(),
+        ];
+        assert!(host_allowed("finance.eastmoney.com", &allow));
+        assert!(host_allowed("eastmoney.com", &allow));
+        assert!(!host_allowed("noteastmoney.com", &allow));
+        assert!(host_allowed("finews.zning.xyz", &allow));
+    }
+}

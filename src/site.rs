@@ -1,0 +1,392 @@
+//! The site around the posts, read once per run: `_config.yml` (url, baseurl, permalink style,
+//! timezone, future), `CNAME`, the pages with their permalinks, the static files, and the posts
+//! (from their file names). Links are resolved the way the built site will serve them.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+
+use crate::loader::{FrontMatter, Post};
+use crate::yaml::{self, Node};
+
+/// Folders that are never part of the built site.
+const SKIP_DIRS: &[&str] = &[
+    "_site",
+    ".git",
+    "node_modules",
+    "vendor",
+    ".jekyll-cache",
+    ".sass-cache",
+    "target",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct SiteModel {
+    /// The site's source folder (where `_config.yml` is), if one was found.
+    pub root: Option<PathBuf>,
+    /// `url` from `_config.yml`.
+    pub url: Option<String>,
+    pub baseurl: String,
+    /// `timezone` and `future` from `_config.yml`.
+    pub timezone: Option<String>,
+    pub future: Option<bool>,
+    /// The host names of the site (lowercase): `url`'s, `CNAME`'s, and `site.hosts`.
+    pub hosts: Vec<String>,
+    /// The permalink template of posts (Jekyll's style names expanded).
+    pub permalink: String,
+    permalink_re: Option<Regex>,
+    /// URL paths that exist: pages and static files (without `baseurl`).
+    urls: HashSet<String>,
+    /// Posts by `year/month/day/slug` (from their file names).
+    posts: HashSet<String>,
+}
+
+/// Jekyll's built-in permalink styles.
+pub fn expand_style(style: &str) -> String {
+    match style {
+        "date" => "/:categories/:year/:month/:day/:title:output_ext",
+        "pretty" => "/:categories/:year/:month/:day/:title/",
+        "ordinal" => "/:categories/:year/:y_day/:title:output_ext",
+        "weekdate" => "/:categories/:year/W:week/:short_day/:title:output_ext",
+        "none" => "/:categories/:title:output_ext",
+        other => other,
+    }
+    .to_string()
+}
+
+fn permalink_regex(template: &str) -> Option<Regex> {
+    let mut re = String::from("^");
+    let mut rest = template;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("/:categories") {
+            re.push_str("(?:/[^?#]+?)?");
+            rest = r;
+            continue;
+        }
+        if let Some(stripped) = rest.strip_prefix(':') {
+            let name_len = stripped
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                .count();
+            let name = &stripped[..name_len];
+            re.push_str(match name {
+                "year" => r"(?P<year>\d{4})",
+                "month" => r"(?P<month>\d{2})",
+                "day" => r"(?P<day>\d{2})",
+                "title" | "slug" => r"(?P<title>[^/]+?)",
+                "output_ext" => r"(?:\.html)?",
+                _ => "[^/]*?",
+            });
+            rest = &stripped[name_len..];
+            continue;
+        }
+        let c = rest.chars().next()?;
+        re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
+        rest = &rest[c.len_utf8()..];
+    }
+    re.push('$');
+    Regex::new(&re).ok()
+}
+
+/// The nearest folder holding `_config.yml`, from each start upward.
+pub fn find_root(starts: &[&Path]) -> Option<PathBuf> {
+    starts
+        .iter()
+        .flat_map(|s| s.ancestors())
+        .find(|d| d.join("_config.yml").is_file())
+        .map(Path::to_path_buf)
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("//").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+impl SiteModel {
+    /// Read the site at `root` (or an empty model when there is none).
+    pub fn load(root: Option<PathBuf>, extra_hosts: &[String], url: Option<&str>) -> SiteModel {
+        let mut site = SiteModel {
+            permalink: expand_style("date"),
+            ..SiteModel::default()
+        };
+        if let Some(root) = &root {
+            site.read_config(root);
+            if let Ok(cname) = std::fs::read_to_string(root.join("CNAME"))
+                && let Some(h) = cname.split_whitespace().next()
+            {
+                site.hosts.push(h.to_ascii_lowercase());
+            }
+            site.index(root);
+        }
+        if let Some(u) = url.or(site.url.as_deref()).and_then(host_of) {
+            site.hosts.push(u);
+        }
+        site.hosts
+            .extend(extra_hosts.iter().map(|h| h.to_ascii_lowercase()));
+        site.hosts.sort();
+        site.hosts.dedup();
+        site.permalink_re = permalink_regex(&site.permalink);
+        site.root = root;
+        site
+    }
+
+    fn read_config(&mut self, root: &Path) {
+        let Ok(text) = std::fs::read_to_string(root.join("_config.yml")) else {
+            return;
+        };
+        let Ok(Some(doc)) = yaml::parse(&text, 0) else {
+            return;
+        };
+        let get = |k: &str| {
+            doc.get(k)
+                .and_then(Node::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        self.url = get("url");
+        if let Some(u) = self.url.as_deref().and_then(host_of) {
+            self.hosts.push(u);
+        }
+        self.baseurl = get("baseurl")
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_string();
+        if let Some(p) = get("permalink") {
+            self.permalink = expand_style(&p);
+        }
+        self.timezone = get("timezone");
+        self.future = doc
+            .get("future")
+            .and_then(Node::as_str)
+            .map(|s| s == "true");
+    }
+
+    /// Walk the site once: pages (with their permalinks), static files, posts by file name.
+    fn index(&mut self, root: &Path) {
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(true)
+            .git_ignore(false)
+            .ignore(false)
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                !(e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && SKIP_DIRS.contains(&name.as_ref()))
+            })
+            .build();
+        for entry in walker.flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(root) else {
+                continue;
+            };
+            let rel_str = rel.to_string_lossy().replace('\\', "/");
+            let in_posts = rel.components().any(|c| c.as_os_str() == "_posts");
+            if in_posts {
+                if let Some(key) = post_key(&rel_str) {
+                    self.posts.insert(key);
+                }
+                continue;
+            }
+            // Folders and files starting with `_` or `.` are not published (posts aside).
+            if rel.components().any(|c| {
+                let s = c.as_os_str().to_string_lossy();
+                s.starts_with('_') || s.starts_with('.')
+            }) {
+                continue;
+            }
+            let ext = rel
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let page = matches!(
+                ext.as_str(),
+                "md" | "markdown" | "mkdown" | "mkdn" | "mkd" | "html" | "htm"
+            );
+            if page && let Some(url) = page_url(entry.path(), &rel_str, &ext) {
+                self.urls.insert(url);
+                continue;
+            }
+            self.urls.insert(format!("/{rel_str}"));
+        }
+    }
+
+    /// Whether a link to `host` belongs to this site.
+    pub fn is_own_host(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        self.hosts.contains(&host)
+    }
+
+    /// Whether a URL path (decoded, without query or fragment) exists in the built site.
+    /// `generated` are further paths the site builds (e.g. the post's category pages).
+    pub fn exists(&self, path: &str, generated: &[String]) -> bool {
+        let path = match self.baseurl.as_str() {
+            "" => path,
+            base => path.strip_prefix(base).unwrap_or(path),
+        };
+        let path = if path.is_empty() { "/" } else { path };
+        let candidates = [
+            path.to_string(),
+            format!("{}/", path.trim_end_matches('/')),
+            format!("{path}.html"),
+            format!("{}/index.html", path.trim_end_matches('/')),
+            path.trim_end_matches('/').to_string(),
+        ];
+        if candidates
+            .iter()
+            .any(|c| self.urls.contains(c) || generated.contains(c))
+        {
+            return true;
+        }
+        // Another post's permalink.
+        if let Some(re) = &self.permalink_re
+            && let Some(caps) = re.captures(path)
+            && let (Some(y), Some(m), Some(d), Some(t)) = (
+                caps.name("year"),
+                caps.name("month"),
+                caps.name("day"),
+                caps.name("title"),
+            )
+        {
+            let key = format!(
+                "{}/{}/{}/{}",
+                y.as_str(),
+                m.as_str(),
+                d.as_str(),
+                t.as_str().trim_end_matches(".html")
+            );
+            return self.posts.contains(&key);
+        }
+        false
+    }
+
+    /// The URL path a post is published at (Jekyll's permalink rules), if its date is known.
+    pub fn post_url(&self, post: &Post) -> Option<String> {
+        let root = match &post.front_matter {
+            FrontMatter::Parsed { root, .. } => root.as_ref(),
+            _ => None,
+        };
+        if let Some(p) = root
+            .and_then(|r| r.get("permalink"))
+            .and_then(Node::as_str)
+            .filter(|p| p.starts_with('/'))
+        {
+            return Some(p.to_string());
+        }
+        let (fy, fm, fd) = crate::rules::file::filename_date(&post.file_name)?;
+        let date = root
+            .and_then(|r| r.get("date"))
+            .and_then(Node::as_str)
+            .and_then(|d| crate::rules::dates::parse_lenient(d.trim()))
+            .map_or((fy, fm, fd), |p| (p.year, p.month, p.day));
+        let stem = post
+            .file_name
+            .rsplit_once('.')
+            .map_or(post.file_name.as_str(), |(s, _)| s);
+        let slug = stem.splitn(4, '-').nth(3).unwrap_or(stem);
+        let categories = root.map(categories_of).unwrap_or_default();
+        let mut url = self.permalink.clone();
+        let cats = categories
+            .iter()
+            .map(|c| c.to_lowercase())
+            .collect::<Vec<_>>()
+            .join("/");
+        url = url.replace(":categories", &cats);
+        url = url.replace(":year", &format!("{:04}", date.0));
+        url = url.replace(":month", &format!("{:02}", date.1));
+        url = url.replace(":i_month", &date.1.to_string());
+        url = url.replace(":day", &format!("{:02}", date.2));
+        url = url.replace(":i_day", &date.2.to_string());
+        url = url.replace(":title", slug).replace(":slug", slug);
+        url = url.replace(":output_ext", ".html");
+        while url.contains("//") {
+            url = url.replace("//", "/");
+        }
+        Some(format!("{}{url}", self.baseurl))
+    }
+}
+
+/// `categories` (or `category`) of a post: a space-separated string or a list.
+pub fn categories_of(root: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["category", "categories"] {
+        let Some(v) = root.get(key) else { continue };
+        match v.as_seq() {
+            Some(items) => out.extend(items.iter().filter_map(Node::as_str).map(str::to_string)),
+            None => {
+                if let Some(s) = v.as_str().filter(|_| !v.is_null()) {
+                    if key == "category" {
+                        out.push(s.to_string());
+                    } else {
+                        out.extend(s.split_whitespace().map(str::to_string));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `2021/12/08/slug` from a post's path (its file name's date and slug).
+fn post_key(rel: &str) -> Option<String> {
+    let name = rel.rsplit('/').next()?;
+    let (y, m, d) = crate::rules::file::filename_date(name)?;
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let slug = stem.splitn(4, '-').nth(3)?;
+    Some(format!("{y:04}/{m:02}/{d:02}/{slug}"))
+}
+
+/// A page's URL: its `permalink`, else its path with `.html` (`index` → the folder). `None`
+/// when the file has no front matter (then it is a static file at its own path).
+fn page_url(path: &Path, rel: &str, ext: &str) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start_matches('\u{feff}');
+    if !(text.starts_with("---\n") || text.starts_with("---\r\n") || text.starts_with("--- ")) {
+        return None;
+    }
+    let post = Post::from_bytes(rel, text.as_bytes().to_vec());
+    if let Some(p) = post
+        .root()
+        .and_then(|r| r.get("permalink"))
+        .and_then(Node::as_str)
+        && p.starts_with('/')
+    {
+        return Some(p.to_string());
+    }
+    let stem = rel.strip_suffix(&format!(".{ext}")).unwrap_or(rel);
+    Some(match stem.strip_suffix("index") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{stem}.html"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permalink_templates() {
+        let re = permalink_regex(&expand_style("date")).unwrap();
+        let c = re
+            .captures("/emnews/2021/12/08/202112082206672930.html")
+            .unwrap();
+        assert_eq!(&c["title"], "202112082206672930");
+        assert!(re.is_match("/2021/12/08/x.html"));
+        assert!(!re.is_match("/emnews/"));
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            host_of("https://Finews.withounder.com/x").as_deref(),
+            Some("finews.withounder.com")
+        );
+        assert_eq!(host_of("//a.b:80/").as_deref(), Some("a.b"));
+    }
+}
