@@ -303,8 +303,22 @@ pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
             } else if b.get(body..body + 2) == Some(b"->") {
                 i = body + 2;
             } else {
-                match find(b, body, end, b"-->") {
-                    Some(p) => i = p + 3,
+                // `-->` closes a comment, and so does `--!>` (a parse error, but it does).
+                let mut close = None;
+                let mut from = body;
+                while let Some(p) = find(b, from, end, b"--") {
+                    match b.get(p + 2) {
+                        Some(b'>') => close = Some(p + 3),
+                        Some(b'!') if b.get(p + 3) == Some(&b'>') => close = Some(p + 4),
+                        _ => {
+                            from = p + 1;
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                match close {
+                    Some(p) => i = p,
                     None => {
                         out.malformed.push(Malformed {
                             span: i..i + 4,
@@ -318,20 +332,19 @@ pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
             }
             continue;
         }
-        if rest.len() >= 9 && rest[..9].eq_ignore_ascii_case(b"<![CDATA[") {
-            i = find(b, i + 9, end, b"]]>").map_or(end, |p| p + 3);
-            continue;
-        }
         if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
-            // DOCTYPE, bogus comments, processing instructions.
+            // DOCTYPE, processing instructions and bogus comments — `<![CDATA[` included: in
+            // HTML content it is a bogus comment that ends at the first `>`, as browsers read it.
             i = find(b, i + 2, end, b">").map_or(end, |p| p + 1);
             continue;
         }
         if rest.starts_with(b"</") {
-            if rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
-                i = end_tag(text, i, end, out);
-            } else {
-                i += 2;
+            match rest.get(2) {
+                Some(c) if c.is_ascii_alphabetic() => i = end_tag(text, i, end, out),
+                Some(b'>') => i += 3,
+                // `</ x>`, `</1>`: a bogus comment up to the next `>`.
+                Some(_) => i = find(b, i + 2, end, b">").map_or(end, |p| p + 1),
+                None => i += 2,
             }
             continue;
         }
@@ -386,53 +399,32 @@ fn name_end(b: &[u8], i: usize, end: usize) -> usize {
 }
 
 fn end_tag(text: &str, lt: usize, end: usize, out: &mut Tokens) -> usize {
-    let b = text.as_bytes();
-    let name_start = lt + 2;
-    let ne = name_end(b, name_start, end);
-    let name = text[name_start..ne].to_ascii_lowercase();
-    // Anything up to `>` (end tags take no attributes).
-    let mut j = ne;
-    let mut extra = false;
-    let mut quote: Option<u8> = None;
-    while j < end {
-        let c = b[j];
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'"' || c == b'\'' => quote = Some(c),
-            None if c == b'>' => break,
-            None if !is_ws(c) && c != b'/' => extra = true,
-            None => {}
-        }
-        j += 1;
-    }
-    if j >= end {
-        out.malformed.push(Malformed {
-            span: lt..ne,
-            message: format!("end tag `</{name}` is never closed with `>`"),
-            label: "unterminated end tag".into(),
-            first: None,
-        });
-        return end;
-    }
-    let span = lt..j + 1;
-    if extra {
-        out.malformed.push(Malformed {
-            span: span.clone(),
-            message: format!("end tag `</{name}>` has attributes"),
-            label: "end tags take no attributes".into(),
-            first: None,
-        });
-    }
-    out.tokens.push(Token::End { name, span });
-    j + 1
+    tag(text, lt, end, out, true).0
 }
 
-/// Returns where scanning continues, and the element name if it starts raw text.
 fn start_tag(text: &str, lt: usize, end: usize, out: &mut Tokens) -> (usize, Option<String>) {
+    tag(text, lt, end, out, false)
+}
+
+/// Read a start tag (or, with `is_end`, an end tag: the same grammar, HTML reads attributes
+/// there too and then drops them). Returns where scanning continues, and the element name if
+/// it starts raw text.
+fn tag(
+    text: &str,
+    lt: usize,
+    end: usize,
+    out: &mut Tokens,
+    is_end: bool,
+) -> (usize, Option<String>) {
     let b = text.as_bytes();
-    let ne = name_end(b, lt + 1, end);
-    let name = text[lt + 1..ne].to_ascii_lowercase();
+    let name_start = if is_end { lt + 2 } else { lt + 1 };
+    let ne = name_end(b, name_start, end);
+    let name = text[name_start..ne].to_ascii_lowercase();
+    let shown = if is_end {
+        format!("</{name}")
+    } else {
+        format!("<{name}")
+    };
     let mut attrs: Vec<Attr> = Vec::new();
     let mut problems: Vec<Malformed> = Vec::new();
     let mut j = ne;
@@ -444,7 +436,7 @@ fn start_tag(text: &str, lt: usize, end: usize, out: &mut Tokens) -> (usize, Opt
         if j >= end {
             out.malformed.push(Malformed {
                 span: lt..ne,
-                message: format!("tag `<{name}` is never closed with `>`"),
+                message: format!("tag `{shown}` is never closed with `>`"),
                 label: "unterminated tag".into(),
                 first: None,
             });
@@ -550,6 +542,18 @@ fn start_tag(text: &str, lt: usize, end: usize, out: &mut Tokens) -> (usize, Opt
                 value,
             });
         }
+    }
+    if is_end {
+        if !attrs.is_empty() || !problems.is_empty() {
+            out.malformed.push(Malformed {
+                span: lt..j,
+                message: format!("end tag `</{name}>` has attributes"),
+                label: "end tags take no attributes".into(),
+                first: None,
+            });
+        }
+        out.tokens.push(Token::End { name, span: lt..j });
+        return (j, None);
     }
     out.malformed.extend(problems);
     let raw = (RAW_TEXT.contains(&name.as_str()) && !self_closing).then(|| name.clone());
