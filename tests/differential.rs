@@ -127,7 +127,7 @@ fn same_tags_as_html5gum() {
         let n = 1 + rng.next() % 12;
         let mut input = String::new();
         for _ in 0..n {
-            if rng.next() % 10 == 0 {
+            if rng.next().is_multiple_of(10) {
                 input.push_str(rng.pick(RAW));
             } else {
                 input.push_str(rng.pick(PIECES));
