@@ -191,8 +191,15 @@ fn check_file(
             text: post.text.clone(),
         })
     });
-    for d in &mut diagnostics {
-        d.locate(&path, &post.text, &index);
+    let offsets: Vec<usize> = diagnostics
+        .iter()
+        .flat_map(|d| [d.span.start, d.span.end.max(d.span.start)])
+        .collect();
+    let positions = index.positions(&post.text, &offsets);
+    for (d, pos) in diagnostics.iter_mut().zip(positions.chunks_exact(2)) {
+        d.path = Arc::clone(&path);
+        d.start = pos[0];
+        d.end = pos[1];
         d.source.clone_from(&source);
     }
     Checked {

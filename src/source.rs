@@ -90,6 +90,37 @@ impl LineIndex {
         Position { line, column }
     }
 
+    /// Positions of many offsets in one sweep over the text: linear in the text plus
+    /// O(n log n) in the offsets, where asking one by one would count each line again.
+    pub fn positions(&self, text: &str, offsets: &[usize]) -> Vec<Position> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&i| offsets[i]);
+        let mut out = vec![Position::default(); offsets.len()];
+        // (offset, position) of the last answer, to count on from.
+        let mut last: Option<(usize, Position)> = None;
+        for i in order {
+            let mut offset = offsets[i].min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let line = self.starts.partition_point(|&s| s <= offset).max(1);
+            let pos = match last {
+                Some((prev, p))
+                    if p.line == line && prev <= offset && (line > 1 || prev >= self.bom) =>
+                {
+                    Position {
+                        line,
+                        column: p.column + text[prev..offset].chars().count(),
+                    }
+                }
+                _ => self.position(text, offset),
+            };
+            last = Some((offset, pos));
+            out[i] = pos;
+        }
+        out
+    }
+
     pub fn range(&self, text: &str, span: &Range<usize>) -> (Position, Position) {
         (
             self.position(text, span.start),
@@ -130,5 +161,8 @@ mod tests {
         // inside a multi-byte character: moved back to its start
         assert_eq!(idx.position(text, x - 1), Position { line: 2, column: 2 });
         assert_eq!(idx.position(text, 999).line, 3);
+        let all = [x, 3, 0, 4, x - 1, 999];
+        let one_by_one: Vec<Position> = all.iter().map(|&o| idx.position(text, o)).collect();
+        assert_eq!(idx.positions(text, &all), one_by_one);
     }
 }
