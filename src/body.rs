@@ -40,6 +40,8 @@ pub struct Link {
     pub empty_text: bool,
     /// For HTML: the element and attribute (`a`, `href`).
     pub element: Option<(String, String)>,
+    /// For Markdown links and images: the bytes of the text between `[` and `]`.
+    pub text_span: Option<Range<usize>>,
 }
 
 #[derive(Debug, Default)]
@@ -228,6 +230,7 @@ pub fn analyse(text: &str, range: Range<usize>) -> Body {
             image: false,
             empty_text: false,
             element: None,
+            text_span: None,
         });
     }
     for (lt, end) in rejected {
@@ -320,6 +323,12 @@ impl OpenLink {
                 )
             }
         };
+        let text_span = matches!(source, LinkSource::Inline | LinkSource::Reference).then(|| {
+            let start = whole.start + if self.image { 2 } else { 1 };
+            let from = self.last_child_end.clamp(start, whole.end);
+            let end = text.get(from..whole.end).and_then(|t| t.find(']')).map_or(from, |p| from + p);
+            start..end
+        });
         Link {
             url: self.dest,
             span,
@@ -328,6 +337,7 @@ impl OpenLink {
             image: self.image,
             empty_text: !self.image && !self.has_text,
             element: None,
+            text_span,
         }
     }
 }
@@ -453,6 +463,7 @@ fn html_link(
         image: element == "img",
         empty_text,
         element: Some((element.to_string(), attr.to_string())),
+        text_span: None,
     }
 }
 
@@ -521,6 +532,7 @@ fn empty_autolinks(
             image: false,
             empty_text: false,
             element: None,
+            text_span: None,
         });
     }
 }

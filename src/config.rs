@@ -9,8 +9,9 @@ use jiff::tz::{Offset, TimeZone};
 
 use crate::diagnostic::{Diagnostic, Severity, SourceText};
 use crate::paths::{normalize, relative_to};
-use crate::rules::{self, Level, Rule, dates, file, front_matter, html, links};
+use crate::rules::{self, Level, Rule, dates, file, front_matter, html, links, taxonomy};
 use crate::source::LineIndex;
+use crate::taxonomy::{Need, Registry};
 use crate::yaml::{self, Node, ScalarType};
 
 /// The config file names looked for, in each directory from the current one upward.
@@ -22,9 +23,21 @@ pub const PACKS: &[(&str, &str)] = &[
     ("finews", include_str!("../rules/finews.yaml")),
 ];
 
-const TOP_KEYS: &[&str] = &["extends", "posts", "exclude", "site", "rules"];
+const TOP_KEYS: &[&str] = &["extends", "posts", "exclude", "site", "rules", "categories"];
 /// Keys of the design that later versions implement; named so the error can say so.
-const PLANNED_KEYS: &[&str] = &["categories", "custom", "per_file_ignores", "links"];
+const PLANNED_KEYS: &[&str] = &["custom", "per_file_ignores", "links"];
+const CATEGORY_KEYS: &[&str] = &[
+    "name",
+    "tag",
+    "source_hosts",
+    "attribution",
+    "attribution_name",
+    "source_link",
+    "back_links",
+    "category_links",
+    "home_links",
+];
+const DEFAULT_KEYS: &[&str] = &["derive", "tag", "attribution_format", "back_link_text", "home_link_text"];
 const SITE_KEYS: &[&str] = &["url", "timezone", "hosts", "future"];
 
 #[derive(Debug, Clone, Default)]
@@ -52,6 +65,9 @@ pub struct Settings {
     pub dates: dates::Options,
     pub html: html::Options,
     pub links: links::Options,
+    pub taxonomy: taxonomy::Options,
+    /// The category registry (TX and SA rules).
+    pub registry: Registry,
     /// Warnings about the configuration (e.g. rules not implemented yet).
     pub warnings: Vec<Diagnostic>,
 }
@@ -71,6 +87,8 @@ impl Settings {
             dates: dates::Options::default(),
             html: html::Options::default(),
             links: links::Options::default(),
+            taxonomy: taxonomy::Options::default(),
+            registry: Registry::default(),
             warnings: Vec::new(),
         }
     }
@@ -290,6 +308,7 @@ impl Loader {
                 }
                 "site" => self.site(settings, src, value),
                 "rules" => self.rules(settings, src, value),
+                "categories" => self.categories(settings, src, value),
                 k if PLANNED_KEYS.contains(&k) => self.error(
                     src,
                     key_node.span.clone(),
@@ -517,6 +536,101 @@ impl Loader {
         }
     }
 
+    fn categories(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
+        let Some(entries) = value.as_map() else {
+            self.error(src, value.span.clone(), "`categories` must be a mapping of slug to category", None);
+            return;
+        };
+        self.duplicates(src, entries);
+        for (k, v) in entries {
+            let Some(slug) = k.as_str() else { continue };
+            let Some(fields) = v.as_map() else {
+                self.error(src, v.span.clone(), format!("category `{slug}` must be a mapping (name, tag, source_hosts, …)"), None);
+                continue;
+            };
+            let is_default = slug == "*";
+            let registry = &mut settings.registry;
+            let mut category = if is_default {
+                registry.defaults.category.clone()
+            } else {
+                registry.get(slug).cloned().unwrap_or_default()
+            };
+            for (fk, fv) in fields {
+                let Some(field) = fk.as_str() else { continue };
+                let text = fv.as_str().filter(|_| !fv.is_null()).map(str::to_string);
+                let need = || text.as_deref().and_then(Need::parse);
+                let list = || -> Option<Vec<String>> {
+                    fv.as_seq()?.iter().map(|n| n.as_str().map(str::to_string)).collect()
+                };
+                let ok = match field {
+                    "derive" if is_default => match text.as_deref() {
+                        Some("pinyin") => {
+                            registry.defaults.derive_pinyin = true;
+                            true
+                        }
+                        Some("none") => {
+                            registry.defaults.derive_pinyin = false;
+                            true
+                        }
+                        _ => false,
+                    },
+                    "tag" if is_default => text.clone().map(|t| registry.defaults.tag = t).is_some(),
+                    "attribution_format" if is_default => {
+                        text.clone().filter(|t| t.contains("{name}")).map(|t| registry.defaults.attribution_format = t).is_some()
+                    }
+                    "back_link_text" if is_default => text.clone().map(|t| registry.defaults.back_link_text = t).is_some(),
+                    "home_link_text" if is_default => text.clone().map(|t| registry.defaults.home_link_text = t).is_some(),
+                    "name" => text.clone().map(|t| category.name = Some(t)).is_some(),
+                    "tag" => text.clone().map(|t| category.tag = Some(t)).is_some(),
+                    "attribution" => need().map(|n| category.attribution = Some(n)).is_some(),
+                    "source_link" => need().map(|n| category.source_link = Some(n)).is_some(),
+                    "back_links" => need().map(|n| category.back_links = Some(n)).is_some(),
+                    "attribution_name" => match text.as_deref() {
+                        Some("any") => {
+                            category.attribution_any = Some(true);
+                            true
+                        }
+                        Some("match") => {
+                            category.attribution_any = Some(false);
+                            true
+                        }
+                        _ => false,
+                    },
+                    "source_hosts" => list().map(|l| category.source_hosts = Some(l.into_iter().map(|h| h.to_ascii_lowercase()).collect())).is_some(),
+                    "category_links" => list().map(|l| category.category_links = Some(l)).is_some(),
+                    "home_links" => list().map(|l| category.home_links = Some(l)).is_some(),
+                    other => {
+                        let known: Vec<&str> = CATEGORY_KEYS.iter().chain(if is_default { DEFAULT_KEYS } else { &[] }).copied().collect();
+                        let help = rules::did_you_mean(other, known.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .unwrap_or_else(|| format!("known keys: {}", known.join(", ")));
+                        self.error(src, fk.span.clone(), format!("unknown key `{other}` in category `{slug}`"), Some(help));
+                        continue;
+                    }
+                };
+                if !ok {
+                    let expected = match field {
+                        "attribution" | "source_link" | "back_links" => "required, optional or none",
+                        "attribution_name" => "match or any",
+                        "derive" => "pinyin or none",
+                        "source_hosts" | "category_links" | "home_links" => "a list of strings",
+                        "attribution_format" => "a string with `{name}`",
+                        _ => "a string",
+                    };
+                    self.error(src, fv.span.clone(), format!("`{field}` of category `{slug}` must be {expected}"), None);
+                }
+            }
+            let registry = &mut settings.registry;
+            if is_default {
+                registry.defaults.category = category;
+            } else if let Some(slot) = registry.categories.iter_mut().find(|(s, _)| s == slug) {
+                slot.1 = category;
+            } else {
+                registry.categories.push((slug.to_string(), category));
+            }
+        }
+    }
+
     fn rules(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
         let Some(entries) = value.as_map() else {
             self.error(
@@ -624,7 +738,8 @@ fn set_option(
         || front_matter::set_option(&mut settings.front_matter, rule, key, value)?
         || dates::set_option(&mut settings.dates, rule, key, value)?
         || html::set_option(&mut settings.html, rule, key, value)?
-        || links::set_option(&mut settings.links, rule, key, value)?)
+        || links::set_option(&mut settings.links, rule, key, value)?
+        || taxonomy::set_option(&mut settings.taxonomy, rule, key, value)?)
 }
 
 /// How to name a file reached through `extends` from the config `parent_name` in `dir`: the

@@ -16,4 +16,5 @@ pub mod report;
 pub mod rules;
 pub mod site;
 pub mod source;
+pub mod taxonomy;
 pub mod yaml;

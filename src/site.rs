@@ -98,7 +98,8 @@ pub fn find_root(starts: &[&Path]) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-fn host_of(url: &str) -> Option<String> {
+/// The host of an absolute or protocol-relative URL, lowercased.
+pub fn host_of(url: &str) -> Option<String> {
     let rest = url.split_once("//").map_or(url, |(_, r)| r);
     let host = rest.split(['/', '?', '#']).next()?.split(':').next()?;
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
