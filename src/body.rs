@@ -326,7 +326,10 @@ impl OpenLink {
         let text_span = matches!(source, LinkSource::Inline | LinkSource::Reference).then(|| {
             let start = whole.start + if self.image { 2 } else { 1 };
             let from = self.last_child_end.clamp(start, whole.end);
-            let end = text.get(from..whole.end).and_then(|t| t.find(']')).map_or(from, |p| from + p);
+            let end = text
+                .get(from..whole.end)
+                .and_then(|t| t.find(']'))
+                .map_or(from, |p| from + p);
             start..end
         });
         Link {

@@ -37,7 +37,13 @@ const CATEGORY_KEYS: &[&str] = &[
     "category_links",
     "home_links",
 ];
-const DEFAULT_KEYS: &[&str] = &["derive", "tag", "attribution_format", "back_link_text", "home_link_text"];
+const DEFAULT_KEYS: &[&str] = &[
+    "derive",
+    "tag",
+    "attribution_format",
+    "back_link_text",
+    "home_link_text",
+];
 const SITE_KEYS: &[&str] = &["url", "timezone", "hosts", "future"];
 
 #[derive(Debug, Clone, Default)]
@@ -538,14 +544,24 @@ impl Loader {
 
     fn categories(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
         let Some(entries) = value.as_map() else {
-            self.error(src, value.span.clone(), "`categories` must be a mapping of slug to category", None);
+            self.error(
+                src,
+                value.span.clone(),
+                "`categories` must be a mapping of slug to category",
+                None,
+            );
             return;
         };
         self.duplicates(src, entries);
         for (k, v) in entries {
             let Some(slug) = k.as_str() else { continue };
             let Some(fields) = v.as_map() else {
-                self.error(src, v.span.clone(), format!("category `{slug}` must be a mapping (name, tag, source_hosts, …)"), None);
+                self.error(
+                    src,
+                    v.span.clone(),
+                    format!("category `{slug}` must be a mapping (name, tag, source_hosts, …)"),
+                    None,
+                );
                 continue;
             };
             let is_default = slug == "*";
@@ -560,7 +576,10 @@ impl Loader {
                 let text = fv.as_str().filter(|_| !fv.is_null()).map(str::to_string);
                 let need = || text.as_deref().and_then(Need::parse);
                 let list = || -> Option<Vec<String>> {
-                    fv.as_seq()?.iter().map(|n| n.as_str().map(str::to_string)).collect()
+                    fv.as_seq()?
+                        .iter()
+                        .map(|n| n.as_str().map(str::to_string))
+                        .collect()
                 };
                 let ok = match field {
                     "derive" if is_default => match text.as_deref() {
@@ -574,12 +593,22 @@ impl Loader {
                         }
                         _ => false,
                     },
-                    "tag" if is_default => text.clone().map(|t| registry.defaults.tag = t).is_some(),
-                    "attribution_format" if is_default => {
-                        text.clone().filter(|t| t.contains("{name}")).map(|t| registry.defaults.attribution_format = t).is_some()
+                    "tag" if is_default => {
+                        text.clone().map(|t| registry.defaults.tag = t).is_some()
                     }
-                    "back_link_text" if is_default => text.clone().map(|t| registry.defaults.back_link_text = t).is_some(),
-                    "home_link_text" if is_default => text.clone().map(|t| registry.defaults.home_link_text = t).is_some(),
+                    "attribution_format" if is_default => text
+                        .clone()
+                        .filter(|t| t.contains("{name}"))
+                        .map(|t| registry.defaults.attribution_format = t)
+                        .is_some(),
+                    "back_link_text" if is_default => text
+                        .clone()
+                        .map(|t| registry.defaults.back_link_text = t)
+                        .is_some(),
+                    "home_link_text" if is_default => text
+                        .clone()
+                        .map(|t| registry.defaults.home_link_text = t)
+                        .is_some(),
                     "name" => text.clone().map(|t| category.name = Some(t)).is_some(),
                     "tag" => text.clone().map(|t| category.tag = Some(t)).is_some(),
                     "attribution" => need().map(|n| category.attribution = Some(n)).is_some(),
@@ -596,28 +625,49 @@ impl Loader {
                         }
                         _ => false,
                     },
-                    "source_hosts" => list().map(|l| category.source_hosts = Some(l.into_iter().map(|h| h.to_ascii_lowercase()).collect())).is_some(),
+                    "source_hosts" => list()
+                        .map(|l| {
+                            category.source_hosts =
+                                Some(l.into_iter().map(|h| h.to_ascii_lowercase()).collect())
+                        })
+                        .is_some(),
                     "category_links" => list().map(|l| category.category_links = Some(l)).is_some(),
                     "home_links" => list().map(|l| category.home_links = Some(l)).is_some(),
                     other => {
-                        let known: Vec<&str> = CATEGORY_KEYS.iter().chain(if is_default { DEFAULT_KEYS } else { &[] }).copied().collect();
+                        let known: Vec<&str> = CATEGORY_KEYS
+                            .iter()
+                            .chain(if is_default { DEFAULT_KEYS } else { &[] })
+                            .copied()
+                            .collect();
                         let help = rules::did_you_mean(other, known.iter().copied())
                             .map(|s| format!("did you mean `{s}`?"))
                             .unwrap_or_else(|| format!("known keys: {}", known.join(", ")));
-                        self.error(src, fk.span.clone(), format!("unknown key `{other}` in category `{slug}`"), Some(help));
+                        self.error(
+                            src,
+                            fk.span.clone(),
+                            format!("unknown key `{other}` in category `{slug}`"),
+                            Some(help),
+                        );
                         continue;
                     }
                 };
                 if !ok {
                     let expected = match field {
-                        "attribution" | "source_link" | "back_links" => "required, optional or none",
+                        "attribution" | "source_link" | "back_links" => {
+                            "required, optional or none"
+                        }
                         "attribution_name" => "match or any",
                         "derive" => "pinyin or none",
                         "source_hosts" | "category_links" | "home_links" => "a list of strings",
                         "attribution_format" => "a string with `{name}`",
                         _ => "a string",
                     };
-                    self.error(src, fv.span.clone(), format!("`{field}` of category `{slug}` must be {expected}"), None);
+                    self.error(
+                        src,
+                        fv.span.clone(),
+                        format!("`{field}` of category `{slug}` must be {expected}"),
+                        None,
+                    );
                 }
             }
             let registry = &mut settings.registry;

@@ -72,8 +72,13 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
         .map(|t| check_target(settings, site, t, options.keep_source))
         .collect();
     let posts = checked.iter().filter(|c| c.is_post).count();
-    let mut diagnostics: Vec<Diagnostic> =
-        checked.into_iter().flat_map(|c| c.diagnostics).collect();
+    let mut facts = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for c in checked {
+        diagnostics.extend(c.diagnostics);
+        facts.extend(c.facts);
+    }
+    diagnostics.extend(cross_file(settings, &targets, &facts, options.keep_source));
     diagnostics.append(&mut failures);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| is_failure(d)).count();
@@ -90,6 +95,29 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub is_post: bool,
+    /// What it contributes to the cross-file rules.
+    pub facts: Option<crate::cross::Facts>,
+}
+
+/// The cross-file rules over the facts of a run, located in their files.
+pub fn cross_file(
+    settings: &Settings,
+    targets: &[Target],
+    facts: &[crate::cross::Facts],
+    keep_source: bool,
+) -> Vec<Diagnostic> {
+    if facts.is_empty() {
+        return Vec::new();
+    }
+    let mut found = crate::cross::check(facts, settings);
+    if !found.is_empty() {
+        let files: std::collections::HashMap<Arc<str>, PathBuf> = targets
+            .iter()
+            .map(|t| (Arc::from(t.display.as_str()), t.path.clone()))
+            .collect();
+        crate::cross::locate(&mut found, &files, keep_source);
+    }
+    found
 }
 
 /// A diagnostic about the tool's own failure (not a finding in a post).
@@ -152,6 +180,7 @@ pub fn check_target(
                 format!("cannot read file: {e}"),
             )],
             is_post: false,
+            facts: None,
         },
     }
 }
@@ -167,7 +196,7 @@ pub fn check_bytes(
     check_file(settings, site, display, bytes, keep_source).diagnostics
 }
 
-fn check_file(
+pub fn check_file(
     settings: &Settings,
     site: &SiteModel,
     display: &str,
@@ -176,11 +205,12 @@ fn check_file(
 ) -> Checked {
     let post = Post::from_bytes(display, bytes);
     let is_post = post.is_post();
-    let mut diagnostics = rules::check(&post, settings, site);
+    let (mut diagnostics, facts) = rules::check(&post, settings, site);
     if diagnostics.is_empty() {
         return Checked {
             diagnostics,
             is_post,
+            facts,
         };
     }
     let index = LineIndex::new(&post.text);
@@ -205,6 +235,7 @@ fn check_file(
     Checked {
         diagnostics,
         is_post,
+        facts,
     }
 }
 

@@ -8,8 +8,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Edit};
-use crate::engine::{self, Outcome, RunOptions, Target, check_bytes, io_diagnostic};
+use crate::diagnostic::Edit;
+use crate::engine::{
+    self, Checked, Outcome, RunOptions, Target, check_bytes, check_file, io_diagnostic,
+};
 use crate::site::SiteModel;
 
 /// How many rounds of fixes a file gets (a fix can make another one possible).
@@ -112,29 +114,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// Fix one file on disk; returns the diagnostics that remain and the number of fixes.
+/// Fix one file on disk; returns what remains (with the file's cross-file facts) and the
+/// number of fixes.
 fn fix_target(
     settings: &Settings,
     site: &SiteModel,
     target: &Target,
     keep_source: bool,
-) -> (Vec<Diagnostic>, usize) {
+) -> (Checked, usize) {
+    let failed = |message: String| Checked {
+        diagnostics: vec![io_diagnostic(&target.display, message)],
+        is_post: false,
+        facts: None,
+    };
     let original = match std::fs::read(&target.path) {
         Ok(b) => b,
-        Err(e) => {
-            return (
-                vec![io_diagnostic(
-                    &target.display,
-                    format!("cannot read file: {e}"),
-                )],
-                0,
-            );
-        }
+        Err(e) => return (failed(format!("cannot read file: {e}")), 0),
     };
     let (fixed, count) = fix_bytes(settings, site, &target.display, &original);
     if count == 0 {
         return (
-            check_bytes(settings, site, &target.display, original, keep_source),
+            check_file(settings, site, &target.display, original, keep_source),
             0,
         );
     }
@@ -142,35 +142,27 @@ fn fix_target(
     match std::fs::read(&target.path) {
         Ok(now) if now == original => {}
         Ok(_) => {
-            let mut diags = check_bytes(settings, site, &target.display, original, keep_source);
-            diags.push(io_diagnostic(
+            let mut checked = check_file(settings, site, &target.display, original, keep_source);
+            checked.diagnostics.push(io_diagnostic(
                 &target.display,
                 "file changed while it was being fixed; not written".into(),
             ));
-            return (diags, 0);
+            return (checked, 0);
         }
-        Err(e) => {
-            return (
-                vec![io_diagnostic(
-                    &target.display,
-                    format!("cannot read file: {e}"),
-                )],
-                0,
-            );
-        }
+        Err(e) => return (failed(format!("cannot read file: {e}")), 0),
     }
     match write_atomic(&target.path, &fixed) {
         Ok(()) => (
-            check_bytes(settings, site, &target.display, fixed, keep_source),
+            check_file(settings, site, &target.display, fixed, keep_source),
             count,
         ),
         Err(e) => {
-            let mut diags = check_bytes(settings, site, &target.display, original, keep_source);
-            diags.push(io_diagnostic(
+            let mut checked = check_file(settings, site, &target.display, original, keep_source);
+            checked.diagnostics.push(io_diagnostic(
                 &target.display,
                 format!("cannot write the fixed file (left unchanged): {e}"),
             ));
-            (diags, 0)
+            (checked, 0)
         }
     }
 }
@@ -181,26 +173,29 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
     let (settings, site) = engine::prepare(settings, options, cwd);
     let (settings, site) = (&settings, &site);
     let (targets, failures) = engine::discover(settings, options, cwd);
-    let results: Vec<(Vec<Diagnostic>, usize)> = targets
+    let results: Vec<(Checked, usize)> = targets
         .par_iter()
         .map(|t| fix_target(settings, site, t, options.keep_source))
         .collect();
     let mut fixed = Fixed::default();
     let mut diagnostics = failures;
-    for (diags, count) in results {
+    let mut facts = Vec::new();
+    let mut posts = 0;
+    for (checked, count) in results {
         if count > 0 {
             fixed.files += 1;
             fixed.problems += count;
         }
-        diagnostics.extend(diags);
+        posts += usize::from(checked.is_post);
+        diagnostics.extend(checked.diagnostics);
+        facts.extend(checked.facts);
     }
-    let posts = targets
-        .iter()
-        .filter(|t| {
-            crate::loader::classify(std::path::Path::new(&t.display))
-                != crate::loader::Kind::Document
-        })
-        .count();
+    diagnostics.extend(engine::cross_file(
+        settings,
+        &targets,
+        &facts,
+        options.keep_source,
+    ));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| engine::is_failure(d)).count();
     let outcome = Outcome {

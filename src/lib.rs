@@ -6,6 +6,7 @@
 pub mod body;
 pub mod cli;
 pub mod config;
+pub mod cross;
 pub mod diagnostic;
 pub mod engine;
 pub mod fix;

@@ -93,7 +93,10 @@ impl Registry {
     }
 
     pub fn get(&self, slug: &str) -> Option<&Category> {
-        self.categories.iter().find(|(s, _)| s == slug).map(|(_, c)| c)
+        self.categories
+            .iter()
+            .find(|(s, _)| s == slug)
+            .map(|(_, c)| c)
     }
 
     /// The tags the registry knows.
@@ -103,7 +106,11 @@ impl Registry {
 
     /// A category's tag: its own, or the default template applied to its name.
     pub fn tag_of(&self, c: &Category) -> Option<String> {
-        c.tag.clone().or_else(|| c.name.as_ref().map(|n| self.defaults.tag.replace("{name}", n)))
+        c.tag.clone().or_else(|| {
+            c.name
+                .as_ref()
+                .map(|n| self.defaults.tag.replace("{name}", n))
+        })
     }
 
     /// The source name a tag implies under the default template (`X新闻` → `X`).
@@ -136,23 +143,40 @@ impl Registry {
     pub fn resolve(&self, slug: &str, derived_name: Option<&str>) -> Resolved {
         let entry = self.get(slug);
         let d = &self.defaults.category;
-        let pick = |f: fn(&Category) -> Option<Need>, default: Need| entry.and_then(f).or_else(|| f(d)).unwrap_or(default);
-        let name = entry.and_then(|c| c.name.clone()).or_else(|| derived_name.map(str::to_string));
-        let tag = match entry {
-            Some(c) => self.tag_of(c).or_else(|| name.as_ref().map(|n| self.defaults.tag.replace("{name}", n))),
-            None => name.as_ref().map(|n| self.defaults.tag.replace("{name}", n)),
+        let pick = |f: fn(&Category) -> Option<Need>, default: Need| {
+            entry.and_then(f).or_else(|| f(d)).unwrap_or(default)
         };
-        let list = |f: fn(&Category) -> Option<Vec<String>>| entry.and_then(f).or_else(|| f(d)).unwrap_or_default();
+        let name = entry
+            .and_then(|c| c.name.clone())
+            .or_else(|| derived_name.map(str::to_string));
+        let tag = match entry {
+            Some(c) => self.tag_of(c).or_else(|| {
+                name.as_ref()
+                    .map(|n| self.defaults.tag.replace("{name}", n))
+            }),
+            None => name
+                .as_ref()
+                .map(|n| self.defaults.tag.replace("{name}", n)),
+        };
+        let list = |f: fn(&Category) -> Option<Vec<String>>| {
+            entry.and_then(f).or_else(|| f(d)).unwrap_or_default()
+        };
         Resolved {
             slug: slug.to_string(),
             name,
             tag,
             source_hosts: list(|c| c.source_hosts.clone()),
             attribution: pick(|c| c.attribution, Need::None),
-            attribution_any: entry.and_then(|c| c.attribution_any).or(d.attribution_any).unwrap_or(false),
+            attribution_any: entry
+                .and_then(|c| c.attribution_any)
+                .or(d.attribution_any)
+                .unwrap_or(false),
             source_link: pick(|c| c.source_link, Need::None),
             back_links: pick(|c| c.back_links, Need::None),
-            category_links: list(|c| c.category_links.clone()).into_iter().map(|t| t.replace("{slug}", slug)).collect(),
+            category_links: list(|c| c.category_links.clone())
+                .into_iter()
+                .map(|t| t.replace("{slug}", slug))
+                .collect(),
             home_links: list(|c| c.home_links.clone()),
             listed: entry.is_some(),
         }
@@ -203,7 +227,11 @@ pub fn pinyin_matches(name: &str, slug: &str) -> bool {
 
 fn spellings(reading: &str) -> Vec<String> {
     if reading.contains('ü') {
-        vec![reading.replace('ü', "v"), reading.replace('ü', "u"), reading.to_string()]
+        vec![
+            reading.replace('ü', "v"),
+            reading.replace('ü', "u"),
+            reading.to_string(),
+        ]
     } else {
         vec![reading.to_string()]
     }
@@ -229,7 +257,9 @@ pub struct Item {
 
 /// The items of `categories` (and `category`) or `tags` (and `tag`).
 pub fn items(post: &Post, plural: &str, singular: &str) -> (Vec<Item>, Option<Range<usize>>) {
-    let Some(root) = post.root() else { return (Vec::new(), None) };
+    let Some(root) = post.root() else {
+        return (Vec::new(), None);
+    };
     let mut out = Vec::new();
     let mut span = None;
     for key in [singular, plural] {
@@ -237,22 +267,37 @@ pub fn items(post: &Post, plural: &str, singular: &str) -> (Vec<Item>, Option<Ra
         span.get_or_insert(node.span.clone());
         match node.as_seq() {
             Some(list) => out.extend(list.iter().filter_map(|n| {
-                n.as_str().filter(|_| !n.is_null()).map(|v| Item { value: v.to_string(), span: n.content_span(&post.text) })
+                n.as_str().filter(|_| !n.is_null()).map(|v| Item {
+                    value: v.to_string(),
+                    span: n.content_span(&post.text),
+                })
             })),
             None => {
-                let Some(v) = node.as_str().filter(|_| !node.is_null()) else { continue };
+                let Some(v) = node.as_str().filter(|_| !node.is_null()) else {
+                    continue;
+                };
                 let content = node.content_span(&post.text);
                 let literal = post.text.get(content.clone()) == Some(v);
                 if key == singular {
-                    out.push(Item { value: v.to_string(), span: content });
+                    out.push(Item {
+                        value: v.to_string(),
+                        span: content,
+                    });
                     continue;
                 }
                 // Jekyll splits a string on white space.
                 let mut offset = 0;
                 for part in v.split(char::is_whitespace) {
                     if !part.is_empty() {
-                        let span = if literal { content.start + offset..content.start + offset + part.len() } else { content.clone() };
-                        out.push(Item { value: part.to_string(), span });
+                        let span = if literal {
+                            content.start + offset..content.start + offset + part.len()
+                        } else {
+                            content.clone()
+                        };
+                        out.push(Item {
+                            value: part.to_string(),
+                            span,
+                        });
                     }
                     offset += part.len() + 1;
                 }
@@ -281,7 +326,9 @@ pub fn attribution(post: &Post, format: &str) -> Option<Attribution> {
     let body = post.text.get(post.body.clone())?;
     let at = body.rfind(prefix)?;
     let name_start = at + prefix.len();
-    let rel_end = body[name_start..].find(suffix).filter(|_| !suffix.is_empty())?;
+    let rel_end = body[name_start..]
+        .find(suffix)
+        .filter(|_| !suffix.is_empty())?;
     let raw = &body[name_start..name_start + rel_end];
     let name = strip_tags(raw).trim().to_string();
     let base = post.body.start;
@@ -349,9 +396,10 @@ pub fn target_matches(target: &str, accepted: &[String]) -> bool {
         if a == t {
             return true;
         }
-        let path = a.strip_prefix("//").or_else(|| a.split_once("://").map(|(_, r)| r)).map_or(a.as_str(), |r| {
-            r.find('/').map_or("/", |i| &r[i..])
-        });
+        let path = a
+            .strip_prefix("//")
+            .or_else(|| a.split_once("://").map(|(_, r)| r))
+            .map_or(a.as_str(), |r| r.find('/').map_or("/", |i| &r[i..]));
         let rel = t.trim_start_matches("./");
         let mut rel = rel;
         while let Some(r) = rel.strip_prefix("../") {
@@ -364,7 +412,9 @@ pub fn target_matches(target: &str, accepted: &[String]) -> bool {
 
 /// The source link: the first autolink that is not a back link (or `<>`).
 pub fn source_link(body: &Body) -> Option<&crate::body::Link> {
-    body.links.iter().find(|l| matches!(l.source, LinkSource::Autolink | LinkSource::EmptyAutolink))
+    body.links
+        .iter()
+        .find(|l| matches!(l.source, LinkSource::Autolink | LinkSource::EmptyAutolink))
 }
 
 /// An identifier of the source article: the `infoCode` parameter, or the numeric id of an
@@ -374,7 +424,10 @@ pub fn source_key(url: &str) -> Option<String> {
     if url.is_empty() {
         return None;
     }
-    if let Some(code) = url.split(['?', '&']).find_map(|p| p.strip_prefix("infoCode=")) {
+    if let Some(code) = url
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("infoCode="))
+    {
         return Some(format!("infoCode={code}"));
     }
     let last = url.rsplit('/').next().unwrap_or("");
@@ -384,7 +437,12 @@ pub fn source_key(url: &str) -> Option<String> {
     {
         return Some(format!("id={id}"));
     }
-    Some(url.split_once("//").map_or(url, |(_, r)| r).trim_end_matches('/').to_string())
+    Some(
+        url.split_once("//")
+            .map_or(url, |(_, r)| r)
+            .trim_end_matches('/')
+            .to_string(),
+    )
 }
 
 /// The text of an article for duplicate detection: the body without links, HTML tags and white
@@ -405,7 +463,9 @@ pub fn article_text(post: &Post, body: &Body) -> String {
     let stripped = strip_tags(&out);
     stripped
         .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '[' | ']' | '(' | ')' | '｜' | '|' | '>' | '<'))
+        .filter(|c| {
+            !c.is_whitespace() && !matches!(c, '[' | ']' | '(' | ')' | '｜' | '|' | '>' | '<')
+        })
         .collect()
 }
 
@@ -425,8 +485,14 @@ mod tests {
             ("21财经", "21caijing"),
             ("36氪", "36ke"),
             ("安信国际证券(香港)", "anxinguojizhengquan(xianggang)"),
-            ("21世纪经济报道 21财经APP", "21shijijingjibaodao 21caijingAPP"),
-            ("21世纪经济报道  南财理财通", "21shijijingjibaodao  nancailicaitong"),
+            (
+                "21世纪经济报道 21财经APP",
+                "21shijijingjibaodao 21caijingAPP",
+            ),
+            (
+                "21世纪经济报道  南财理财通",
+                "21shijijingjibaodao  nancailicaitong",
+            ),
             ("Career In 投行PEVC", "Career In touxingPEVC"),
             ("东财滚动新闻", "dongcaigundongxinwen"),
             ("银行", "yinxing"),
@@ -447,11 +513,15 @@ mod tests {
     #[test]
     fn source_keys() {
         assert_eq!(
-            source_key("http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202203172312490766").as_deref(),
+            source_key(
+                "http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202203172312490766"
+            )
+            .as_deref(),
             Some("infoCode=NW202203172312490766")
         );
         assert_eq!(
-            source_key("http://finance.eastmoney.com/news/11060,202112082206672930.html").as_deref(),
+            source_key("http://finance.eastmoney.com/news/11060,202112082206672930.html")
+                .as_deref(),
             Some("id=202112082206672930")
         );
     }

@@ -5,8 +5,8 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
-const CLEAN: &str = "---\nlayout: post\ntitle: \"沪指午后震荡走高\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n沪指午后震荡走高。\n";
-const NO_ZONE: &str = "---\nlayout: post\ntitle: \"沪指午后震荡走高\"\ndate: 2021-12-08 10:18:31\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n沪指午后震荡走高。\n";
+const CLEAN: &str = "---\nlayout: post\ntitle: \"沪指午后震荡走高\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n沪指午后震荡走高。\n\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n";
+const NO_ZONE: &str = "---\nlayout: post\ntitle: \"沪指午后震荡走高\"\ndate: 2021-12-08 10:18:31\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n沪指午后震荡走高。\n\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n";
 
 fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_postlint"));
@@ -45,8 +45,10 @@ fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
+/// A site with the finews pack. The posts of these tests share one text and source, so the
+/// duplicate-post rule is off here (`cross_file_rules` tests it).
 fn finews_site(posts: &[(&str, &str)]) -> TempDir {
-    let mut files = vec![("postlint.yaml", "extends: finews\n")];
+    let mut files = vec![("postlint.yaml", "extends: finews\nrules:\n  XF001: off\n")];
     files.extend_from_slice(posts);
     site(&files)
 }
@@ -134,7 +136,7 @@ fn json_format_matches_the_design() {
 
 #[test]
 fn columns_count_characters_with_crlf_bom_and_wide_text() {
-    let post = "\u{feff}---\r\nlayout: post\r\ntitle: \"中文\"\r\ndate: 2021-12-08 10:30:00\r\ncategories: emnews\r\ntags: 东财滚动新闻\r\n---\r\n";
+    let post = "\u{feff}---\r\nlayout: post\r\ntitle: \"中文\"\r\ndate: 2021-12-08 10:30:00\r\ncategories: emnews\r\ntags: 东财滚动新闻\r\n---\r\n正文。\r\n\r\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\r\n\r\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\r\n";
     let dir = finews_site(&[("_posts/2021-12-08-1.md", post)]);
     let o = run(dir.path(), &["check", "--format", "short", "_posts"]);
     assert_eq!(
@@ -142,7 +144,7 @@ fn columns_count_characters_with_crlf_bom_and_wide_text() {
         "_posts/2021-12-08-1.md:4:7: DT002 date has no UTC offset\n"
     );
     // A value after multi-byte text on the same line: column counts characters.
-    let post = "---\nlayout: post\ntitle: \"中文\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财滚动新闻\n中文: x\n---\n";
+    let post = "---\nlayout: post\ntitle: \"中文\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财滚动新闻\n中文: x\n---\n正文。\n\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n";
     let dir = finews_site(&[("_posts/2021-12-08-1.md", post)]);
     let o = run(dir.path(), &["check", "--format", "json", "_posts"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -200,7 +202,7 @@ fn quiet_reports_errors_only() {
 
 #[test]
 fn select_and_ignore() {
-    let post = "---\nlayout: posts\ntitle: \"\"\ndate: 2021-12-08 10:18:31\ncategories: emnews\ntags: 东财滚动新闻\n---\n";
+    let post = "---\nlayout: posts\ntitle: \"\"\ndate: 2021-12-08 10:18:31\ncategories: emnews\ntags: 东财滚动新闻\n---\n正文。\n\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n";
     let dir = finews_site(&[("_posts/2021-12-08-1.md", post)]);
     let codes = |args: &[&str]| -> Vec<String> {
         let mut all = vec!["check", "--format", "short"];
@@ -278,7 +280,7 @@ fn config_errors_point_into_the_file() {
 fn planned_rules_warn_but_run() {
     let (dir, _) = (
         site(&[
-            ("postlint.yaml", "rules:\n  SA003: warn\n"),
+            ("postlint.yaml", "rules:\n  LK006: warn\n"),
             ("_posts/2021-12-08-1.md", CLEAN),
         ]),
         (),
@@ -583,4 +585,98 @@ fn special_files_are_reported_not_read_and_absolute_paths_stay_absolute() {
         out.contains(&format!("{}:4:7: DT002", abs.display())),
         "{out}"
     );
+}
+
+#[test]
+fn cross_file_rules() {
+    let em = |id: &str, text: &str, tag: &str, cat: &str| {
+        format!(
+            "---\nlayout: post\ntitle: \"快讯\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: {cat}\ntags: {tag}\n---\n\n{text}\n\n<http://finance.eastmoney.com/news/1345,{id}.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n"
+        )
+    };
+    let posts = [
+        (
+            "_posts/2021-12-08-202112080000000001.md",
+            em(
+                "202112080000000001",
+                "离岸人民币兑美元升至2018年以来最高水平，现报6.3512。",
+                "东财滚动新闻",
+                "emnews",
+            ),
+        ),
+        // The same source id under another file name.
+        (
+            "_posts/2021-12-08-202112080000000002.md",
+            em(
+                "202112080000000001",
+                "离岸人民币兑美元汇率续创新高，市场情绪乐观向好。",
+                "东财滚动新闻",
+                "emnews",
+            ),
+        ),
+        // The same text under another id.
+        (
+            "_posts/2021-12-08-202112080000000003.md",
+            em(
+                "202112080000000003",
+                "离岸人民币兑美元升至2018年以来最高水平，现报6.3512。",
+                "东财滚动新闻",
+                "emnews",
+            ),
+        ),
+        (
+            "_posts/2021-12-08-202112080000000004.md",
+            em(
+                "202112080000000004",
+                "沪深两市成交额连续第三个交易日突破万亿元。",
+                "东财滚动新闻",
+                "emnews",
+            ),
+        ),
+        // The feed's tag under another category.
+        (
+            "_posts/2021-12-08-202112080000000005.md",
+            em(
+                "202112080000000005",
+                "北向资金午后加速流入，全天净买入逾五十亿元。",
+                "东财滚动新闻",
+                "sitenews",
+            ),
+        ),
+    ];
+    let mut files: Vec<(&str, &str)> = posts.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    files.push((
+        "postlint.yaml",
+        "extends: finews\nrules:\n  SA: off\n  TX002: off\n",
+    ));
+    files.push(("_config.yml", "url: https://finews.withounder.com\n"));
+    files.push(("emnews.md", "---\ntitle: feed\npermalink: /emnews/\n---\n"));
+    files.push(("index.md", "---\ntitle: home\npermalink: /\n---\n"));
+    files.push(("README.md", "---\ntitle: readme\npermalink: /\n---\n"));
+    let dir = site(&files);
+    let o = run(dir.path(), &["check", "--format", "short"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    let codes: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().nth(1).unwrap_or(""))
+        .collect();
+    for expected in ["XF001", "XF002", "TX005"] {
+        assert!(codes.contains(&expected), "{expected} missing from:\n{out}");
+    }
+    assert_eq!(codes.len(), 4, "{out}");
+    assert!(out.contains("_posts/2021-12-08-202112080000000002.md:11:2: XF001 same source as `_posts/2021-12-08-202112080000000001.md`"), "{out}");
+    assert!(out.contains("_posts/2021-12-08-202112080000000003.md:9:1: XF001 same article text as `_posts/2021-12-08-202112080000000001.md`"), "{out}");
+    assert!(
+        out.contains("index.md:3:12: XF002 published at `/`, like `README.md`"),
+        "{out}"
+    );
+    assert!(out.contains("_posts/2021-12-08-202112080000000005.md:6:7: TX005 tag `东财滚动新闻` goes with category `emnews` in 4 posts; here with `sitenews`"), "{out}");
+    // The human output shows each in its file, like any other diagnostic.
+    let o = run(dir.path(), &["check", "--color", "never"]);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.add_filter(r"in \d+\.\d+s", "in [TIME]s");
+    settings.bind(|| insta::assert_snapshot!("cli_cross_file", stdout(&o)));
 }

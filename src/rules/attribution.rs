@@ -4,7 +4,9 @@
 use super::{Context, Level, Rule, RuleMeta};
 use crate::diagnostic::{Edit, Fix};
 use crate::site::host_of;
-use crate::taxonomy::{attribution, back_links, items, pinyin_matches, source_link, target_matches, Need, Resolved};
+use crate::taxonomy::{
+    Need, Resolved, attribution, back_links, items, pinyin_matches, source_link, target_matches,
+};
 
 pub static SA001: RuleMeta = RuleMeta {
     code: "SA001",
@@ -167,8 +169,15 @@ fn resolve(ctx: &Context) -> Option<Resolved> {
 /// A zero-width place at the end of the body's text, where missing lines are expected.
 fn end_of_body(ctx: &Context) -> std::ops::Range<usize> {
     let post = ctx.post;
-    let end = post.text[..post.body.end].trim_end().len().max(post.body.start);
-    let start = post.text[..end].char_indices().next_back().map_or(end, |(i, _)| i).max(post.body.start);
+    let end = post.text[..post.body.end]
+        .trim_end()
+        .len()
+        .max(post.body.start);
+    let start = post.text[..end]
+        .char_indices()
+        .next_back()
+        .map_or(end, |(i, _)| i)
+        .max(post.body.start);
     start..end
 }
 
@@ -185,18 +194,32 @@ pub fn check(ctx: &mut Context) {
     let found = attribution(ctx.post, &defaults.attribution_format);
     match (&found, res.attribution) {
         (None, Need::Required) if ctx.enabled(Rule::SA001) => {
-            let line = res.name.as_ref().map(|n| defaults.attribution_format.replace("{name}", n));
+            let line = res
+                .name
+                .as_ref()
+                .map(|n| defaults.attribution_format.replace("{name}", n));
             let help = match &line {
                 Some(l) => format!("add `<p class=\"em_media\">{l}</p>` at the end of the article"),
-                None => format!("add an attribution line `{}` naming the source", defaults.attribution_format),
+                None => format!(
+                    "add an attribution line `{}` naming the source",
+                    defaults.attribution_format
+                ),
             };
             let d = ctx
-                .diag(Rule::SA001, end_of_body(ctx), "no attribution line".to_string())
-                .with_label(line.map_or("expected after the article".into(), |l| format!("expected `{l}`")))
+                .diag(
+                    Rule::SA001,
+                    end_of_body(ctx),
+                    "no attribution line".to_string(),
+                )
+                .with_label(line.map_or("expected after the article".into(), |l| {
+                    format!("expected `{l}`")
+                }))
                 .with_help(help);
             ctx.push(d);
         }
-        (Some(a), Need::Required | Need::Optional) if !res.attribution_any && ctx.enabled(Rule::SA002) => {
+        (Some(a), Need::Required | Need::Optional)
+            if !res.attribution_any && ctx.enabled(Rule::SA002) =>
+        {
             if let Some(name) = &res.name
                 && a.name != *name
             {
@@ -204,7 +227,10 @@ pub fn check(ctx: &mut Context) {
                     .diag(
                         Rule::SA002,
                         a.name_span.clone(),
-                        format!("attribution credits {}, but category `{}` is {name}", a.name, res.slug),
+                        format!(
+                            "attribution credits {}, but category `{}` is {name}",
+                            a.name, res.slug
+                        ),
                     )
                     .with_label(format!("expected {name}"))
                     .with_secondary(a.span.clone(), "attribution line")
@@ -224,20 +250,43 @@ pub fn check(ctx: &mut Context) {
     let source = source_link(body);
     match source {
         None if res.source_link == Need::Required && ctx.enabled(Rule::SA003) => {
-            let hosts = if res.source_hosts.is_empty() { String::new() } else { format!(" on {}", res.source_hosts.join(", ")) };
+            let hosts = if res.source_hosts.is_empty() {
+                String::new()
+            } else {
+                format!(" on {}", res.source_hosts.join(", "))
+            };
             let d = ctx
-                .diag(Rule::SA003, end_of_body(ctx), "no link to the original article")
+                .diag(
+                    Rule::SA003,
+                    end_of_body(ctx),
+                    "no link to the original article",
+                )
                 .with_label("expected a source link")
-                .with_help(format!("add the original article's URL as an autolink `<http://…>`{hosts}"));
+                .with_help(format!(
+                    "add the original article's URL as an autolink `<http://…>`{hosts}"
+                ));
             ctx.push(d);
         }
-        Some(link) if !link.url.is_empty() && !res.source_hosts.is_empty() && ctx.enabled(Rule::SA004) => {
+        Some(link)
+            if !link.url.is_empty() && !res.source_hosts.is_empty() && ctx.enabled(Rule::SA004) =>
+        {
             let host = host_of(&link.url).unwrap_or_default();
             if !hosts_match(&host, &res.source_hosts) {
                 let d = ctx
-                    .diag(Rule::SA004, link.span.clone(), format!("source link goes to `{host}`, not a source host of `{}`", res.slug))
+                    .diag(
+                        Rule::SA004,
+                        link.span.clone(),
+                        format!(
+                            "source link goes to `{host}`, not a source host of `{}`",
+                            res.slug
+                        ),
+                    )
                     .with_label("unexpected host")
-                    .with_help(format!("source hosts of `{}`: {}", res.slug, res.source_hosts.join(", ")));
+                    .with_help(format!(
+                        "source hosts of `{}`: {}",
+                        res.slug,
+                        res.source_hosts.join(", ")
+                    ));
                 ctx.push(d);
             }
         }
@@ -251,13 +300,22 @@ pub fn check(ctx: &mut Context) {
     let links = back_links(body, text, defaults);
     let category = links.iter().find(|l| !l.home);
     let home = links.iter().find(|l| l.home);
-    let expected_text = res.tag.as_ref().map(|t| defaults.back_link_text.replace("{tag}", t));
-    if (category.is_none() || home.is_none()) && res.back_links == Need::Required && ctx.enabled(Rule::SA005) {
+    let expected_text = res
+        .tag
+        .as_ref()
+        .map(|t| defaults.back_link_text.replace("{tag}", t));
+    if (category.is_none() || home.is_none())
+        && res.back_links == Need::Required
+        && ctx.enabled(Rule::SA005)
+    {
         let cat_line = match (&expected_text, res.category_links.first()) {
             (Some(t), Some(u)) => Some(format!("[{t}]({u})")),
             _ => None,
         };
-        let home_line = res.home_links.first().map(|u| format!("[{}]({u})", defaults.home_link_text));
+        let home_line = res
+            .home_links
+            .first()
+            .map(|u| format!("[{}]({u})", defaults.home_link_text));
         let missing = match (category.is_none(), home.is_none()) {
             (true, true) => "the back links to the category page and the home page are missing",
             (true, false) => "the back link to the category page is missing",
@@ -272,7 +330,13 @@ pub fn check(ctx: &mut Context) {
         let mut d = ctx
             .diag(Rule::SA005, end_of_body(ctx), missing)
             .with_label("expected after the source link")
-            .with_help(footer.as_ref().map_or("add the footer's back links".to_string(), |f| format!("add `{f}`")));
+            .with_help(
+                footer
+                    .as_ref()
+                    .map_or("add the footer's back links".to_string(), |f| {
+                        format!("add `{f}`")
+                    }),
+            );
         if let Some(f) = footer {
             // Append after the body's last line, keeping the file's line ends.
             let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
@@ -287,7 +351,12 @@ pub fn check(ctx: &mut Context) {
             };
             let end_nl = if body_text.ends_with(nl) { nl } else { "" };
             let end = ctx.post.body.end;
-            d = d.with_fix(Fix { edits: vec![Edit { range: end..end, replacement: format!("{sep}{f}{end_nl}") }] });
+            d = d.with_fix(Fix {
+                edits: vec![Edit {
+                    range: end..end,
+                    replacement: format!("{sep}{f}{end_nl}"),
+                }],
+            });
         }
         ctx.push(d);
     }
@@ -300,16 +369,31 @@ pub fn check(ctx: &mut Context) {
             && c.text != *t
         {
             out.push(
-                ctx.diag(Rule::SA006, c.text_span.clone(), format!("back link says `{}`, but the category's tag is `{}`", c.text, res.tag.clone().unwrap_or_default()))
-                    .with_label(format!("expected `{t}`"))
-                    .with_help(format!("write `[{t}]`")),
+                ctx.diag(
+                    Rule::SA006,
+                    c.text_span.clone(),
+                    format!(
+                        "back link says `{}`, but the category's tag is `{}`",
+                        c.text,
+                        res.tag.clone().unwrap_or_default()
+                    ),
+                )
+                .with_label(format!("expected `{t}`"))
+                .with_help(format!("write `[{t}]`")),
             );
         }
         if !res.category_links.is_empty() && !target_matches(&c.target, &res.category_links) {
             out.push(
-                ctx.diag(Rule::SA006, c.target_span.clone(), format!("back link points at `{}`, not the page of category `{}`", c.target, res.slug))
-                    .with_label("another category's page")
-                    .with_help(format!("link to `{}`", res.category_links[0])),
+                ctx.diag(
+                    Rule::SA006,
+                    c.target_span.clone(),
+                    format!(
+                        "back link points at `{}`, not the page of category `{}`",
+                        c.target, res.slug
+                    ),
+                )
+                .with_label("another category's page")
+                .with_help(format!("link to `{}`", res.category_links[0])),
             );
         }
     }
@@ -318,9 +402,13 @@ pub fn check(ctx: &mut Context) {
         && !target_matches(&h.target, &res.home_links)
     {
         out.push(
-            ctx.diag(Rule::SA006, h.target_span.clone(), format!("home link points at `{}`, not the home page", h.target))
-                .with_label("not the home page")
-                .with_help(format!("link to `{}`", res.home_links[0])),
+            ctx.diag(
+                Rule::SA006,
+                h.target_span.clone(),
+                format!("home link points at `{}`, not the home page", h.target),
+            )
+            .with_label("not the home page")
+            .with_help(format!("link to `{}`", res.home_links[0])),
         );
     }
     for d in out {

@@ -15,6 +15,7 @@ use std::ops::Range;
 
 use crate::body::Body;
 use crate::config::Settings;
+use crate::cross::{self, Facts};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::Post;
 use crate::site::SiteModel;
@@ -129,16 +130,13 @@ registry! {
     attribution::SA004,
     attribution::SA005,
     attribution::SA006,
+    cross::XF001,
+    cross::XF002,
 }
 
 /// Codes of the design's catalogue that are not implemented in this version. A config that
 /// names one gets a warning instead of an "unknown rule" error.
-pub const PLANNED: &[(&str, &str)] = &[
-    ("TX007", "category-page-mismatch"),
-    ("LK006", "dead-link"),
-    ("XF001", "duplicate-post"),
-    ("XF002", "permalink-collision"),
-];
+pub const PLANNED: &[(&str, &str)] = &[("TX007", "category-page-mismatch"), ("LK006", "dead-link")];
 
 impl Rule {
     pub fn meta(self) -> &'static RuleMeta {
@@ -244,13 +242,19 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Run every enabled rule on one post. The body is analysed once, and only when an HT or LK
-/// rule needs it.
-pub fn check(post: &Post, settings: &Settings, site: &SiteModel) -> Vec<Diagnostic> {
+/// Run every enabled rule on one post, and gather its facts for the cross-file rules. The body
+/// is analysed once, and only when a rule needs it.
+pub fn check(
+    post: &Post,
+    settings: &Settings,
+    site: &SiteModel,
+) -> (Vec<Diagnostic>, Option<Facts>) {
     // Body rules are for posts: pages are the site's own templates (a 404 page may run a script).
     let needs_body = post.is_post()
         && Rule::ALL.iter().any(|r| {
-            (r.code().starts_with("HT") || r.code().starts_with("LK"))
+            ["HT", "LK", "SA", "XF001"]
+                .iter()
+                .any(|p| r.code().starts_with(p))
                 && settings.level(*r) != Level::Off
         });
     let body = needs_body.then(|| crate::body::analyse(&post.text, post.body.clone()));
@@ -262,7 +266,8 @@ pub fn check(post: &Post, settings: &Settings, site: &SiteModel) -> Vec<Diagnost
     html::check(&mut ctx);
     links::check(&mut ctx);
     attribution::check(&mut ctx);
-    ctx.diagnostics
+    let facts = cross::wanted(settings).then(|| cross::facts(post, body.as_ref(), site));
+    (ctx.diagnostics, facts)
 }
 
 /// The closest candidate to `word` within a small edit distance, for "did you mean" help.
@@ -318,7 +323,7 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort_by_key(|c| {
             (
-                ["PF", "FM", "DT", "TX", "HT", "LK"]
+                ["PF", "FM", "DT", "TX", "HT", "LK", "SA", "XF"]
                     .iter()
                     .position(|p| c.starts_with(p)),
                 *c,
@@ -334,8 +339,8 @@ mod tests {
         assert_eq!(select("dt"), select("DT"));
         assert_eq!(select("PF").len(), 2);
         assert!(select("XX").is_empty());
-        assert!(is_planned("XF") && is_planned("XF001") && is_planned("duplicate-post"));
-        assert!(!is_planned("HT") && !is_planned("LK003"));
+        assert!(is_planned("LK006") && is_planned("TX007") && is_planned("dead-link"));
+        assert!(!is_planned("HT") && !is_planned("LK003") && !is_planned("XF"));
         assert!(!is_planned("DT002"));
     }
 

@@ -4,9 +4,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{did_you_mean, Context, Level, Rule, RuleMeta};
+use super::{Context, Level, Rule, RuleMeta, did_you_mean};
 use crate::diagnostic::{Edit, Fix};
-use crate::taxonomy::{attribution, items, pinyin_matches, pinyin_slug, Item};
+use crate::taxonomy::{Item, attribution, items, pinyin_matches, pinyin_slug};
 use crate::yaml::{Node, ScalarType};
 
 pub static TX001: RuleMeta = RuleMeta {
@@ -159,7 +159,8 @@ pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Re
         }
         (Rule::TX006, "pattern") => {
             let s = value.as_str().ok_or("`pattern` must be a string")?;
-            opts.slug = Some(Regex::new(s).map_err(|e| format!("invalid regular expression: {e}"))?);
+            opts.slug =
+                Some(Regex::new(s).map_err(|e| format!("invalid regular expression: {e}"))?);
         }
         _ => return Ok(false),
     }
@@ -167,7 +168,11 @@ pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Re
 }
 
 fn list(items: &[Item]) -> String {
-    items.iter().map(|i| format!("`{}`", i.value)).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("`{}`", i.value))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn check(ctx: &mut Context) {
@@ -184,14 +189,28 @@ pub fn check(ctx: &mut Context) {
         && cats.len() > opts.max_categories
         && let Some(span) = cats_span.clone()
     {
-        let string = post.root().and_then(|r| r.get("categories")).and_then(Node::as_str).is_some_and(|s| s.contains(' '));
+        let string = post
+            .root()
+            .and_then(|r| r.get("categories"))
+            .and_then(Node::as_str)
+            .is_some_and(|s| s.contains(' '));
         let help = if string {
-            "Jekyll splits a string of categories on spaces: write one slug without spaces".to_string()
+            "Jekyll splits a string of categories on spaces: write one slug without spaces"
+                .to_string()
         } else {
             format!("keep {} of them", opts.max_categories)
         };
         let d = ctx
-            .diag(Rule::TX004, span, format!("{} categories ({}); at most {} allowed", cats.len(), list(&cats), opts.max_categories))
+            .diag(
+                Rule::TX004,
+                span,
+                format!(
+                    "{} categories ({}); at most {} allowed",
+                    cats.len(),
+                    list(&cats),
+                    opts.max_categories
+                ),
+            )
             .with_label("too many categories")
             .with_help(help);
         ctx.push(d);
@@ -200,9 +219,18 @@ pub fn check(ctx: &mut Context) {
         let re = opts.slug.as_ref().unwrap_or(&DEFAULT_SLUG);
         for c in &cats {
             if !re.is_match(&c.value) {
-                let lower: String = c.value.to_lowercase().chars().filter(|ch| ch.is_ascii_alphanumeric() || *ch == '-').collect();
+                let lower: String = c
+                    .value
+                    .to_lowercase()
+                    .chars()
+                    .filter(|ch| ch.is_ascii_alphanumeric() || *ch == '-')
+                    .collect();
                 let d = ctx
-                    .diag(Rule::TX006, c.span.clone(), format!("category `{}` is not a lowercase ASCII slug", c.value))
+                    .diag(
+                        Rule::TX006,
+                        c.span.clone(),
+                        format!("category `{}` is not a lowercase ASCII slug", c.value),
+                    )
                     .with_label("not a slug")
                     .with_help(if lower.is_empty() {
                         "use lowercase ASCII letters, digits and `-`".to_string()
@@ -225,10 +253,16 @@ pub fn check(ctx: &mut Context) {
             let slugs = registry.categories.iter().map(|(s, _)| s.as_str());
             let help = match did_you_mean(&cat.value, slugs) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => "add the category to the registry (`categories:` in postlint.yaml)".to_string(),
+                None => {
+                    "add the category to the registry (`categories:` in postlint.yaml)".to_string()
+                }
             };
             let d = ctx
-                .diag(Rule::TX001, cat.span.clone(), format!("unknown category `{}`", cat.value))
+                .diag(
+                    Rule::TX001,
+                    cat.span.clone(),
+                    format!("unknown category `{}`", cat.value),
+                )
                 .with_label("not in the registry")
                 .with_help(help);
             ctx.push(d);
@@ -236,29 +270,39 @@ pub fn check(ctx: &mut Context) {
         return;
     }
 
-    if ctx.enabled(Rule::TX002) {
+    // Without tags (or with tags of the wrong type) FM004/FM005 speak; TX002 would repeat them.
+    if ctx.enabled(Rule::TX002) && !tags.is_empty() {
         let tag_span = tags_span.clone().unwrap_or(cat.span.clone());
         match entry.and_then(|e| registry.tag_of(e)) {
-            Some(expected) => {
-                if !tags.iter().any(|t| t.value == expected) {
-                    let mut d = ctx
-                        .diag(
-                            Rule::TX002,
-                            tag_span,
-                            format!("tags do not hold `{expected}`, the tag of category `{}`", cat.value),
-                        )
-                        .with_label(format!("expected `{expected}`"))
-                        .with_help(format!("set `tags: {expected}`"));
-                    if let [only] = tags.as_slice() {
-                        d = d.with_fix(Fix { edits: vec![Edit { range: only.span.clone(), replacement: expected.clone() }] });
-                    }
-                    ctx.push(d);
+            Some(expected) if !tags.iter().any(|t| t.value == expected) => {
+                let mut d = ctx
+                    .diag(
+                        Rule::TX002,
+                        tag_span,
+                        format!(
+                            "tags do not hold `{expected}`, the tag of category `{}`",
+                            cat.value
+                        ),
+                    )
+                    .with_label(format!("expected `{expected}`"))
+                    .with_help(format!("set `tags: {expected}`"));
+                if let [only] = tags.as_slice() {
+                    d = d.with_fix(Fix {
+                        edits: vec![Edit {
+                            range: only.span.clone(),
+                            replacement: expected.clone(),
+                        }],
+                    });
                 }
+                ctx.push(d);
             }
+            Some(_) => {}
             None if registry.defaults.derive_pinyin => {
-                let consistent = tags
-                    .iter()
-                    .any(|t| registry.name_from_tag(&t.value).is_some_and(|n| pinyin_matches(n, &cat.value)));
+                let consistent = tags.iter().any(|t| {
+                    registry
+                        .name_from_tag(&t.value)
+                        .is_some_and(|n| pinyin_matches(n, &cat.value))
+                });
                 if !consistent {
                     let fmt = &registry.defaults.attribution_format;
                     let from_attribution = attribution(post, fmt)
@@ -266,10 +310,18 @@ pub fn check(ctx: &mut Context) {
                         .filter(|n| !n.is_empty() && pinyin_matches(n, &cat.value));
                     let named: Vec<String> = tags
                         .iter()
-                        .filter_map(|t| registry.name_from_tag(&t.value).map(|n| format!("`{}` gives `{}`", t.value, pinyin_slug(n))))
+                        .filter_map(|t| {
+                            registry
+                                .name_from_tag(&t.value)
+                                .map(|n| format!("`{}` gives `{}`", t.value, pinyin_slug(n)))
+                        })
                         .collect();
                     let mut help = match &from_attribution {
-                        Some(n) => format!("expected `{}`: the attribution names {n}, whose pinyin is `{}`", registry.defaults.tag.replace("{name}", n), cat.value),
+                        Some(n) => format!(
+                            "expected `{}`: the attribution names {n}, whose pinyin is `{}`",
+                            registry.defaults.tag.replace("{name}", n),
+                            cat.value
+                        ),
                         None => format!(
                             "expected a tag `{}` whose source name's pinyin is `{}`",
                             registry.defaults.tag.replace("{name}", "<source>"),
@@ -280,7 +332,11 @@ pub fn check(ctx: &mut Context) {
                         help.push_str(&format!("; {}", named.join(", ")));
                     }
                     let d = ctx
-                        .diag(Rule::TX002, tag_span, format!("no tag matches category `{}`", cat.value))
+                        .diag(
+                            Rule::TX002,
+                            tag_span,
+                            format!("no tag matches category `{}`", cat.value),
+                        )
                         .with_label(format!("not the tag of `{}`", cat.value))
                         .with_help(help);
                     ctx.push(d);
@@ -299,7 +355,11 @@ pub fn check(ctx: &mut Context) {
                     None => "use a registered tag".into(),
                 };
                 let d = ctx
-                    .diag(Rule::TX003, t.span.clone(), format!("unknown tag `{}`", t.value))
+                    .diag(
+                        Rule::TX003,
+                        t.span.clone(),
+                        format!("unknown tag `{}`", t.value),
+                    )
                     .with_label("not in the registry")
                     .with_help(help);
                 ctx.push(d);

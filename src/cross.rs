@@ -1,0 +1,365 @@
+//! Cross-file rules, in a second pass over small per-file facts (never whole posts): duplicate
+//! articles (XF001), permalink collisions (XF002) and inconsistent tag/category pairings (TX005).
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::body::Body;
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, SourceText};
+use crate::loader::{Kind, Post};
+use crate::rules::{Level, Rule, RuleMeta};
+use crate::site::SiteModel;
+use crate::source::LineIndex;
+use crate::taxonomy::{article_text, items, source_key, source_link};
+use crate::yaml::Node;
+
+pub static XF001: RuleMeta = RuleMeta {
+    code: "XF001",
+    name: "duplicate-post",
+    default: Level::Warn,
+    fixable: false,
+    summary: "two posts with the same source link or the same body (the same article posted twice)",
+    doc: "\
+## What it does
+Across all posts of a run, reports posts that publish the same article: the same source (the
+same source URL, or the same source id such as the `infoCode` parameter or the numeric id of an
+eastmoney news URL), or the same text once links, HTML and white space are set aside (the same
+news item re-issued under another id). The first post (by path) is kept; each later one is
+reported, naming the others.
+
+## Why is this bad?
+Readers see the same article twice in the feed; scrapers that re-run on a failure post it again.
+
+## Example
+`_posts/2021-12-08-202112082206748961.md` and `…206749391.md` with identical text.
+",
+};
+
+pub static XF002: RuleMeta = RuleMeta {
+    code: "XF002",
+    name: "permalink-collision",
+    default: Level::Error,
+    fixable: false,
+    summary: "two files (posts or pages) that Jekyll would publish at the same URL",
+    doc: "\
+## What it does
+Computes the URL each post (from the site's permalink style, its date, categories and slug, or
+its own `permalink`) and each page (its `permalink`, else its path) is published at, and reports
+files that share one, naming the others.
+
+## Why is this bad?
+Jekyll writes both files to the same place in `_site/`: one of them silently disappears.
+
+## Example
+`README.md` and `index.md` both set `permalink: /`.
+",
+};
+
+/// What one file contributes to the cross-file rules.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub path: Arc<str>,
+    pub is_post: bool,
+    /// The URL it is published at, and where to point (its `permalink` value or line 1).
+    pub url: Option<(String, Range<usize>)>,
+    /// The source's identifier and the source link's span.
+    pub source: Option<(String, Range<usize>)>,
+    /// A hash of the article's text, and the span of the body's first line.
+    pub article: Option<(u64, Range<usize>)>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub tags_span: Option<Range<usize>>,
+}
+
+/// Whether any cross-file rule is on.
+pub fn wanted(settings: &Settings) -> bool {
+    [Rule::TX005, Rule::XF001, Rule::XF002]
+        .iter()
+        .any(|r| settings.level(*r) != Level::Off)
+}
+
+/// Facts of one loaded file.
+pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
+    let path: Arc<str> = Arc::from(post.path.as_str());
+    let is_post = post.is_post();
+    let first_line = post.start
+        ..post.text[post.start..]
+            .find('\n')
+            .map_or(post.text.len(), |i| post.start + i);
+    let permalink_span = post
+        .root()
+        .and_then(|r| r.get("permalink"))
+        .map(|n| n.span.clone());
+    let url = if post.kind == Kind::Post {
+        site.post_url(post)
+            .map(|u| (u, permalink_span.clone().unwrap_or(first_line.clone())))
+    } else if post.kind == Kind::Document && post.root().is_some() {
+        page_url(post).map(|u| (u, permalink_span.clone().unwrap_or(first_line.clone())))
+    } else {
+        None
+    };
+    let (source, article) = match body.filter(|_| is_post) {
+        Some(body) => {
+            let source =
+                source_link(body).and_then(|l| source_key(&l.url).map(|k| (k, l.span.clone())));
+            let text = article_text(post, body);
+            // Very short bodies (a line of filler) are not evidence of a duplicate.
+            let article = (text.chars().count() >= 20).then(|| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                text.hash(&mut h);
+                let start = post.body.start
+                    + post.text[post.body.clone()]
+                        .find(|c: char| !c.is_whitespace())
+                        .unwrap_or(0);
+                let end = post.text[start..post.body.end]
+                    .find('\n')
+                    .map_or(post.body.end, |i| start + i);
+                (h.finish(), start..end)
+            });
+            (source, article)
+        }
+        None => (None, None),
+    };
+    let (cats, _) = items(post, "categories", "category");
+    let (tags, tags_span) = items(post, "tags", "tag");
+    Facts {
+        path,
+        is_post,
+        url,
+        source,
+        article,
+        category: cats.first().map(|c| c.value.clone()),
+        tags: tags.into_iter().map(|t| t.value).collect(),
+        tags_span,
+    }
+}
+
+/// A page's URL: its `permalink`, else its path with `.html` (`index` → its folder).
+fn page_url(post: &Post) -> Option<String> {
+    if let Some(p) = post
+        .root()
+        .and_then(|r| r.get("permalink"))
+        .and_then(Node::as_str)
+    {
+        return Some(p.to_string());
+    }
+    let rel = post.path.trim_start_matches("./");
+    let stem = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
+    Some(match stem.strip_suffix("index") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{stem}.html"),
+    })
+}
+
+fn others(paths: &[&Arc<str>], me: &Arc<str>) -> String {
+    let list: Vec<String> = paths
+        .iter()
+        .filter(|p| **p != me)
+        .map(|p| format!("`{p}`"))
+        .collect();
+    list.join(", ")
+}
+
+/// The cross-file findings (positions and sources are filled in by [`locate`]).
+pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mk = |rule: &RuleMeta,
+              level: Level,
+              path: &Arc<str>,
+              span: Range<usize>,
+              message: String|
+     -> Option<Diagnostic> {
+        let severity = level.severity()?;
+        let mut d = Diagnostic::new(rule.code, rule.name, severity, span, message);
+        d.path = Arc::clone(path);
+        Some(d)
+    };
+
+    // XF001: the same source, then the same text.
+    let level = settings.level(Rule::XF001);
+    if level != Level::Off {
+        let mut by_source: HashMap<&str, Vec<&Facts>> = HashMap::new();
+        for f in all.iter().filter(|f| f.is_post) {
+            if let Some((key, _)) = &f.source {
+                by_source.entry(key.as_str()).or_default().push(f);
+            }
+        }
+        let mut reported: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (key, group) in by_source.iter().filter(|(_, g)| g.len() > 1) {
+            let paths: Vec<&Arc<str>> = group.iter().map(|f| &f.path).collect();
+            for f in group.iter().skip(1) {
+                let span = f.source.as_ref().map(|(_, s)| s.clone()).unwrap_or(0..0);
+                if let Some(d) = mk(
+                    &XF001,
+                    level,
+                    &f.path,
+                    span,
+                    format!("same source as {} (`{key}`)", others(&paths, &f.path)),
+                ) {
+                    out.push(
+                        d.with_label("duplicate source")
+                            .with_help("the same article is posted twice: delete this post"),
+                    );
+                    reported.insert(&f.path);
+                }
+            }
+        }
+        let mut by_text: HashMap<u64, Vec<&Facts>> = HashMap::new();
+        for f in all.iter().filter(|f| f.is_post) {
+            if let Some((h, _)) = &f.article {
+                by_text.entry(*h).or_default().push(f);
+            }
+        }
+        for group in by_text.values().filter(|g| g.len() > 1) {
+            let paths: Vec<&Arc<str>> = group.iter().map(|f| &f.path).collect();
+            for f in group.iter().skip(1) {
+                if reported.contains(&*f.path) {
+                    continue;
+                }
+                let span = f.article.as_ref().map(|(_, s)| s.clone()).unwrap_or(0..0);
+                if let Some(d) = mk(
+                    &XF001,
+                    level,
+                    &f.path,
+                    span,
+                    format!("same article text as {}", others(&paths, &f.path)),
+                ) {
+                    out.push(
+                        d.with_label("duplicate text").with_help(
+                            "the same article is posted under two ids: delete this post",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // XF002: the same URL.
+    let level = settings.level(Rule::XF002);
+    if level != Level::Off {
+        let mut by_url: HashMap<&str, Vec<&Facts>> = HashMap::new();
+        for f in all {
+            if let Some((u, _)) = &f.url {
+                by_url.entry(u.as_str()).or_default().push(f);
+            }
+        }
+        for (url, group) in by_url.iter().filter(|(_, g)| g.len() > 1) {
+            let paths: Vec<&Arc<str>> = group.iter().map(|f| &f.path).collect();
+            for f in group.iter().skip(1) {
+                let span = f.url.as_ref().map(|(_, s)| s.clone()).unwrap_or(0..0);
+                if let Some(d) = mk(
+                    &XF002,
+                    level,
+                    &f.path,
+                    span,
+                    format!("published at `{url}`, like {}", others(&paths, &f.path)),
+                ) {
+                    out.push(d.with_label("same URL").with_help(
+                        "Jekyll writes both to the same file: give one of them another permalink",
+                    ));
+                }
+            }
+        }
+    }
+
+    // TX005: the majority pairing of each tag and of each category.
+    let level = settings.level(Rule::TX005);
+    if level != Level::Off {
+        let mut tag_cats: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+        let mut cat_tags: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+        for f in all.iter().filter(|f| f.is_post) {
+            let Some(cat) = &f.category else { continue };
+            for t in &f.tags {
+                *tag_cats.entry(t).or_default().entry(cat).or_default() += 1;
+            }
+            if let Some(t) = f.tags.first() {
+                *cat_tags.entry(cat).or_default().entry(t).or_default() += 1;
+            }
+        }
+        let majority = |counts: &HashMap<&str, usize>| -> Option<(String, usize)> {
+            let mut v: Vec<(&str, usize)> = counts.iter().map(|(k, n)| (*k, *n)).collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            match v.as_slice() {
+                [(k, n), (_, m), ..] if n > m => Some((k.to_string(), *n)),
+                _ => None,
+            }
+        };
+        let meta = crate::rules::Rule::TX005.meta();
+        for f in all.iter().filter(|f| f.is_post) {
+            let Some(cat) = &f.category else { continue };
+            let span = f.tags_span.clone().unwrap_or(0..0);
+            let mut message = None;
+            for t in &f.tags {
+                if let Some((top, n)) = tag_cats.get(t.as_str()).and_then(majority)
+                    && top != *cat
+                {
+                    message = Some(format!(
+                        "tag `{t}` goes with category `{top}` in {n} posts; here with `{cat}`"
+                    ));
+                    break;
+                }
+            }
+            if message.is_none()
+                && let Some((top, n)) = cat_tags.get(cat.as_str()).and_then(majority)
+                && !f.tags.contains(&top)
+            {
+                message = Some(format!(
+                    "category `{cat}` goes with tag `{top}` in {n} posts; here with {}",
+                    f.tags
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if let Some(m) = message
+                && let Some(d) = mk(meta, level, &f.path, span, m)
+            {
+                out.push(
+                    d.with_label("unlike the other posts")
+                        .with_help("file the post like the others, or fix the others"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Fill in positions (and, for the human format, the source) by reading each file once more —
+/// only the few files that have a cross-file finding.
+pub fn locate(
+    diags: &mut [Diagnostic],
+    targets: &HashMap<Arc<str>, std::path::PathBuf>,
+    keep_source: bool,
+) {
+    let mut by_path: HashMap<Arc<str>, Vec<usize>> = HashMap::new();
+    for (i, d) in diags.iter().enumerate() {
+        by_path.entry(Arc::clone(&d.path)).or_default().push(i);
+    }
+    for (path, idx) in by_path {
+        let Some(file) = targets.get(&path) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(file) else {
+            continue;
+        };
+        let text = crate::source::decode(bytes).text;
+        let index = LineIndex::new(&text);
+        let source = keep_source.then(|| {
+            Arc::new(SourceText {
+                name: path.to_string(),
+                text: text.clone(),
+            })
+        });
+        for i in idx {
+            let d = &mut diags[i];
+            let (s, e) = index.range(&text, &d.span);
+            d.start = s;
+            d.end = e;
+            d.source.clone_from(&source);
+        }
+    }
+}
