@@ -49,6 +49,11 @@ pub enum Command {
         /// The pack to extend.
         #[arg(long, default_value = "jekyll")]
         pack: String,
+        /// Learn the category registry from existing posts (PATHS, else the current directory).
+        #[arg(long)]
+        infer: bool,
+        /// Posts to learn from (with --infer).
+        paths: Vec<PathBuf>,
         /// Overwrite an existing postlint.yaml.
         #[arg(long)]
         force: bool,
@@ -110,7 +115,12 @@ pub fn main_with(cli: Cli) -> u8 {
             EXIT_OK
         }
         Command::Rule { rule } => rule_doc(&rule),
-        Command::Init { pack, force } => init(&pack, force),
+        Command::Init {
+            pack,
+            infer,
+            paths,
+            force,
+        } => init(&pack, infer, &paths, force),
     }
 }
 
@@ -363,7 +373,7 @@ fn rule_doc(name: &str) -> u8 {
     }
 }
 
-fn init(pack: &str, force: bool) -> u8 {
+fn init(pack: &str, infer: bool, paths: &[PathBuf], force: bool) -> u8 {
     if !config::PACKS.iter().any(|(n, _)| *n == pack) {
         eprintln!("error: unknown pack `{pack}`");
         return EXIT_FAILURE;
@@ -372,6 +382,37 @@ fn init(pack: &str, force: bool) -> u8 {
     if path.exists() && !force {
         eprintln!("error: postlint.yaml already exists (use --force to overwrite)");
         return EXIT_FAILURE;
+    }
+    if infer {
+        let cwd = match std::env::current_dir() {
+            Ok(cwd) => cwd,
+            Err(e) => {
+                eprintln!("error: cannot read the current directory: {e}");
+                return EXIT_FAILURE;
+            }
+        };
+        let settings = match Settings::builtin(pack, cwd.clone()) {
+            Ok(s) => s,
+            Err(_) => return EXIT_FAILURE,
+        };
+        let options = RunOptions {
+            paths: paths.to_vec(),
+            keep_source: false,
+        };
+        let learned = crate::infer::infer(&settings, pack, &options, &cwd);
+        return match fix::write_atomic(path, learned.yaml.as_bytes()) {
+            Ok(()) => {
+                println!(
+                    "wrote postlint.yaml: {} categories learned from {} posts ({} ambiguous, marked in the file)",
+                    learned.categories, learned.posts, learned.ambiguous
+                );
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("error: cannot write postlint.yaml: {e}");
+                EXIT_FAILURE
+            }
+        };
     }
     let text = format!(
         "# postlint configuration: see `postlint rules` and `postlint rule CODE`.\n\

@@ -853,6 +853,26 @@ mod tests {
     }
 
     #[test]
+    fn finews_registry_names_give_their_slugs() {
+        let s = Settings::builtin("finews", PathBuf::from(".")).unwrap();
+        assert!(s.registry.defaults.derive_pinyin);
+        for (slug, c) in &s.registry.categories {
+            let name = c.name.as_deref().unwrap_or("");
+            if c.tag.is_some() {
+                continue; // emnews and sitenews name their feeds, not a derived source
+            }
+            assert!(
+                crate::taxonomy::pinyin_matches(name, slug),
+                "{name} → {slug}"
+            );
+        }
+        assert_eq!(
+            s.registry.get("emnews").and_then(|c| c.tag.as_deref()),
+            Some("东财滚动新闻")
+        );
+    }
+
+    #[test]
     fn timezones() {
         assert!(parse_timezone("+08:00").is_some());
         assert!(parse_timezone("+0800").is_some());

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod fix;
 pub mod html;
+pub mod infer;
 pub mod loader;
 pub mod paths;
 pub mod report;

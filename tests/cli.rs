@@ -680,3 +680,83 @@ fn cross_file_rules() {
     settings.add_filter(r"in \d+\.\d+s", "in [TIME]s");
     settings.bind(|| insta::assert_snapshot!("cli_cross_file", stdout(&o)));
 }
+
+#[test]
+fn init_infer_learns_the_registry_and_check_reports_only_outliers() {
+    let post = |cat: &str, tag: &str, name: &str, id: u32| {
+        format!(
+            "---\nlayout: post\ntitle: \"t{id}\"\ndate: 2022-03-18 10:00:00 +0800\ncategories: {cat}\ntags: {tag}\n---\n<p>第{id}篇文章的正文内容，足够长以便区分。</p>\n <p class=\"em_media\">（文章来源：{name}）</p>\n\n<http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW{id}>\n\n[返回{tag}](//finews.withounder.com/category/{cat}.html)｜[返回首页](//finews.withounder.com/)\n"
+        )
+    };
+    let mut files = Vec::new();
+    for id in 0..5 {
+        files.push((
+            format!("_posts/2022-03-18-a{id}.md"),
+            post(
+                "zhongguoxiaofeizhebao",
+                "中国消费者报新闻",
+                "中国消费者报",
+                id,
+            ),
+        ));
+    }
+    // The outlier: the same category under another tag.
+    files.push((
+        "_posts/2022-03-18-a9.md".into(),
+        post("zhongguoxiaofeizhebao", "天风研究新闻", "中国消费者报", 9),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = site(&refs);
+    let o = run(
+        dir.path(),
+        &["init", "--infer", "--pack", "finews", "_posts"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("1 categories learned from 6 posts (1 ambiguous"),
+        "{}",
+        stdout(&o)
+    );
+    let config = std::fs::read_to_string(dir.path().join("postlint.yaml")).unwrap();
+    assert!(config.contains("name: \"中国消费者报\""), "{config}");
+    assert!(config.contains("tag: \"中国消费者报新闻\""), "{config}");
+    assert!(
+        config.contains("# AMBIGUOUS: 5 posts use this tag, others use 天风研究新闻 (1)"),
+        "{config}"
+    );
+    assert!(
+        config.contains("source_hosts: [\"finews.zning.xyz\"]"),
+        "{config}"
+    );
+    let o = run(
+        dir.path(),
+        &["check", "--format", "short", "--select", "TX,SA"],
+    );
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("_posts/2022-03-18-a9.md")),
+        "{out}"
+    );
+}
+
+#[test]
+fn fix_sets_the_registry_tag_and_appends_back_links() {
+    let dir = finews_site(&[(
+        "_posts/2021-12-08-1.md",
+        "---\nlayout: post\ntitle: \"快讯\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财新闻\n---\n\n沪指午后震荡走高。\n\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\n",
+    )]);
+    let o = run(dir.path(), &["check", "--fix", "--format", "short"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let fixed = std::fs::read_to_string(dir.path().join("_posts/2021-12-08-1.md")).unwrap();
+    assert_eq!(
+        fixed,
+        "---\nlayout: post\ntitle: \"快讯\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n沪指午后震荡走高。\n\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n"
+    );
+    let again = run(dir.path(), &["check", "--fix"]);
+    assert!(!stdout(&again).contains("fixed"));
+}
