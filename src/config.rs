@@ -23,9 +23,17 @@ pub const PACKS: &[(&str, &str)] = &[
     ("finews", include_str!("../rules/finews.yaml")),
 ];
 
-const TOP_KEYS: &[&str] = &["extends", "posts", "exclude", "site", "rules", "categories"];
+const TOP_KEYS: &[&str] = &[
+    "extends",
+    "posts",
+    "exclude",
+    "site",
+    "rules",
+    "categories",
+    "per_file_ignores",
+];
 /// Keys of the design that later versions implement; named so the error can say so.
-const PLANNED_KEYS: &[&str] = &["custom", "per_file_ignores", "links"];
+const PLANNED_KEYS: &[&str] = &["custom", "links"];
 const CATEGORY_KEYS: &[&str] = &[
     "name",
     "tag",
@@ -72,6 +80,8 @@ pub struct Settings {
     pub html: html::Options,
     pub links: links::Options,
     pub taxonomy: taxonomy::Options,
+    /// Globs (relative to `root`) and the rules they turn off for matching files.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
     /// The category registry (TX and SA rules).
     pub registry: Registry,
     /// Warnings about the configuration (e.g. rules not implemented yet).
@@ -94,9 +104,15 @@ impl Settings {
             html: html::Options::default(),
             links: links::Options::default(),
             taxonomy: taxonomy::Options::default(),
+            per_file_ignores: Vec::new(),
             registry: Registry::default(),
             warnings: Vec::new(),
         }
+    }
+
+    /// The custom rules' codes and names (for suppressions and selection).
+    pub fn custom_names(&self) -> Vec<(String, String)> {
+        Vec::new()
     }
 
     pub fn level(&self, rule: Rule) -> Level {
@@ -315,6 +331,7 @@ impl Loader {
                 "site" => self.site(settings, src, value),
                 "rules" => self.rules(settings, src, value),
                 "categories" => self.categories(settings, src, value),
+                "per_file_ignores" => self.per_file_ignores(settings, src, value),
                 k if PLANNED_KEYS.contains(&k) => self.error(
                     src,
                     key_node.span.clone(),
@@ -539,6 +556,55 @@ impl Loader {
                     );
                 }
             }
+        }
+    }
+
+    fn per_file_ignores(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
+        let Some(entries) = value.as_map() else {
+            self.error(
+                src,
+                value.span.clone(),
+                "`per_file_ignores` must be a mapping of glob to rules",
+                None,
+            );
+            return;
+        };
+        for (k, v) in entries {
+            let Some(glob) = k.as_str() else { continue };
+            if let Err(e) = globset::Glob::new(glob) {
+                self.error(
+                    src,
+                    k.span.clone(),
+                    format!("invalid glob: {}", e.kind()),
+                    None,
+                );
+                continue;
+            }
+            let Some(list) = self.strings(src, v, "per_file_ignores") else {
+                continue;
+            };
+            let mut selectors = Vec::new();
+            for (sel, span) in list {
+                let known = !rules::select(&sel).is_empty()
+                    || rules::is_planned(&sel)
+                    || settings
+                        .custom_names()
+                        .iter()
+                        .any(|(c, n)| *c == sel || *n == sel);
+                if known {
+                    selectors.push(sel);
+                } else {
+                    self.error(
+                        src,
+                        span,
+                        format!("unknown rule `{sel}`"),
+                        Some("`postlint rules` lists every rule".into()),
+                    );
+                }
+            }
+            settings
+                .per_file_ignores
+                .push((glob.to_string(), selectors));
         }
     }
 

@@ -11,9 +11,10 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity, SourceText};
 use crate::loader::Post;
 use crate::paths::{normalize, relative_to};
-use crate::rules;
+use crate::rules::{self, Rule};
 use crate::site::{SiteModel, find_root};
 use crate::source::LineIndex;
+use crate::suppress;
 
 /// File extensions walked in a directory (Jekyll's default `markdown_ext`).
 pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mkdown", "mkdn", "mkd"];
@@ -56,6 +57,8 @@ impl Outcome {
 pub struct Target {
     pub path: PathBuf,
     pub display: String,
+    /// The path relative to the config's folder (for `per_file_ignores` and baselines).
+    pub rel: String,
 }
 
 /// Check every file the options name, in parallel; diagnostics come back sorted by path and
@@ -79,6 +82,7 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
         facts.extend(c.facts);
     }
     diagnostics.extend(cross_file(settings, &targets, &facts, options.keep_source));
+    apply_ignores(settings, &targets, &mut diagnostics);
     diagnostics.append(&mut failures);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| is_failure(d)).count();
@@ -89,6 +93,33 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
         failures,
         elapsed: started.elapsed(),
     }
+}
+
+/// Drop the findings that `per_file_ignores` turns off for their file.
+pub fn apply_ignores(settings: &Settings, targets: &[Target], diagnostics: &mut Vec<Diagnostic>) {
+    if settings.per_file_ignores.is_empty() {
+        return;
+    }
+    let mut builder = GlobSetBuilder::new();
+    for (glob, _) in &settings.per_file_ignores {
+        if let Ok(g) = GlobBuilder::new(glob).literal_separator(true).build() {
+            builder.add(g);
+        }
+    }
+    let Ok(set) = builder.build() else { return };
+    let rel: std::collections::HashMap<&str, &str> = targets
+        .iter()
+        .map(|t| (t.display.as_str(), t.rel.as_str()))
+        .collect();
+    diagnostics.retain(|d| {
+        let path = rel.get(&*d.path).copied().unwrap_or(&d.path);
+        !set.matches(path).into_iter().any(|i| {
+            settings
+                .per_file_ignores
+                .get(i)
+                .is_some_and(|(_, sels)| sels.iter().any(|s| suppress::matches(s, d)))
+        })
+    });
 }
 
 /// One file's result.
@@ -206,7 +237,8 @@ pub fn check_file(
     let post = Post::from_bytes(display, bytes);
     let is_post = post.is_post();
     let (mut diagnostics, facts) = rules::check(&post, settings, site);
-    if diagnostics.is_empty() {
+    let directives = post.text.contains("postlint-");
+    if diagnostics.is_empty() && !directives {
         return Checked {
             diagnostics,
             is_post,
@@ -215,27 +247,53 @@ pub fn check_file(
     }
     let index = LineIndex::new(&post.text);
     let path: Arc<str> = Arc::from(display);
-    let source = keep_source.then(|| {
-        Arc::new(SourceText {
+    locate_new(&mut diagnostics, &index, &post.text, &path);
+    if directives {
+        suppress::apply(
+            &post.text,
+            post.body.start,
+            &mut diagnostics,
+            settings.level(Rule::SU001),
+            &settings.custom_names(),
+        );
+        locate_new(&mut diagnostics, &index, &post.text, &path);
+    }
+    if keep_source && !diagnostics.is_empty() {
+        let source = Arc::new(SourceText {
             name: display.to_string(),
             text: post.text.clone(),
-        })
-    });
-    let offsets: Vec<usize> = diagnostics
-        .iter()
-        .flat_map(|d| [d.span.start, d.span.end.max(d.span.start)])
-        .collect();
-    let positions = index.positions(&post.text, &offsets);
-    for (d, pos) in diagnostics.iter_mut().zip(positions.chunks_exact(2)) {
-        d.path = Arc::clone(&path);
-        d.start = pos[0];
-        d.end = pos[1];
-        d.source.clone_from(&source);
+        });
+        for d in &mut diagnostics {
+            d.source = Some(Arc::clone(&source));
+        }
     }
     Checked {
         diagnostics,
         is_post,
         facts,
+    }
+}
+
+/// Give the diagnostics that have none yet their path and positions, in one sweep.
+fn locate_new(diagnostics: &mut [Diagnostic], index: &LineIndex, text: &str, path: &Arc<str>) {
+    let fresh: Vec<usize> = (0..diagnostics.len())
+        .filter(|&i| diagnostics[i].start.line == 0)
+        .collect();
+    let offsets: Vec<usize> = fresh
+        .iter()
+        .flat_map(|&i| {
+            [
+                diagnostics[i].span.start,
+                diagnostics[i].span.end.max(diagnostics[i].span.start),
+            ]
+        })
+        .collect();
+    let positions = index.positions(text, &offsets);
+    for (&i, pos) in fresh.iter().zip(positions.chunks_exact(2)) {
+        let d = &mut diagnostics[i];
+        d.path = Arc::clone(path);
+        d.start = pos[0];
+        d.end = pos[1];
     }
 }
 
@@ -333,9 +391,17 @@ pub fn discover(
     found.retain(|p| !excluded(p));
     let mut targets: Vec<Target> = found
         .into_iter()
-        .map(|p| Target {
-            display: display(&p, cwd, options.paths.is_empty()),
-            path: if p.is_absolute() { p } else { cwd.join(p) },
+        .map(|p| {
+            let abs = normalize(&cwd.join(&p));
+            let rel = abs.strip_prefix(&root).map_or_else(
+                |_| abs.to_string_lossy().into_owned(),
+                |r| r.to_string_lossy().replace('\\', "/"),
+            );
+            Target {
+                display: display(&p, cwd, options.paths.is_empty()),
+                path: if p.is_absolute() { p } else { cwd.join(p) },
+                rel,
+            }
         })
         .collect();
     targets.sort_by(|a, b| a.display.cmp(&b.display));

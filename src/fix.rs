@@ -196,6 +196,7 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
         &facts,
         options.keep_source,
     ));
+    engine::apply_ignores(settings, &targets, &mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| engine::is_failure(d)).count();
     let outcome = Outcome {

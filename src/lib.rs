@@ -18,5 +18,6 @@ pub mod report;
 pub mod rules;
 pub mod site;
 pub mod source;
+pub mod suppress;
 pub mod taxonomy;
 pub mod yaml;

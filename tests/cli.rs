@@ -760,3 +760,24 @@ fn fix_sets_the_registry_tag_and_appends_back_links() {
     let again = run(dir.path(), &["check", "--fix"]);
     assert!(!stdout(&again).contains("fixed"));
 }
+
+#[test]
+fn per_file_ignores_turn_rules_off_for_matching_files() {
+    let dir = site(&[
+        (
+            "postlint.yaml",
+            "extends: finews\nrules:\n  XF001: off\nper_file_ignores:\n  \"_posts/2021-12-08-1.md\": [DT002]\n  \"_posts/old/**\": [DT, missing-back-links]\n",
+        ),
+        ("_posts/2021-12-08-1.md", NO_ZONE),
+        ("_posts/2021-12-08-2.md", NO_ZONE),
+        ("_posts/old/2021-12-08-3.md", NO_ZONE),
+    ]);
+    let o = run(dir.path(), &["check", "--format", "short"]);
+    assert_eq!(
+        stdout(&o),
+        "_posts/2021-12-08-2.md:4:7: DT002 date has no UTC offset\n"
+    );
+    let (status, err) = config_error("per_file_ignores:\n  \"a/**\": [DT999]\n");
+    assert_eq!(status, 2);
+    assert!(err.contains("unknown rule `DT999`"), "{err}");
+}

@@ -19,6 +19,7 @@ use crate::cross::{self, Facts};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::Post;
 use crate::site::SiteModel;
+use crate::suppress;
 
 /// How a rule reports: not at all, as a warning, or as an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -132,6 +133,7 @@ registry! {
     attribution::SA006,
     cross::XF001,
     cross::XF002,
+    suppress::SU001,
 }
 
 /// Codes of the design's catalogue that are not implemented in this version. A config that
@@ -323,7 +325,7 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort_by_key(|c| {
             (
-                ["PF", "FM", "DT", "TX", "HT", "LK", "SA", "XF"]
+                ["PF", "FM", "DT", "TX", "HT", "LK", "SA", "XF", "SU"]
                     .iter()
                     .position(|p| c.starts_with(p)),
                 *c,

@@ -1,0 +1,224 @@
+//! Suppression comments in posts, and the rule that reports the unused ones.
+//!
+//! In the body: `<!-- postlint-disable CODE… -->` … `<!-- postlint-enable CODE… -->` (no codes:
+//! every rule) and `<!-- postlint-disable-next-line CODE… -->`. In the front matter (where HTML
+//! comments cannot go): `# postlint-disable-next-line CODE…`. Codes may be codes, names or
+//! prefixes, separated by spaces or commas.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Level, RuleMeta};
+use crate::source::line_of;
+
+pub static SU001: RuleMeta = RuleMeta {
+    code: "SU001",
+    name: "unused-suppression",
+    default: Level::Warn,
+    fixable: true,
+    summary: "a suppression comment that suppresses nothing (or names no rule)",
+    doc: "\
+## What it does
+Reports a `postlint-disable`, `postlint-disable-next-line` or `postlint-enable` comment that
+suppressed no finding, or that names a rule that does not exist — as ruff reports an unused
+`noqa`. `--fix` removes an unused `disable-next-line` comment that stands on its own line.
+
+## Why is this bad?
+A stale suppression hides the next real problem at that place, and a misspelt code suppresses
+nothing at all.
+
+## Example
+`<!-- postlint-disable-next-line HT001 -->` above a line whose tags are balanced.
+",
+};
+
+static HTML_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<!--\s*postlint-(disable-next-line|disable|enable)\b([^>]*?)\s*-->")
+        .expect("constant regex")
+});
+static YAML_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*#[ \t]*postlint-disable-next-line\b([^\n]*)$").expect("constant regex")
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Disable,
+    Enable,
+    NextLine,
+}
+
+#[derive(Debug, Clone)]
+struct Directive {
+    kind: Kind,
+    /// Selectors as written (empty: every rule).
+    selectors: Vec<String>,
+    span: Range<usize>,
+    line: usize,
+    used: bool,
+}
+
+/// Whether a selector (a code, a name or a code prefix) names a diagnostic's rule.
+pub fn matches(selector: &str, d: &Diagnostic) -> bool {
+    let upper = selector.to_ascii_uppercase();
+    *d.name == *selector || d.code.to_ascii_uppercase().starts_with(&upper)
+}
+
+fn known(selector: &str, custom: &[(String, String)]) -> bool {
+    !crate::rules::select(selector).is_empty()
+        || selector.eq_ignore_ascii_case("SU001")
+        || selector == "unused-suppression"
+        || custom
+            .iter()
+            .any(|(c, n)| c.eq_ignore_ascii_case(selector) || n == selector)
+}
+
+/// Whether a rule can only be judged after all files (its suppressions are checked later).
+fn cross_file(selector: &str) -> bool {
+    let u = selector.to_ascii_uppercase();
+    u.starts_with("XF")
+        || u == "TX005"
+        || selector == "inconsistent-taxonomy"
+        || selector == "duplicate-post"
+        || selector == "permalink-collision"
+}
+
+/// The directives of a file: HTML comments after `body_start`, YAML comments before it.
+fn directives(text: &str, body_start: usize) -> Vec<Directive> {
+    let mut out = Vec::new();
+    for caps in HTML_DIRECTIVE.captures_iter(&text[body_start..]) {
+        let (Some(m), Some(kind)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        let kind = match kind.as_str() {
+            "disable" => Kind::Disable,
+            "enable" => Kind::Enable,
+            _ => Kind::NextLine,
+        };
+        let span = body_start + m.start()..body_start + m.end();
+        out.push(Directive {
+            kind,
+            selectors: selectors(caps.get(2).map_or("", |s| s.as_str())),
+            line: line_of(text, span.start),
+            span,
+            used: false,
+        });
+    }
+    for caps in YAML_DIRECTIVE.captures_iter(&text[..body_start]) {
+        let Some(m) = caps.get(0) else { continue };
+        let span = m.start() + (m.as_str().len() - m.as_str().trim_start().len())..m.end();
+        out.push(Directive {
+            kind: Kind::NextLine,
+            selectors: selectors(caps.get(1).map_or("", |s| s.as_str())),
+            line: line_of(text, span.start),
+            span,
+            used: false,
+        });
+    }
+    out.sort_by_key(|d| d.span.start);
+    out
+}
+
+fn selectors(s: &str) -> Vec<String> {
+    s.split([' ', ',', '\t'])
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Drop the diagnostics the file's directives suppress, and report unused and unknown
+/// directives (SU001) when that rule is on. `custom` lists the custom rules (code, name).
+pub fn apply(
+    text: &str,
+    body_start: usize,
+    diags: &mut Vec<Diagnostic>,
+    su001: Level,
+    custom: &[(String, String)],
+) {
+    let mut ds = directives(text, body_start);
+    if ds.is_empty() {
+        return;
+    }
+    diags.retain(|d| {
+        let line = d.start.line;
+        let mut suppressed = false;
+        // Regions: the last disable/enable before the finding that mentions its code decides.
+        let mut region: Option<usize> = None;
+        for (i, dir) in ds.iter().enumerate() {
+            if dir.span.start > d.span.start {
+                break;
+            }
+            let applies = dir.selectors.is_empty() || dir.selectors.iter().any(|s| matches(s, d));
+            match dir.kind {
+                Kind::Disable if applies => region = Some(i),
+                Kind::Enable if applies => region = None,
+                _ => {}
+            }
+        }
+        if let Some(i) = region {
+            ds[i].used = true;
+            suppressed = true;
+        }
+        for dir in ds
+            .iter_mut()
+            .filter(|x| x.kind == Kind::NextLine && x.line + 1 == line)
+        {
+            if dir.selectors.is_empty() || dir.selectors.iter().any(|s| matches(s, d)) {
+                dir.used = true;
+                suppressed = true;
+            }
+        }
+        !suppressed
+    });
+    let Some(severity) = su001.severity() else {
+        return;
+    };
+    for dir in &ds {
+        let unknown: Vec<&String> = dir.selectors.iter().filter(|s| !known(s, custom)).collect();
+        let message = if !unknown.is_empty() {
+            format!(
+                "suppression names unknown rule(s): {}",
+                unknown
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else if dir.used
+            || dir.kind == Kind::Enable
+            || dir.selectors.iter().any(|s| cross_file(s))
+        {
+            continue;
+        } else {
+            let what = if dir.selectors.is_empty() {
+                "any finding".to_string()
+            } else {
+                dir.selectors.join(", ")
+            };
+            format!("unused suppression: no {what} to suppress here")
+        };
+        let mut d = Diagnostic::new(SU001.code, SU001.name, severity, dir.span.clone(), message)
+            .with_label("suppresses nothing")
+            .with_help("remove the comment");
+        if unknown.is_empty() && dir.kind == Kind::NextLine {
+            // Remove a comment that stands alone on its line, with its line break.
+            let line_start = text[..dir.span.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[dir.span.end..]
+                .find('\n')
+                .map_or(text.len(), |i| dir.span.end + i + 1);
+            let alone = text[line_start..dir.span.start].trim().is_empty()
+                && text[dir.span.end..line_end].trim().is_empty();
+            if alone {
+                d = d.with_fix(crate::diagnostic::Fix {
+                    edits: vec![crate::diagnostic::Edit {
+                        range: line_start..line_end,
+                        replacement: String::new(),
+                    }],
+                });
+            }
+        }
+        diags.push(d);
+    }
+}
