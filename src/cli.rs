@@ -92,6 +92,15 @@ pub struct CheckArgs {
     /// Apply safe fixes in place, then report what remains.
     #[arg(long)]
     pub fix: bool,
+    /// Show the fixes as a unified diff instead of writing them (exit 1 if there are any).
+    #[arg(long)]
+    pub diff: bool,
+    /// Report only the findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Exit 1 when there are more than N warnings.
     #[arg(long, value_name = "N")]
     pub max_warnings: Option<usize>,
@@ -236,6 +245,28 @@ fn check(args: CheckArgs) -> u8 {
         paths: args.paths.clone(),
         keep_source: args.format == Format::Human,
     };
+    if args.diff {
+        let (text, files) = fix::diff(&settings, &options, &cwd);
+        print!("{text}");
+        if !args.quiet {
+            eprintln!(
+                "{} file{} would be fixed",
+                files,
+                if files == 1 { "" } else { "s" }
+            );
+        }
+        return if files > 0 { EXIT_FINDINGS } else { EXIT_OK };
+    }
+    let baseline = match &args.baseline {
+        Some(path) => match crate::baseline::load(&cwd.join(path)) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_FAILURE;
+            }
+        },
+        None => None,
+    };
     let run = || {
         if args.fix {
             fix::run(&settings, &options, &cwd)
@@ -256,6 +287,35 @@ fn check(args: CheckArgs) -> u8 {
         },
         None => run(),
     };
+    if let Some(path) = &args.write_baseline {
+        let findings: Vec<_> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| !engine::is_failure(d))
+            .cloned()
+            .collect();
+        let b = crate::baseline::from_findings(&findings);
+        if let Err(e) = crate::baseline::save(&cwd.join(path), &b) {
+            eprintln!("error: {e}");
+            return EXIT_FAILURE;
+        }
+        eprintln!(
+            "wrote baseline `{}` with {} findings",
+            path.display(),
+            findings.len()
+        );
+        return if outcome.failures > 0 {
+            EXIT_FAILURE
+        } else {
+            EXIT_OK
+        };
+    }
+    if let Some(b) = &baseline {
+        let dropped = crate::baseline::filter(&mut outcome.diagnostics, b);
+        if !args.quiet && args.format == Format::Human && dropped > 0 {
+            eprintln!("{dropped} findings recorded in the baseline are not shown");
+        }
+    }
     if args.quiet {
         outcome
             .diagnostics

@@ -359,6 +359,7 @@ pub fn locate(
             let (s, e) = index.range(&text, &d.span);
             d.start = s;
             d.end = e;
+            d.fingerprint = crate::baseline::fingerprint(d, &text);
             d.source.clone_from(&source);
         }
     }

@@ -64,6 +64,10 @@ pub struct Diagnostic {
     pub end: Position,
     /// The file's text, kept only where the output needs to show it.
     pub source: Option<Arc<SourceText>>,
+    /// The path relative to the config's folder (baselines, `per_file_ignores`).
+    pub rel: Arc<str>,
+    /// A fingerprint of the offending text (see `baseline`).
+    pub fingerprint: u64,
 }
 
 impl Diagnostic {
@@ -88,6 +92,8 @@ impl Diagnostic {
             start: Position::default(),
             end: Position::default(),
             source: None,
+            rel: Arc::from(""),
+            fingerprint: 0,
         }
     }
 

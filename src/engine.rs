@@ -82,7 +82,8 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
         facts.extend(c.facts);
     }
     diagnostics.extend(cross_file(settings, &targets, &facts, options.keep_source));
-    apply_ignores(settings, &targets, &mut diagnostics);
+    set_rel_paths(&targets, &mut diagnostics);
+    apply_ignores(settings, &mut diagnostics);
     diagnostics.append(&mut failures);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| is_failure(d)).count();
@@ -95,8 +96,22 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     }
 }
 
+/// Give each finding its path relative to the config's folder.
+pub fn set_rel_paths(targets: &[Target], diagnostics: &mut [Diagnostic]) {
+    let rel: std::collections::HashMap<&str, Arc<str>> = targets
+        .iter()
+        .map(|t| (t.display.as_str(), Arc::from(t.rel.as_str())))
+        .collect();
+    for d in diagnostics {
+        d.rel = rel
+            .get(&*d.path)
+            .cloned()
+            .unwrap_or_else(|| Arc::clone(&d.path));
+    }
+}
+
 /// Drop the findings that `per_file_ignores` turns off for their file.
-pub fn apply_ignores(settings: &Settings, targets: &[Target], diagnostics: &mut Vec<Diagnostic>) {
+pub fn apply_ignores(settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
     if settings.per_file_ignores.is_empty() {
         return;
     }
@@ -107,13 +122,9 @@ pub fn apply_ignores(settings: &Settings, targets: &[Target], diagnostics: &mut 
         }
     }
     let Ok(set) = builder.build() else { return };
-    let rel: std::collections::HashMap<&str, &str> = targets
-        .iter()
-        .map(|t| (t.display.as_str(), t.rel.as_str()))
-        .collect();
+    // `rel` is set by `set_rel_paths` before.
     diagnostics.retain(|d| {
-        let path = rel.get(&*d.path).copied().unwrap_or(&d.path);
-        !set.matches(path).into_iter().any(|i| {
+        !set.matches(&*d.rel).into_iter().any(|i| {
             settings
                 .per_file_ignores
                 .get(i)
@@ -294,6 +305,7 @@ fn locate_new(diagnostics: &mut [Diagnostic], index: &LineIndex, text: &str, pat
         d.path = Arc::clone(path);
         d.start = pos[0];
         d.end = pos[1];
+        d.fingerprint = crate::baseline::fingerprint(d, text);
     }
 }
 

@@ -167,6 +167,34 @@ fn fix_target(
     }
 }
 
+/// The fixes as a unified diff, without writing anything. Returns the diff and the number of
+/// files it changes.
+pub fn diff(settings: &Settings, options: &RunOptions, cwd: &Path) -> (String, usize) {
+    let (settings, site) = engine::prepare(settings, options, cwd);
+    let (targets, _) = engine::discover(&settings, options, cwd);
+    let diffs: Vec<String> = targets
+        .par_iter()
+        .filter_map(|t| {
+            let original = std::fs::read(&t.path).ok()?;
+            let (fixed, count) = fix_bytes(&settings, &site, &t.display, &original);
+            if count == 0 {
+                return None;
+            }
+            let old = String::from_utf8_lossy(&original);
+            let new = String::from_utf8_lossy(&fixed);
+            let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+            Some(
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{}", t.display), &format!("b/{}", t.display))
+                    .to_string(),
+            )
+        })
+        .collect();
+    let files = diffs.len();
+    (diffs.concat(), files)
+}
+
 /// Check with fixes applied.
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, Fixed) {
     let started = Instant::now();
@@ -196,7 +224,8 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
         &facts,
         options.keep_source,
     ));
-    engine::apply_ignores(settings, &targets, &mut diagnostics);
+    engine::set_rel_paths(&targets, &mut diagnostics);
+    engine::apply_ignores(settings, &mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| engine::is_failure(d)).count();
     let outcome = Outcome {

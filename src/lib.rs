@@ -3,6 +3,7 @@
 //! The library returns data; only [`cli`] prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod body;
 pub mod cli;
 pub mod config;

@@ -781,3 +781,82 @@ fn per_file_ignores_turn_rules_off_for_matching_files() {
     assert_eq!(status, 2);
     assert!(err.contains("unknown rule `DT999`"), "{err}");
 }
+
+#[test]
+fn baseline_survives_inserted_lines_and_reports_only_new_findings() {
+    let a = NO_ZONE.replace("10:18:31", "10:00:01");
+    let b = NO_ZONE
+        .replace("10:18:31", "10:00:02")
+        .replace("layout: post", "layout: posts");
+    let dir = finews_site(&[
+        ("_posts/2021-12-08-a.md", &a),
+        ("_posts/2021-12-08-b.md", &b),
+    ]);
+    let o = run(dir.path(), &["check", "--write-baseline", "baseline.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("with 3 findings"), "{}", stderr(&o));
+    let text = std::fs::read_to_string(dir.path().join("baseline.json")).unwrap();
+    assert!(
+        !text.contains("\"line\""),
+        "no line numbers in a baseline: {text}"
+    );
+    assert_eq!(
+        code(&run(dir.path(), &["check", "--baseline", "baseline.json"])),
+        0
+    );
+    // Lines inserted above the old findings do not bring them back.
+    let shifted = a.replace("layout: post\n", "layout: post\n# a comment\n# another\n");
+    write(dir.path(), "_posts/2021-12-08-a.md", shifted.as_bytes());
+    let o = run(
+        dir.path(),
+        &["check", "--baseline", "baseline.json", "--format", "short"],
+    );
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, ""));
+    // A new defect is reported.
+    write(
+        dir.path(),
+        "_posts/2021-12-08-c.md",
+        NO_ZONE.replace("10:18:31", "10:00:03").as_bytes(),
+    );
+    let o = run(
+        dir.path(),
+        &["check", "--baseline", "baseline.json", "--format", "short"],
+    );
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        "_posts/2021-12-08-c.md:4:7: DT002 date has no UTC offset\n"
+    );
+    // A fixed finding drops out of a rewritten baseline.
+    write(
+        dir.path(),
+        "_posts/2021-12-08-b.md",
+        b.replace("layout: posts", "layout: post").as_bytes(),
+    );
+    std::fs::remove_file(dir.path().join("_posts/2021-12-08-c.md")).unwrap();
+    let o = run(dir.path(), &["check", "--write-baseline", "baseline.json"]);
+    assert!(stderr(&o).contains("with 2 findings"), "{}", stderr(&o));
+    // A corrupt baseline is an error of the tool.
+    write(dir.path(), "bad.json", b"{not json");
+    let o = run(dir.path(), &["check", "--baseline", "bad.json"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("is not valid"), "{}", stderr(&o));
+}
+
+#[test]
+fn diff_shows_fixes_without_writing() {
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", NO_ZONE)]);
+    let o = run(dir.path(), &["check", "--diff"]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        "--- a/_posts/2021-12-08-1.md\n+++ b/_posts/2021-12-08-1.md\n@@ -1,7 +1,7 @@\n ---\n layout: post\n title: \"沪指午后震荡走高\"\n-date: 2021-12-08 10:18:31\n+date: 2021-12-08 10:18:31 +0800\n categories: emnews\n tags: 东财滚动新闻\n ---\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("_posts/2021-12-08-1.md")).unwrap(),
+        NO_ZONE,
+        "not written"
+    );
+    let clean = finews_site(&[("_posts/2021-12-08-1.md", CLEAN)]);
+    assert_eq!(code(&run(clean.path(), &["check", "--diff"])), 0);
+}

@@ -1,0 +1,135 @@
+//! Baselines: today's findings recorded by path, code and a fingerprint of the offending text
+//! (not line numbers), so that a legacy corpus can adopt the linter and only new findings fail.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Entry {
+    pub path: String,
+    pub code: String,
+    pub fingerprint: String,
+    #[serde(default = "one")]
+    pub count: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// FNV-1a, 64 bits: stable across platforms and Rust versions (unlike `DefaultHasher`).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The fingerprint of a finding: its code, its message, and the offending text with white
+/// space folded (the whole line when the span is empty).
+pub fn fingerprint(d: &Diagnostic, text: &str) -> u64 {
+    let span = d.span.start.min(text.len())..d.span.end.min(text.len());
+    let mut piece = text.get(span.clone()).unwrap_or("");
+    if piece.trim().is_empty() {
+        let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[span.start..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start + i);
+        piece = text.get(start..end).unwrap_or("");
+    }
+    let folded: String = piece.split_whitespace().collect::<Vec<_>>().join(" ");
+    fnv1a(format!("{}\u{0}{}\u{0}{folded}", d.code, d.message).as_bytes())
+}
+
+fn key(d: &Diagnostic) -> (String, String, String) {
+    (
+        d.rel.to_string(),
+        d.code.to_string(),
+        format!("{:016x}", d.fingerprint),
+    )
+}
+
+/// The baseline of these findings.
+pub fn from_findings(diags: &[Diagnostic]) -> Baseline {
+    let mut counts: HashMap<(String, String, String), usize> = HashMap::new();
+    for d in diags {
+        *counts.entry(key(d)).or_default() += 1;
+    }
+    let mut findings: Vec<Entry> = counts
+        .into_iter()
+        .map(|((path, code, fingerprint), count)| Entry {
+            path,
+            code,
+            fingerprint,
+            count,
+        })
+        .collect();
+    findings.sort();
+    Baseline {
+        version: 1,
+        findings,
+    }
+}
+
+pub fn load(path: &Path) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read baseline `{}`: {e}", path.display()))?;
+    let b: Baseline = serde_json::from_str(&text)
+        .map_err(|e| format!("baseline `{}` is not valid: {e}", path.display()))?;
+    if b.version != 1 {
+        return Err(format!(
+            "baseline `{}` has version {}, expected 1",
+            path.display(),
+            b.version
+        ));
+    }
+    Ok(b)
+}
+
+pub fn save(path: &Path, baseline: &Baseline) -> Result<(), String> {
+    let mut text = serde_json::to_string_pretty(baseline).map_err(|e| e.to_string())?;
+    text.push('\n');
+    crate::fix::write_atomic(path, text.as_bytes())
+        .map_err(|e| format!("cannot write baseline `{}`: {e}", path.display()))
+}
+
+/// Drop the findings the baseline records (each entry as many times as its count). Returns how
+/// many were dropped.
+pub fn filter(diags: &mut Vec<Diagnostic>, baseline: &Baseline) -> usize {
+    let mut left: HashMap<(String, String, String), usize> = baseline
+        .findings
+        .iter()
+        .map(|e| {
+            (
+                (e.path.clone(), e.code.clone(), e.fingerprint.clone()),
+                e.count,
+            )
+        })
+        .collect();
+    let before = diags.len();
+    diags.retain(|d| {
+        if crate::engine::is_failure(d) {
+            return true;
+        }
+        match left.get_mut(&key(d)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        }
+    });
+    before - diags.len()
+}
