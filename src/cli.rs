@@ -169,31 +169,49 @@ fn discovery_start(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
     }
 }
 
-/// Apply --select and --ignore to the configured levels.
+/// Apply --select and --ignore to the configured levels (custom rules included).
 pub fn apply_selection(
     settings: &mut Settings,
     select: &[String],
     ignore: &[String],
 ) -> Result<(), String> {
-    let resolve = |s: &String| -> Result<Vec<Rule>, String> {
-        let rules = rules::select(s.trim());
-        if rules.is_empty() {
-            if rules::is_planned(s.trim()) {
-                Ok(Vec::new())
-            } else {
-                Err(format!(
-                    "unknown rule selector `{s}` (see `postlint rules`)"
-                ))
-            }
+    let custom_matches = |sel: &str, code: &str, name: &str| {
+        sel == "ALL"
+            || name == sel
+            || code
+                .to_ascii_uppercase()
+                .starts_with(&sel.to_ascii_uppercase())
+    };
+    let check = |s: &str, settings: &Settings| -> Result<(), String> {
+        let known = !rules::select(s).is_empty()
+            || rules::is_planned(s)
+            || settings
+                .custom
+                .iter()
+                .any(|c| custom_matches(s, &c.code, &c.name));
+        if known {
+            Ok(())
         } else {
-            Ok(rules)
+            Err(format!(
+                "unknown rule selector `{s}` (see `postlint rules`)"
+            ))
         }
     };
+    let select: Vec<&str> = select
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let ignore: Vec<&str> = ignore
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    for s in select.iter().chain(&ignore) {
+        check(s, settings)?;
+    }
     if !select.is_empty() {
-        let mut chosen = Vec::new();
-        for s in select {
-            chosen.extend(resolve(s)?);
-        }
+        let chosen: Vec<Rule> = select.iter().flat_map(|s| rules::select(s)).collect();
         for rule in Rule::ALL {
             if !chosen.contains(rule) {
                 settings.set_level(*rule, Level::Off);
@@ -201,10 +219,22 @@ pub fn apply_selection(
                 settings.set_level(*rule, Level::Warn);
             }
         }
+        for c in &mut settings.custom {
+            if !select.iter().any(|s| custom_matches(s, &c.code, &c.name)) {
+                c.level = Level::Off;
+            } else if c.level == Level::Off {
+                c.level = Level::Warn;
+            }
+        }
     }
-    for s in ignore {
-        for rule in resolve(s)? {
+    for s in &ignore {
+        for rule in rules::select(s) {
             settings.set_level(rule, Level::Off);
+        }
+        for c in &mut settings.custom {
+            if custom_matches(s, &c.code, &c.name) {
+                c.level = Level::Off;
+            }
         }
     }
     Ok(())

@@ -31,9 +31,13 @@ const TOP_KEYS: &[&str] = &[
     "rules",
     "categories",
     "per_file_ignores",
+    "custom",
+];
+const CUSTOM_KEYS: &[&str] = &[
+    "code", "name", "field", "body", "forbid", "require", "message", "help", "level",
 ];
 /// Keys of the design that later versions implement; named so the error can say so.
-const PLANNED_KEYS: &[&str] = &["custom", "links"];
+const PLANNED_KEYS: &[&str] = &["links"];
 const CATEGORY_KEYS: &[&str] = &[
     "name",
     "tag",
@@ -80,6 +84,8 @@ pub struct Settings {
     pub html: html::Options,
     pub links: links::Options,
     pub taxonomy: taxonomy::Options,
+    /// Custom declarative rules.
+    pub custom: Vec<crate::rules::custom::CustomRule>,
     /// Globs (relative to `root`) and the rules they turn off for matching files.
     pub per_file_ignores: Vec<(String, Vec<String>)>,
     /// The category registry (TX and SA rules).
@@ -105,6 +111,7 @@ impl Settings {
             links: links::Options::default(),
             taxonomy: taxonomy::Options::default(),
             per_file_ignores: Vec::new(),
+            custom: Vec::new(),
             registry: Registry::default(),
             warnings: Vec::new(),
         }
@@ -112,7 +119,10 @@ impl Settings {
 
     /// The custom rules' codes and names (for suppressions and selection).
     pub fn custom_names(&self) -> Vec<(String, String)> {
-        Vec::new()
+        self.custom
+            .iter()
+            .map(|c| (c.code.clone(), c.name.clone()))
+            .collect()
     }
 
     pub fn level(&self, rule: Rule) -> Level {
@@ -332,6 +342,7 @@ impl Loader {
                 "rules" => self.rules(settings, src, value),
                 "categories" => self.categories(settings, src, value),
                 "per_file_ignores" => self.per_file_ignores(settings, src, value),
+                "custom" => self.custom(settings, src, value),
                 k if PLANNED_KEYS.contains(&k) => self.error(
                     src,
                     key_node.span.clone(),
@@ -555,6 +566,164 @@ impl Loader {
                         help,
                     );
                 }
+            }
+        }
+    }
+
+    fn custom(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
+        use crate::rules::custom::{CustomRule, Target};
+        let Some(items) = value.as_seq() else {
+            self.error(
+                src,
+                value.span.clone(),
+                "`custom` must be a list of rules",
+                Some(
+                    "each rule: { code, name, field or body, forbid or require, message, level }"
+                        .into(),
+                ),
+            );
+            return;
+        };
+        for item in items {
+            let Some(fields) = item.as_map() else {
+                self.error(
+                    src,
+                    item.span.clone(),
+                    "a custom rule must be a mapping",
+                    None,
+                );
+                continue;
+            };
+            let get = |k: &str| item.get(k).filter(|n| !n.is_null());
+            let s = |k: &str| get(k).and_then(Node::as_str).map(str::to_string);
+            let before = self.errors.len();
+            for (k, _) in fields {
+                let key = k.as_str().unwrap_or("");
+                if !CUSTOM_KEYS.contains(&key) {
+                    let help = rules::did_you_mean(key, CUSTOM_KEYS.iter().copied())
+                        .map(|x| format!("did you mean `{x}`?"));
+                    self.error(
+                        src,
+                        k.span.clone(),
+                        format!("unknown key `{key}` in a custom rule"),
+                        help,
+                    );
+                }
+            }
+            let code = s("code").unwrap_or_default();
+            let code_ok = code.len() >= 5
+                && code[..code.len() - 3]
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase())
+                && code[code.len() - 3..].bytes().all(|b| b.is_ascii_digit());
+            if !code_ok {
+                self.error(src, get("code").map_or(item.span.clone(), |n| n.span.clone()), "a custom rule needs a `code` like `CU001` (capital letters, then three digits)", None);
+            } else if Rule::from_code_or_name(&code).is_some()
+                || rules::is_planned(&code)
+                || settings.custom.iter().any(|c| c.code == code)
+            {
+                self.error(
+                    src,
+                    get("code").map_or(item.span.clone(), |n| n.span.clone()),
+                    format!("code `{code}` is already taken"),
+                    None,
+                );
+            }
+            let name = s("name").unwrap_or_default();
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                self.error(
+                    src,
+                    get("name").map_or(item.span.clone(), |n| n.span.clone()),
+                    "a custom rule needs a kebab-case `name`",
+                    None,
+                );
+            }
+            let target = match (s("field"), get("body")) {
+                (Some(f), None) => Some(Target::Field(f)),
+                (None, Some(b)) if b.as_str() == Some("true") => Some(Target::Body),
+                _ => {
+                    self.error(
+                        src,
+                        item.span.clone(),
+                        "a custom rule needs either `field: <key>` or `body: true`",
+                        None,
+                    );
+                    None
+                }
+            };
+            let (forbid, pattern_node) = match (get("forbid"), get("require")) {
+                (Some(n), None) => (true, Some(n)),
+                (None, Some(n)) => (false, Some(n)),
+                _ => {
+                    self.error(
+                        src,
+                        item.span.clone(),
+                        "a custom rule needs either `forbid: <regex>` or `require: <regex>`",
+                        None,
+                    );
+                    (true, None)
+                }
+            };
+            let regex = pattern_node.and_then(|n| match n.as_str().map(regex::Regex::new) {
+                Some(Ok(r)) => Some(r),
+                Some(Err(e)) => {
+                    self.error(
+                        src,
+                        n.span.clone(),
+                        format!("invalid regular expression: {e}"),
+                        None,
+                    );
+                    None
+                }
+                None => {
+                    self.error(src, n.span.clone(), "the pattern must be a string", None);
+                    None
+                }
+            });
+            let message = s("message");
+            if message.is_none() {
+                self.error(
+                    src,
+                    item.span.clone(),
+                    "a custom rule needs a `message`",
+                    None,
+                );
+            }
+            let level = match get("level") {
+                None => Some(Level::Warn),
+                Some(n) => match n.as_str().and_then(Level::parse) {
+                    Some(l) => Some(l),
+                    None => {
+                        self.error(
+                            src,
+                            n.span.clone(),
+                            "`level` must be off, warn or error",
+                            None,
+                        );
+                        None
+                    }
+                },
+            };
+            if self.errors.len() > before {
+                continue;
+            }
+            if let (Some(target), Some(regex), Some(message), Some(level)) =
+                (target, regex, message, level)
+            {
+                settings.custom.push(CustomRule {
+                    code,
+                    name,
+                    level,
+                    target,
+                    forbid,
+                    regex,
+                    message,
+                    help: s("help"),
+                });
             }
         }
     }

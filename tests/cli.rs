@@ -258,7 +258,15 @@ fn config_errors_point_into_the_file() {
             "bad_date_format",
             "rules:\n  DT001:\n    format: \"YYYY-MM-DD QQ\"\n",
         ),
-        ("planned_key", "custom:\n  - code: CU001\n"),
+        ("planned_key", "links:\n  online: true\n"),
+        (
+            "bad_custom_regex",
+            "custom:\n  - { code: CU001, name: no-brackets, field: title, forbid: \"[【】\", message: \"no brackets\" }\n",
+        ),
+        (
+            "bad_custom_rule",
+            "custom:\n  - { code: DT002, name: Bad Name, field: title, body: true, message: x, levle: warn }\n",
+        ),
     ];
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../snapshots");
@@ -859,4 +867,54 @@ fn diff_shows_fixes_without_writing() {
     );
     let clean = finews_site(&[("_posts/2021-12-08-1.md", CLEAN)]);
     assert_eq!(code(&run(clean.path(), &["check", "--diff"])), 0);
+}
+
+#[test]
+fn custom_rules_forbid_and_require() {
+    let config = "extends: finews\nrules:\n  XF001: off\ncustom:\n  - { code: CU001, name: no-brackets-in-title, field: title, forbid: \"[【】]\", message: \"brackets in the title\", help: \"drop the brackets\", level: error }\n  - { code: CU002, name: credit-line, body: true, require: \"（文章来源：\", message: \"no credit line\" }\n";
+    let bracket = CLEAN.replace("沪指午后震荡走高\"", "【快讯】沪指午后震荡走高\"");
+    let dir = site(&[
+        ("postlint.yaml", config),
+        ("_posts/2021-12-08-1.md", &bracket),
+    ]);
+    let o = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found: Vec<(String, String, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("CU001".into(), "error".into(), 9),
+            ("CU001".into(), "error".into(), 12),
+            ("CU002".into(), "warning".into(), 77)
+        ]
+    );
+    let o = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "--ignore",
+            "no-brackets-in-title",
+        ],
+    );
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("CU002"));
+    let o = run(
+        dir.path(),
+        &["check", "--format", "short", "--select", "CU002"],
+    );
+    assert_eq!(stdout(&o).lines().count(), 1);
 }

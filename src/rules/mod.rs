@@ -3,6 +3,7 @@
 //! of a loaded post and the settings that pushes diagnostics into a [`Context`].
 
 pub mod attribution;
+pub mod custom;
 pub mod dates;
 pub mod file;
 pub mod front_matter;
@@ -268,6 +269,7 @@ pub fn check(
     html::check(&mut ctx);
     links::check(&mut ctx);
     attribution::check(&mut ctx);
+    custom::check(&mut ctx);
     let facts = cross::wanted(settings).then(|| cross::facts(post, body.as_ref(), site));
     (ctx.diagnostics, facts)
 }
