@@ -371,6 +371,8 @@ fn check(args: CheckArgs) -> u8 {
         }),
         Format::Short => report::short(&mut out, &outcome.diagnostics),
         Format::Json => report::json(&mut out, &outcome),
+        Format::Sarif => report::sarif(&mut out, &outcome, &report::rule_infos(&settings)),
+        Format::Github => report::github(&mut out, &outcome.diagnostics),
     };
     if let Err(e) = written.and_then(|()| out.flush())
         && e.kind() != io::ErrorKind::BrokenPipe

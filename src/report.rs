@@ -12,6 +12,8 @@ pub enum Format {
     Human,
     Short,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +158,182 @@ pub fn json(out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
     };
     serde_json::to_writer(&mut *out, &report)?;
     writeln!(out)
+}
+
+/// A rule as the SARIF report describes it.
+pub struct RuleInfo {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    pub doc: String,
+    pub level: crate::rules::Level,
+}
+
+/// Every built-in rule (at its configured level) and every custom rule.
+pub fn rule_infos(settings: &crate::config::Settings) -> Vec<RuleInfo> {
+    let mut out: Vec<RuleInfo> = crate::rules::Rule::ALL
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            RuleInfo {
+                code: m.code.into(),
+                name: m.name.into(),
+                summary: m.summary.into(),
+                doc: m.doc.into(),
+                level: settings.level(*r),
+            }
+        })
+        .collect();
+    out.extend(settings.custom.iter().map(|c| RuleInfo {
+        code: c.code.clone(),
+        name: c.name.clone(),
+        summary: c.message.clone(),
+        doc: c.help.clone().unwrap_or_else(|| c.message.clone()),
+        level: c.level,
+    }));
+    out
+}
+
+/// A relative path as a URI reference (forward slashes, percent-encoded where needed).
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn sarif_level(level: crate::rules::Level) -> &'static str {
+    match level {
+        crate::rules::Level::Error => "error",
+        crate::rules::Level::Warn => "warning",
+        crate::rules::Level::Off => "none",
+    }
+}
+
+/// SARIF 2.1.0 for code scanning: the rules with their documentation, and one result per
+/// finding with its region (columns in Unicode code points, as postlint counts them).
+pub fn sarif(out: &mut impl Write, outcome: &Outcome, rules: &[RuleInfo]) -> io::Result<()> {
+    use serde_json::json;
+    let index: std::collections::HashMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code.as_str(), i))
+        .collect();
+    let results: Vec<serde_json::Value> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| !crate::engine::is_failure(d))
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                text.push_str(&format!("\nhelp: {h}"));
+            }
+            let mut r = json!({
+                "ruleId": &*d.code,
+                "level": if d.severity == Severity::Error { "error" } else { "warning" },
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&d.path) },
+                        "region": {
+                            "startLine": d.start.line.max(1),
+                            "startColumn": d.start.column.max(1),
+                            "endLine": d.end.line.max(1),
+                            "endColumn": d.end.column.max(1),
+                        }
+                    }
+                }],
+                "partialFingerprints": { "postlint/v1": format!("{:016x}", d.fingerprint) },
+            });
+            if let Some(i) = index.get(&*d.code) {
+                r["ruleIndex"] = json!(i);
+            }
+            r
+        })
+        .collect();
+    let notifications: Vec<serde_json::Value> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| crate::engine::is_failure(d))
+        .map(|d| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("{}: {}", d.path, d.message) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&d.path) } } }],
+            })
+        })
+        .collect();
+    let report = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "postlint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(|r| json!({
+                    "id": r.code,
+                    "name": r.name,
+                    "shortDescription": { "text": r.summary },
+                    "fullDescription": { "text": r.summary },
+                    "help": { "text": r.doc, "markdown": r.doc },
+                    "defaultConfiguration": { "level": sarif_level(r.level), "enabled": r.level != crate::rules::Level::Off },
+                })).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [{
+                "executionSuccessful": outcome.failures == 0,
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}
+
+/// GitHub Actions workflow commands: each finding annotates its line of the pull request.
+pub fn github(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    for d in diagnostics {
+        let kind = if d.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        let title = if d.name.is_empty() {
+            d.code.to_string()
+        } else {
+            format!("{} ({})", d.code, d.name)
+        };
+        let mut message = d.message.clone();
+        if let Some(h) = &d.help {
+            message.push_str(&format!("\nhelp: {h}"));
+        }
+        writeln!(
+            out,
+            "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            property(&d.path),
+            d.start.line.max(1),
+            d.start.column.max(1),
+            d.end.line.max(1),
+            d.end.column.max(1),
+            property(&title),
+            data(&message)
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
