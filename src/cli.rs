@@ -274,6 +274,7 @@ fn check(args: CheckArgs) -> u8 {
     let options = RunOptions {
         paths: args.paths.clone(),
         keep_source: args.format == Format::Human,
+        progress: !args.quiet && io::stderr().is_terminal(),
     };
     if args.diff {
         let (text, files) = fix::diff(&settings, &options, &cwd);
@@ -490,6 +491,7 @@ fn init(pack: &str, infer: bool, paths: &[PathBuf], force: bool) -> u8 {
         let options = RunOptions {
             paths: paths.to_vec(),
             keep_source: false,
+            progress: false,
         };
         let learned = crate::infer::infer(&settings, pack, &options, &cwd);
         return match fix::write_atomic(path, learned.yaml.as_bytes()) {

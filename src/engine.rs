@@ -25,6 +25,23 @@ pub struct RunOptions {
     pub paths: Vec<PathBuf>,
     /// Keep each file's text on its diagnostics (for the human format).
     pub keep_source: bool,
+    /// Show a progress bar on stderr (the CLI asks for it on a terminal).
+    pub progress: bool,
+}
+
+/// Runs shorter than this many files get no progress bar.
+const PROGRESS_MIN_FILES: usize = 2_000;
+
+/// A progress bar on stderr for a long run, or a hidden one.
+pub fn progress_bar(options: &RunOptions, files: usize) -> indicatif::ProgressBar {
+    if !options.progress || files < PROGRESS_MIN_FILES {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
 }
 
 #[derive(Debug, Default)]
@@ -70,10 +87,16 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     let site = &site;
     let (targets, mut failures) = discover(settings, options, cwd);
     let files = targets.len();
+    let bar = progress_bar(options, targets.len());
     let checked: Vec<Checked> = targets
         .par_iter()
-        .map(|t| check_target(settings, site, t, options.keep_source))
+        .map(|t| {
+            let c = check_target(settings, site, t, options.keep_source);
+            bar.inc(1);
+            c
+        })
         .collect();
+    bar.finish_and_clear();
     let posts = checked.iter().filter(|c| c.is_post).count();
     let mut facts = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();

@@ -201,10 +201,16 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
     let (settings, site) = engine::prepare(settings, options, cwd);
     let (settings, site) = (&settings, &site);
     let (targets, failures) = engine::discover(settings, options, cwd);
+    let bar = engine::progress_bar(options, targets.len());
     let results: Vec<(Checked, usize)> = targets
         .par_iter()
-        .map(|t| fix_target(settings, site, t, options.keep_source))
+        .map(|t| {
+            let r = fix_target(settings, site, t, options.keep_source);
+            bar.inc(1);
+            r
+        })
         .collect();
+    bar.finish_and_clear();
     let mut fixed = Fixed::default();
     let mut diagnostics = failures;
     let mut facts = Vec::new();

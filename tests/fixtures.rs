@@ -49,6 +49,7 @@ fn run(path: &Path) -> (String, BTreeSet<String>) {
     let options = RunOptions {
         paths: vec![rel.to_path_buf()],
         keep_source: true,
+        progress: false,
     };
     let (settings, site) = prepare(&settings, &options, &fixtures_dir());
     let display = rel.to_string_lossy().replace('\\', "/");
