@@ -36,4 +36,4 @@ if pre-commit try-repo "$repo" postlint --files _posts/2021-12-08-20211208000000
 fi
 grep -q "DT002" bad.log || { cat bad.log; echo "FAIL: the hook's output lacks DT002"; exit 1; }
 grep -q "date has no UTC offset" bad.log || { cat bad.log; echo "FAIL: the hook's output lacks the message"; exit 1; }
-echo "pre-commit hook: 2 passed, 0 failed"
+echo "pre-commit: 2 passed, 0 failed"
