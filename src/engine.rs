@@ -38,7 +38,9 @@ pub fn progress_bar(options: &RunOptions, files: usize) -> indicatif::ProgressBa
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(files as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+    {
         bar.set_style(style);
     }
     bar
@@ -106,6 +108,7 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     }
     diagnostics.extend(cross_file(settings, &targets, &facts, options.keep_source));
     set_rel_paths(&targets, &mut diagnostics);
+    diagnostics.extend(site_pages(settings, site, options, cwd));
     apply_ignores(settings, &mut diagnostics);
     diagnostics.append(&mut failures);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -117,6 +120,31 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
         failures,
         elapsed: started.elapsed(),
     }
+}
+
+/// TX007 over the site's category pages: all of them when the whole site is checked (no
+/// paths), else those under the paths given.
+pub fn site_pages(
+    settings: &Settings,
+    site: &SiteModel,
+    options: &RunOptions,
+    cwd: &Path,
+) -> Vec<Diagnostic> {
+    let given: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .map(|p| normalize(&cwd.join(p)))
+        .collect();
+    crate::rules::taxonomy::category_pages(
+        site,
+        settings,
+        cwd,
+        |page| {
+            let page = normalize(page);
+            given.is_empty() || given.iter().any(|g| page.starts_with(g))
+        },
+        options.keep_source,
+    )
 }
 
 /// Give each finding its path relative to the config's folder.

@@ -231,6 +231,7 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
         options.keep_source,
     ));
     engine::set_rel_paths(&targets, &mut diagnostics);
+    diagnostics.extend(engine::site_pages(settings, site, options, cwd));
     engine::apply_ignores(settings, &mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| engine::is_failure(d)).count();

@@ -40,6 +40,20 @@ pub struct SiteModel {
     urls: HashSet<String>,
     /// Posts by `year/month/day/slug` (from their file names).
     posts: HashSet<String>,
+    /// Pages under `category/` that name a `category:` (TX007).
+    pub category_pages: Vec<CategoryPage>,
+}
+
+/// A category page: `category/<slug>.html` with `layout`, `title` and `category` keys.
+#[derive(Debug, Clone)]
+pub struct CategoryPage {
+    pub path: PathBuf,
+    pub text: String,
+    pub slug: String,
+    pub slug_span: std::ops::Range<usize>,
+    pub title: Option<(String, std::ops::Range<usize>)>,
+    /// The closing `---` (where a missing title belongs).
+    pub close: std::ops::Range<usize>,
 }
 
 /// Jekyll's built-in permalink styles.
@@ -208,8 +222,25 @@ impl SiteModel {
                 ext.as_str(),
                 "md" | "markdown" | "mkdown" | "mkdn" | "mkd" | "html" | "htm"
             );
-            if page && let Some(url) = page_url(entry.path(), &rel_str, &ext) {
+            if page && let Some((url, post)) = page_url(entry.path(), &rel_str, &ext) {
                 self.urls.insert(url);
+                if rel_str.starts_with("category/")
+                    && let Some(c) = post.root().and_then(|r| r.get("category"))
+                    && let (Some(slug), Some(close)) = (c.as_str(), post.closing())
+                {
+                    let title = post.root().and_then(|r| r.get("title")).and_then(|t| {
+                        t.as_str()
+                            .map(|v| (v.to_string(), t.content_span(&post.text)))
+                    });
+                    self.category_pages.push(CategoryPage {
+                        path: entry.path().to_path_buf(),
+                        slug: slug.to_string(),
+                        slug_span: c.content_span(&post.text),
+                        title,
+                        close,
+                        text: post.text.clone(),
+                    });
+                }
                 continue;
             }
             self.urls.insert(format!("/{rel_str}"));
@@ -343,7 +374,7 @@ fn post_key(rel: &str) -> Option<String> {
 
 /// A page's URL: its `permalink`, else its path with `.html` (`index` → the folder). `None`
 /// when the file has no front matter (then it is a static file at its own path).
-fn page_url(path: &Path, rel: &str, ext: &str) -> Option<String> {
+fn page_url(path: &Path, rel: &str, ext: &str) -> Option<(String, Post)> {
     let bytes = std::fs::read(path).ok()?;
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let text = String::from_utf8_lossy(head);
@@ -358,13 +389,14 @@ fn page_url(path: &Path, rel: &str, ext: &str) -> Option<String> {
         .and_then(Node::as_str)
         && p.starts_with('/')
     {
-        return Some(p.to_string());
+        return Some((p.to_string(), post));
     }
     let stem = rel.strip_suffix(&format!(".{ext}")).unwrap_or(rel);
-    Some(match stem.strip_suffix("index") {
+    let url = match stem.strip_suffix("index") {
         Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
         _ => format!("/{stem}.html"),
-    })
+    };
+    Some((url, post))
 }
 
 #[cfg(test)]

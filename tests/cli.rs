@@ -918,3 +918,78 @@ fn custom_rules_forbid_and_require() {
     );
     assert_eq!(stdout(&o).lines().count(), 1);
 }
+
+#[test]
+fn category_pages_are_checked_when_the_site_is() {
+    let page = |slug: &str, title: &str| {
+        format!("---\nlayout: category\ntitle: {title}\ncategory: {slug}\n---\n")
+    };
+    let files = [
+        ("postlint.yaml".to_string(), "extends: finews\n".to_string()),
+        (
+            "_config.yml".to_string(),
+            "url: https://finews.withounder.com\n".to_string(),
+        ),
+        (
+            "category/zhongguoxiaofeizhebao.html".to_string(),
+            page("zhongguoxiaofeizhebao", "中国消费者报新闻"),
+        ),
+        (
+            "category/hunanribao.html".to_string(),
+            page("hunanribao", "湖南日报新闻"),
+        ),
+        (
+            "category/tianfeng.html".to_string(),
+            page("tianfeng", "天风研究新闻"),
+        ),
+        (
+            "category/TechWeb.html".to_string(),
+            page("TechWeb", "TechWeb新闻"),
+        ),
+        (
+            "category/Techweb.html".to_string(),
+            page("Techweb", "Techweb新闻"),
+        ),
+    ];
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = site(&refs);
+    let o = run(
+        dir.path(),
+        &["check", "--format", "short", "--select", "TX007"],
+    );
+    assert_eq!(
+        stdout(&o),
+        "category/TechWeb.html:4:11: TX007 category page slug `TechWeb` is not a lowercase ASCII slug\n\
+         category/Techweb.html:4:11: TX007 category page slug `Techweb` is not a lowercase ASCII slug\n\
+         category/Techweb.html:4:11: TX007 category `Techweb` differs from `TechWeb` only by case\n\
+         category/tianfeng.html:3:8: TX007 category page title `天风研究新闻` does not name the source of `tianfeng`\n"
+    );
+    // With paths, only the category pages under them.
+    let o = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "--select",
+            "TX007",
+            "category/tianfeng.html",
+        ],
+    );
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    let o = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "--select",
+            "TX007",
+            "_config.yml",
+        ],
+    );
+    assert_eq!(stdout(&o), "");
+}

@@ -105,7 +105,7 @@ fn every_rule_has_positive_and_negative_fixtures() {
         .unwrap();
     for rule in Rule::ALL {
         let code = rule.code();
-        if ["TX005", "XF001", "XF002"].contains(&code) {
+        if ["TX005", "TX007", "XF001", "XF002"].contains(&code) {
             assert!(
                 cli.contains(&format!("\"{code}\"")),
                 "tests/cli.rs must test {code}"

@@ -113,6 +113,7 @@ registry! {
     taxonomy::TX004,
     taxonomy::TX005,
     taxonomy::TX006,
+    taxonomy::TX007,
     html::HT001,
     html::HT002,
     html::HT003,
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!(select("dt"), select("DT"));
         assert_eq!(select("PF").len(), 2);
         assert!(select("XX").is_empty());
-        assert!(is_planned("LK006") && is_planned("TX007") && is_planned("dead-link"));
+        assert!(is_planned("LK006") && is_planned("dead-link") && !is_planned("TX007"));
         assert!(!is_planned("HT") && !is_planned("LK003") && !is_planned("XF"));
         assert!(!is_planned("DT002"));
     }

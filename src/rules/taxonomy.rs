@@ -367,3 +367,163 @@ pub fn check(ctx: &mut Context) {
         }
     }
 }
+
+pub static TX007: RuleMeta = RuleMeta {
+    code: "TX007",
+    name: "category-page-mismatch",
+    default: Level::Warn,
+    fixable: false,
+    summary: "a category page (e.g. `category/<slug>.html`) whose slug is unknown or whose title is not the category's tag",
+    doc: "\
+## What it does
+Checks the site's category pages — pages under `category/` whose front matter names a
+`category:` — against the registry: the slug must be a registered category (closed registries),
+the page's `title` must be that category's tag (for an open registry: `<name>新闻` whose pinyin is
+the slug), the slug must be a slug (TX006's pattern), and no two pages may differ only by case
+(`TechWeb` / `Techweb`). It runs over the site's category pages when the whole site is checked
+(`postlint check` without paths), or over those under the paths given.
+
+## Why is this bad?
+The category page is the feed a reader follows: a page titled after another outlet sends
+readers to the wrong source; two pages that differ only by case are one file on
+case-insensitive file systems, and one URL once Jekyll lowercases it.
+
+## Example
+`category/zhongguoxiaofeizhebao.html` with `title: 天风研究新闻` — expected `中国消费者报新闻`.
+",
+};
+
+/// TX007 over the site's category pages (those `include` accepts).
+pub fn category_pages(
+    site: &crate::site::SiteModel,
+    settings: &crate::config::Settings,
+    cwd: &std::path::Path,
+    include: impl Fn(&std::path::Path) -> bool,
+    keep_source: bool,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::{Diagnostic, SourceText};
+    use std::sync::Arc;
+    let Some(severity) = settings.level(Rule::TX007).severity() else {
+        return Vec::new();
+    };
+    let meta = Rule::TX007.meta();
+    let registry = &settings.registry;
+    let re = settings.taxonomy.slug.as_ref().unwrap_or(&DEFAULT_SLUG);
+    let mut pages: Vec<&crate::site::CategoryPage> = site.category_pages.iter().collect();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        if !include(&page.path) {
+            continue;
+        }
+        let display = crate::paths::relative_to(
+            &crate::paths::normalize(&page.path),
+            &crate::paths::normalize(cwd),
+        )
+        .to_string_lossy()
+        .into_owned();
+        let mut found: Vec<Diagnostic> = Vec::new();
+        let mut push =
+            |span: std::ops::Range<usize>, message: String, label: &str, help: String| {
+                found.push(
+                    Diagnostic::new(meta.code, meta.name, severity, span, message)
+                        .with_label(label)
+                        .with_help(help),
+                );
+            };
+        let slug = &page.slug;
+        let entry = registry.get(slug);
+        if !registry.is_empty() {
+            if entry.is_none() && registry.is_closed() {
+                let slugs = registry.categories.iter().map(|(s, _)| s.as_str());
+                let help = did_you_mean(slug, slugs).map_or(
+                    "add the category to the registry, or delete the page".to_string(),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                push(
+                    page.slug_span.clone(),
+                    format!("category page for unknown category `{slug}`"),
+                    "not in the registry",
+                    help,
+                );
+            } else {
+                let expected = entry.and_then(|e| registry.tag_of(e));
+                match (&page.title, expected) {
+                    (Some((title, span)), Some(tag)) if *title != tag => push(
+                        span.clone(),
+                        format!(
+                            "category page title `{title}` is not the tag of `{slug}` (`{tag}`)"
+                        ),
+                        "another source's title",
+                        format!("set `title: {tag}`"),
+                    ),
+                    (None, Some(tag)) => push(
+                        page.close.clone(),
+                        format!("category page for `{slug}` has no title"),
+                        "add the title before this line",
+                        format!("add `title: {tag}`"),
+                    ),
+                    (Some((title, span)), None) if registry.defaults.derive_pinyin => {
+                        let fits = registry
+                            .name_from_tag(title)
+                            .is_some_and(|n| pinyin_matches(n, slug));
+                        if !fits {
+                            push(
+                                span.clone(),
+                                format!(
+                                    "category page title `{title}` does not name the source of `{slug}`"
+                                ),
+                                "not this category's tag",
+                                format!(
+                                    "the title must be `{}` for the source whose pinyin is `{slug}`",
+                                    registry.defaults.tag.replace("{name}", "<source>")
+                                ),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !re.is_match(slug) {
+            push(
+                page.slug_span.clone(),
+                format!("category page slug `{slug}` is not a lowercase ASCII slug"),
+                "not a slug",
+                "use lowercase ASCII letters, digits and `-` (and rename the page)".into(),
+            );
+        }
+        if let Some(other) = pages[..i]
+            .iter()
+            .find(|p| p.slug.to_lowercase() == slug.to_lowercase() && p.slug != *slug)
+        {
+            push(
+                page.slug_span.clone(),
+                format!("category `{slug}` differs from `{}` only by case", other.slug),
+                "case variant",
+                "one file on case-insensitive file systems, one URL once Jekyll lowercases it: merge the two".into(),
+            );
+        }
+        if found.is_empty() {
+            continue;
+        }
+        let index = crate::source::LineIndex::new(&page.text);
+        let source = keep_source.then(|| {
+            Arc::new(SourceText {
+                name: display.clone(),
+                text: page.text.clone(),
+            })
+        });
+        for mut d in found {
+            d.path = Arc::from(display.as_str());
+            d.rel = Arc::clone(&d.path);
+            let (s, e) = index.range(&page.text, &d.span);
+            d.start = s;
+            d.end = e;
+            d.fingerprint = crate::baseline::fingerprint(&d, &page.text);
+            d.source.clone_from(&source);
+            out.push(d);
+        }
+    }
+    out
+}
