@@ -29,7 +29,7 @@ echo "postlint $("$postlint" --version | cut -d' ' -f2); rumdl $(rumdl --version
 echo
 
 peak() { # peak RSS in MB of a command (run in the corpus folder)
-  /usr/bin/time -f %M bash -c "$1" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", $1/1024}'
+  { /usr/bin/time -f %M bash -c "$1 || true" 2>&1 >/dev/null || true; } | tail -1 | awk '{printf "%.0f", $1/1024}'
 }
 
 for n in "${sizes[@]}"; do
