@@ -2,7 +2,6 @@
 //! articles (XF001), permalink collisions (XF002) and inconsistent tag/category pairings (TX005).
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -13,7 +12,7 @@ use crate::loader::{Kind, Post};
 use crate::rules::{Level, Rule, RuleMeta};
 use crate::site::SiteModel;
 use crate::source::LineIndex;
-use crate::taxonomy::{article_text, items, source_key, source_link};
+use crate::taxonomy::{article_hash, items, source_key, source_link};
 use crate::yaml::Node;
 
 pub static XF001: RuleMeta = RuleMeta {
@@ -64,14 +63,24 @@ pub struct Facts {
     pub path: Arc<str>,
     pub is_post: bool,
     /// The URL it is published at, and where to point (its `permalink` value or line 1).
-    pub url: Option<(String, Range<usize>)>,
-    /// The source's identifier and the source link's span.
-    pub source: Option<(String, Range<usize>)>,
+    pub url: Option<(Box<str>, Range<u32>)>,
+    /// A hash of the source's identifier, and the source link's span.
+    pub source: Option<(u64, Range<u32>)>,
     /// A hash of the article's text, and the span of the body's first line.
-    pub article: Option<(u64, Range<usize>)>,
-    pub category: Option<String>,
-    pub tags: Vec<String>,
-    pub tags_span: Option<Range<usize>>,
+    pub article: Option<(u64, Range<u32>)>,
+    pub category: Option<Box<str>>,
+    pub tags: Box<[Box<str>]>,
+    pub tags_span: Option<Range<u32>>,
+}
+
+/// Facts are kept for every file of a run: spans as `u32` (files over 4 GiB are clamped).
+fn small(r: &Range<usize>) -> Range<u32> {
+    let c = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    c(r.start)..c(r.end)
+}
+
+fn wide(r: &Range<u32>) -> Range<usize> {
+    r.start as usize..r.end as usize
 }
 
 /// Whether any cross-file rule is on.
@@ -95,21 +104,23 @@ pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
         .map(|n| n.span.clone());
     let url = if post.kind == Kind::Post {
         site.post_url(post)
-            .map(|u| (u, permalink_span.clone().unwrap_or(first_line.clone())))
     } else if post.kind == Kind::Document && post.root().is_some() {
-        page_url(post).map(|u| (u, permalink_span.clone().unwrap_or(first_line.clone())))
+        page_url(post)
     } else {
         None
-    };
+    }
+    .map(|u| {
+        (
+            u.into_boxed_str(),
+            small(&permalink_span.clone().unwrap_or(first_line.clone())),
+        )
+    });
     let (source, article) = match body.filter(|_| is_post) {
         Some(body) => {
-            let source =
-                source_link(body).and_then(|l| source_key(&l.url).map(|k| (k, l.span.clone())));
-            let text = article_text(post, body);
-            // Very short bodies (a line of filler) are not evidence of a duplicate.
-            let article = (text.chars().count() >= 20).then(|| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                text.hash(&mut h);
+            let source = source_link(body).and_then(|l| {
+                source_key(&l.url).map(|k| (crate::baseline::fnv1a(k.as_bytes()), small(&l.span)))
+            });
+            let article = article_hash(post, body).map(|h| {
                 let start = post.body.start
                     + post.text[post.body.clone()]
                         .find(|c: char| !c.is_whitespace())
@@ -117,7 +128,7 @@ pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
                 let end = post.text[start..post.body.end]
                     .find('\n')
                     .map_or(post.body.end, |i| start + i);
-                (h.finish(), start..end)
+                (h, small(&(start..end)))
             });
             (source, article)
         }
@@ -131,9 +142,9 @@ pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
         url,
         source,
         article,
-        category: cats.first().map(|c| c.value.clone()),
-        tags: tags.into_iter().map(|t| t.value).collect(),
-        tags_span,
+        category: cats.into_iter().next().map(|c| c.value.into_boxed_str()),
+        tags: tags.into_iter().map(|t| t.value.into_boxed_str()).collect(),
+        tags_span: tags_span.as_ref().map(small),
     }
 }
 
@@ -181,23 +192,23 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
     // XF001: the same source, then the same text.
     let level = settings.level(Rule::XF001);
     if level != Level::Off {
-        let mut by_source: HashMap<&str, Vec<&Facts>> = HashMap::new();
+        let mut by_source: HashMap<u64, Vec<&Facts>> = HashMap::new();
         for f in all.iter().filter(|f| f.is_post) {
             if let Some((key, _)) = &f.source {
-                by_source.entry(key.as_str()).or_default().push(f);
+                by_source.entry(*key).or_default().push(f);
             }
         }
         let mut reported: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for (key, group) in by_source.iter().filter(|(_, g)| g.len() > 1) {
+        for group in by_source.values().filter(|g| g.len() > 1) {
             let paths: Vec<&Arc<str>> = group.iter().map(|f| &f.path).collect();
             for f in group.iter().skip(1) {
-                let span = f.source.as_ref().map(|(_, s)| s.clone()).unwrap_or(0..0);
+                let span = f.source.as_ref().map_or(0..0, |(_, s)| wide(s));
                 if let Some(d) = mk(
                     &XF001,
                     level,
                     &f.path,
                     span,
-                    format!("same source as {} (`{key}`)", others(&paths, &f.path)),
+                    format!("same source as {}", others(&paths, &f.path)),
                 ) {
                     out.push(
                         d.with_label("duplicate source")
@@ -219,7 +230,7 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
                 if reported.contains(&*f.path) {
                     continue;
                 }
-                let span = f.article.as_ref().map(|(_, s)| s.clone()).unwrap_or(0..0);
+                let span = f.article.as_ref().map_or(0..0, |(_, s)| wide(s));
                 if let Some(d) = mk(
                     &XF001,
                     level,
@@ -243,13 +254,13 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
         let mut by_url: HashMap<&str, Vec<&Facts>> = HashMap::new();
         for f in all {
             if let Some((u, _)) = &f.url {
-                by_url.entry(u.as_str()).or_default().push(f);
+                by_url.entry(u).or_default().push(f);
             }
         }
         for (url, group) in by_url.iter().filter(|(_, g)| g.len() > 1) {
             let paths: Vec<&Arc<str>> = group.iter().map(|f| &f.path).collect();
             for f in group.iter().skip(1) {
-                let span = f.url.as_ref().map(|(_, s)| s.clone()).unwrap_or(0..0);
+                let span = f.url.as_ref().map_or(0..0, |(_, s)| wide(s));
                 if let Some(d) = mk(
                     &XF002,
                     level,
@@ -279,6 +290,7 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
                 *cat_tags.entry(cat).or_default().entry(t).or_default() += 1;
             }
         }
+        // The majority of each tag and of each category, computed once.
         let majority = |counts: &HashMap<&str, usize>| -> Option<(String, usize)> {
             let mut v: Vec<(&str, usize)> = counts.iter().map(|(k, n)| (*k, *n)).collect();
             v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -287,14 +299,24 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
                 _ => None,
             }
         };
+        let tag_top: HashMap<&str, (String, usize)> = tag_cats
+            .iter()
+            .filter_map(|(t, c)| majority(c).map(|m| (*t, m)))
+            .collect();
+        let cat_top: HashMap<&str, (String, usize)> = cat_tags
+            .iter()
+            .filter_map(|(c, t)| majority(t).map(|m| (*c, m)))
+            .collect();
         let meta = crate::rules::Rule::TX005.meta();
         for f in all.iter().filter(|f| f.is_post) {
-            let Some(cat) = &f.category else { continue };
-            let span = f.tags_span.clone().unwrap_or(0..0);
+            let Some(cat) = f.category.as_deref() else {
+                continue;
+            };
+            let span = f.tags_span.as_ref().map_or(0..0, wide);
             let mut message = None;
             for t in &f.tags {
-                if let Some((top, n)) = tag_cats.get(t.as_str()).and_then(majority)
-                    && top != *cat
+                if let Some((top, n)) = tag_top.get(&**t)
+                    && top != cat
                 {
                     message = Some(format!(
                         "tag `{t}` goes with category `{top}` in {n} posts; here with `{cat}`"
@@ -303,8 +325,8 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
                 }
             }
             if message.is_none()
-                && let Some((top, n)) = cat_tags.get(cat.as_str()).and_then(majority)
-                && !f.tags.contains(&top)
+                && let Some((top, n)) = cat_top.get(cat)
+                && !f.tags.iter().any(|t| **t == **top)
             {
                 message = Some(format!(
                     "category `{cat}` goes with tag `{top}` in {n} posts; here with {}",

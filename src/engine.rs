@@ -76,8 +76,6 @@ impl Outcome {
 pub struct Target {
     pub path: PathBuf,
     pub display: String,
-    /// The path relative to the config's folder (for `per_file_ignores` and baselines).
-    pub rel: String,
 }
 
 /// Check every file the options name, in parallel; diagnostics come back sorted by path and
@@ -104,10 +102,10 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for c in checked {
         diagnostics.extend(c.diagnostics);
-        facts.extend(c.facts);
+        facts.extend(c.facts.map(|f| *f));
     }
     diagnostics.extend(cross_file(settings, &targets, &facts, options.keep_source));
-    set_rel_paths(&targets, &mut diagnostics);
+    set_rel_paths(settings, cwd, &mut diagnostics);
     diagnostics.extend(site_pages(settings, site, options, cwd));
     apply_ignores(settings, &mut diagnostics);
     diagnostics.append(&mut failures);
@@ -147,17 +145,20 @@ pub fn site_pages(
     )
 }
 
-/// Give each finding its path relative to the config's folder.
-pub fn set_rel_paths(targets: &[Target], diagnostics: &mut [Diagnostic]) {
-    let rel: std::collections::HashMap<&str, Arc<str>> = targets
-        .iter()
-        .map(|t| (t.display.as_str(), Arc::from(t.rel.as_str())))
-        .collect();
+/// Give each finding its path relative to the config's folder (computed once per file with a
+/// finding, not kept for every file).
+pub fn set_rel_paths(settings: &Settings, cwd: &Path, diagnostics: &mut [Diagnostic]) {
+    let root = normalize(&cwd.join(&settings.root));
+    let mut cache: std::collections::HashMap<Arc<str>, Arc<str>> = std::collections::HashMap::new();
     for d in diagnostics {
-        d.rel = rel
-            .get(&*d.path)
-            .cloned()
-            .unwrap_or_else(|| Arc::clone(&d.path));
+        let rel = cache.entry(Arc::clone(&d.path)).or_insert_with(|| {
+            let abs = normalize(&cwd.join(&*d.path));
+            match abs.strip_prefix(&root) {
+                Ok(r) => Arc::from(r.to_string_lossy().replace('\\', "/")),
+                Err(_) => Arc::clone(&d.path),
+            }
+        });
+        d.rel = Arc::clone(rel);
     }
 }
 
@@ -188,8 +189,8 @@ pub fn apply_ignores(settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub is_post: bool,
-    /// What it contributes to the cross-file rules.
-    pub facts: Option<crate::cross::Facts>,
+    /// What it contributes to the cross-file rules (boxed: most files keep only this pointer).
+    pub facts: Option<Box<crate::cross::Facts>>,
 }
 
 /// The cross-file rules over the facts of a run, located in their files.
@@ -299,6 +300,7 @@ pub fn check_file(
     let post = Post::from_bytes(display, bytes);
     let is_post = post.is_post();
     let (mut diagnostics, facts) = rules::check(&post, settings, site);
+    let facts = facts.map(Box::new);
     let directives = post.text.contains("postlint-");
     if diagnostics.is_empty() && !directives {
         return Checked {
@@ -454,17 +456,9 @@ pub fn discover(
     found.retain(|p| !excluded(p));
     let mut targets: Vec<Target> = found
         .into_iter()
-        .map(|p| {
-            let abs = normalize(&cwd.join(&p));
-            let rel = abs.strip_prefix(&root).map_or_else(
-                |_| abs.to_string_lossy().into_owned(),
-                |r| r.to_string_lossy().replace('\\', "/"),
-            );
-            Target {
-                display: display(&p, cwd, options.paths.is_empty()),
-                path: if p.is_absolute() { p } else { cwd.join(p) },
-                rel,
-            }
+        .map(|p| Target {
+            display: display(&p, cwd, options.paths.is_empty()),
+            path: if p.is_absolute() { p } else { cwd.join(p) },
         })
         .collect();
     targets.sort_by(|a, b| a.display.cmp(&b.display));

@@ -222,7 +222,7 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
         }
         posts += usize::from(checked.is_post);
         diagnostics.extend(checked.diagnostics);
-        facts.extend(checked.facts);
+        facts.extend(checked.facts.map(|f| *f));
     }
     diagnostics.extend(engine::cross_file(
         settings,
@@ -230,7 +230,7 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
         &facts,
         options.keep_source,
     ));
-    engine::set_rel_paths(&targets, &mut diagnostics);
+    engine::set_rel_paths(settings, cwd, &mut diagnostics);
     diagnostics.extend(engine::site_pages(settings, site, options, cwd));
     engine::apply_ignores(settings, &mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -38,8 +38,8 @@ pub struct SiteModel {
     permalink_re: Option<Regex>,
     /// URL paths that exist: pages and static files (without `baseurl`).
     urls: HashSet<String>,
-    /// Posts by `year/month/day/slug` (from their file names).
-    posts: HashSet<String>,
+    /// Posts by a hash of `year/month/day/slug` (from their file names).
+    posts: HashSet<u64>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
 }
@@ -202,7 +202,7 @@ impl SiteModel {
             let in_posts = rel.components().any(|c| c.as_os_str() == "_posts");
             if in_posts {
                 if let Some(key) = post_key(&rel_str) {
-                    self.posts.insert(key);
+                    self.posts.insert(crate::baseline::fnv1a(key.as_bytes()));
                 }
                 continue;
             }
@@ -291,7 +291,7 @@ impl SiteModel {
                 d.as_str(),
                 t.as_str().trim_end_matches(".html")
             );
-            return self.posts.contains(&key);
+            return self.posts.contains(&crate::baseline::fnv1a(key.as_bytes()));
         }
         false
     }

@@ -445,28 +445,44 @@ pub fn source_key(url: &str) -> Option<String> {
     )
 }
 
-/// The text of an article for duplicate detection: the body without links, HTML tags and white
-/// space. Two posts with the same non-empty text are the same article.
-pub fn article_text(post: &Post, body: &Body) -> String {
+/// A hash of the article's text for duplicate detection: the body without links, HTML tags and
+/// white space (hashed as it is read, with no copy). `None` for a body of fewer than 20 such
+/// characters (a line of filler is no evidence of a duplicate).
+pub fn article_hash(post: &Post, body: &Body) -> Option<u64> {
     let text = &post.text;
-    let mut out = String::new();
-    let mut pos = post.body.start;
     let mut cuts: Vec<Range<usize>> = body.links.iter().map(|l| l.whole.clone()).collect();
     cuts.sort_by_key(|r| r.start);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut count = 0usize;
+    let mut in_tag = false;
+    let mut feed = |piece: &str| {
+        for c in piece.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                c if in_tag
+                    || c.is_whitespace()
+                    || matches!(c, '[' | ']' | '(' | ')' | '｜' | '|' | '>' | '<') => {}
+                c => {
+                    let mut buf = [0u8; 4];
+                    for &b in c.encode_utf8(&mut buf).as_bytes() {
+                        h ^= u64::from(b);
+                        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+                    }
+                    count += 1;
+                }
+            }
+        }
+    };
+    let mut pos = post.body.start;
     for cut in cuts {
         if cut.start >= pos && cut.end <= post.body.end {
-            out.push_str(&text[pos..cut.start]);
+            feed(&text[pos..cut.start]);
             pos = cut.end;
         }
     }
-    out.push_str(&text[pos..post.body.end]);
-    let stripped = strip_tags(&out);
-    stripped
-        .chars()
-        .filter(|c| {
-            !c.is_whitespace() && !matches!(c, '[' | ']' | '(' | ')' | '｜' | '|' | '>' | '<')
-        })
-        .collect()
+    feed(&text[pos..post.body.end]);
+    (count >= 20).then_some(h)
 }
 
 pub fn node_str(node: Option<&Node>) -> Option<&str> {

@@ -112,6 +112,16 @@ impl Node {
         }
     }
 
+    /// A list of strings (for options), or an error message naming `what`.
+    pub fn string_list(&self, what: &str) -> Result<Vec<String>, String> {
+        let error = || format!("`{what}` must be a list of strings");
+        self.as_seq()
+            .ok_or_else(error)?
+            .iter()
+            .map(|n| n.as_str().map(str::to_string).ok_or_else(error))
+            .collect()
+    }
+
     /// The first entry of a mapping with this key.
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.as_map()?

@@ -287,20 +287,6 @@ impl Options {
     }
 }
 
-fn string_list(node: &Node, what: &str) -> Result<Vec<String>, String> {
-    let items = node
-        .as_seq()
-        .ok_or(format!("`{what}` must be a list of strings"))?;
-    items
-        .iter()
-        .map(|n| {
-            n.as_str()
-                .map(str::to_string)
-                .ok_or(format!("`{what}` must be a list of strings"))
-        })
-        .collect()
-}
-
 fn upsert<T>(list: &mut Vec<(String, T)>, key: String, value: T) {
     match list.iter_mut().find(|(k, _)| *k == key) {
         Some(slot) => slot.1 = value,
@@ -311,9 +297,9 @@ fn upsert<T>(list: &mut Vec<(String, T)>, key: String, value: T) {
 /// Set an option of an FM rule. `Ok(false)` means the rule has no such option.
 pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
     match (rule, key) {
-        (Rule::FM004, "keys") => opts.required = string_list(value, key)?,
-        (Rule::FM005, "non_empty") => opts.non_empty = string_list(value, key)?,
-        (Rule::FM006, "known") => opts.known = string_list(value, key)?,
+        (Rule::FM004, "keys") => opts.required = value.string_list(key)?,
+        (Rule::FM005, "non_empty") => opts.non_empty = value.string_list(key)?,
+        (Rule::FM006, "known") => opts.known = value.string_list(key)?,
         (Rule::FM005, "types") => {
             let entries = value
                 .as_map()
@@ -337,7 +323,7 @@ pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Re
                 upsert(
                     &mut opts.allowed,
                     name.to_string(),
-                    string_list(v, "allowed")?,
+                    v.string_list("allowed")?,
                 );
             }
         }

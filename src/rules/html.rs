@@ -204,25 +204,15 @@ impl Default for Options {
     }
 }
 
-fn lower_list(value: &Node, what: &str) -> Result<Vec<String>, String> {
-    let items = value
-        .as_seq()
-        .ok_or(format!("`{what}` must be a list of strings"))?;
-    items
-        .iter()
-        .map(|n| {
-            n.as_str()
-                .map(str::to_ascii_lowercase)
-                .ok_or(format!("`{what}` must be a list of strings"))
-        })
-        .collect()
+fn lower(list: Vec<String>) -> Vec<String> {
+    list.into_iter().map(|s| s.to_ascii_lowercase()).collect()
 }
 
 pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
     match (rule, key) {
-        (Rule::HT007, "elements") => opts.elements = lower_list(value, key)?,
-        (Rule::HT008, "attributes") => opts.attributes = lower_list(value, key)?,
-        (Rule::HT008, "schemes") => opts.schemes = lower_list(value, key)?,
+        (Rule::HT007, "elements") => opts.elements = lower(value.string_list(key)?),
+        (Rule::HT008, "attributes") => opts.attributes = lower(value.string_list(key)?),
+        (Rule::HT008, "schemes") => opts.schemes = lower(value.string_list(key)?),
         _ => return Ok(false),
     }
     Ok(true)

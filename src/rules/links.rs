@@ -148,36 +148,24 @@ impl Default for Options {
     }
 }
 
-fn list(value: &Node, what: &str) -> Result<Vec<String>, String> {
-    let items = value
-        .as_seq()
-        .ok_or(format!("`{what}` must be a list of strings"))?;
-    items
-        .iter()
-        .map(|n| {
-            n.as_str()
-                .map(str::to_string)
-                .ok_or(format!("`{what}` must be a list of strings"))
-        })
-        .collect()
-}
-
 pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
     match (rule, key) {
         (Rule::LK002, "schemes") => {
-            opts.schemes = list(value, key)?
+            opts.schemes = value
+                .string_list(key)?
                 .into_iter()
                 .map(|s| s.to_ascii_lowercase())
                 .collect()
         }
         (Rule::LK003, "allow_hosts") => {
-            opts.allow_hosts = list(value, key)?
+            opts.allow_hosts = value
+                .string_list(key)?
                 .into_iter()
                 .map(|s| s.to_ascii_lowercase())
                 .collect();
         }
         (Rule::LK004, "generated") => {
-            let items = list(value, key)?;
+            let items = value.string_list(key)?;
             if let Some(bad) = items.iter().find(|t| !t.starts_with('/')) {
                 return Err(format!(
                     "`generated` templates are URL paths starting with `/`, not `{bad}`"
