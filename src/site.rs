@@ -38,8 +38,9 @@ pub struct SiteModel {
     permalink_re: Option<Regex>,
     /// URL paths that exist: pages and static files (without `baseurl`).
     urls: HashSet<String>,
-    /// Posts by a hash of `year/month/day/slug` (from their file names).
-    posts: HashSet<u64>,
+    /// Posts by a hash of `year/month/day/slug` (from their file names), listed only when a
+    /// link first needs it (a pre-commit run on a few posts of a large site never does).
+    posts: std::sync::OnceLock<HashSet<u64>>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
 }
@@ -186,9 +187,10 @@ impl SiteModel {
             .ignore(false)
             .filter_entry(|e| {
                 let name = e.file_name().to_string_lossy();
+                // `_posts/` is listed lazily (see `posts`).
                 !(e.depth() > 0
                     && e.file_type().is_some_and(|t| t.is_dir())
-                    && SKIP_DIRS.contains(&name.as_ref()))
+                    && (SKIP_DIRS.contains(&name.as_ref()) || name == "_posts"))
             })
             .build();
         for entry in walker.flatten() {
@@ -199,13 +201,7 @@ impl SiteModel {
                 continue;
             };
             let rel_str = rel.to_string_lossy().replace('\\', "/");
-            let in_posts = rel.components().any(|c| c.as_os_str() == "_posts");
-            if in_posts {
-                if let Some(key) = post_key(&rel_str) {
-                    self.posts.insert(crate::baseline::fnv1a(key.as_bytes()));
-                }
-                continue;
-            }
+
             // Folders and files starting with `_` or `.` are not published (posts aside).
             if rel.components().any(|c| {
                 let s = c.as_os_str().to_string_lossy();
@@ -291,9 +287,64 @@ impl SiteModel {
                 d.as_str(),
                 t.as_str().trim_end_matches(".html")
             );
-            return self.posts.contains(&crate::baseline::fnv1a(key.as_bytes()));
+            return self.has_post(
+                y.as_str(),
+                m.as_str(),
+                d.as_str(),
+                t.as_str().trim_end_matches(".html"),
+                &key,
+            );
         }
         false
+    }
+
+    /// Whether a post with this date and slug exists: first the likely file
+    /// (`_posts/YYYY-MM-DD-slug.md` and the other extensions), else the list of all posts.
+    fn has_post(&self, y: &str, m: &str, d: &str, slug: &str, key: &str) -> bool {
+        let Some(root) = &self.root else { return false };
+        let direct = ["md", "markdown", "mkdown", "mkdn", "mkd", "html"]
+            .iter()
+            .any(|ext| {
+                root.join("_posts")
+                    .join(format!("{y}-{m}-{d}-{slug}.{ext}"))
+                    .is_file()
+            });
+        direct
+            || self
+                .posts()
+                .contains(&crate::baseline::fnv1a(key.as_bytes()))
+    }
+
+    fn posts(&self) -> &HashSet<u64> {
+        self.posts.get_or_init(|| {
+            let mut keys = HashSet::new();
+            let Some(root) = &self.root else { return keys };
+            let walker = ignore::WalkBuilder::new(root)
+                .hidden(true)
+                .git_ignore(false)
+                .ignore(false)
+                .filter_entry(|e| {
+                    let name = e.file_name().to_string_lossy();
+                    !(e.depth() > 0
+                        && e.file_type().is_some_and(|t| t.is_dir())
+                        && SKIP_DIRS.contains(&name.as_ref()))
+                })
+                .build();
+            for entry in walker.flatten() {
+                let Ok(rel) = entry.path().strip_prefix(root) else {
+                    continue;
+                };
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && rel.components().any(|c| c.as_os_str() == "_posts")
+                {
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    if let Some(key) = post_key(&rel) {
+                        keys.insert(crate::baseline::fnv1a(key.as_bytes()));
+                    }
+                }
+            }
+            keys
+        })
     }
 
     /// The URL path a post is published at (Jekyll's permalink rules), if its date is known.
