@@ -60,17 +60,27 @@ Jekyll writes both files to the same place in `_site/`: one of them silently dis
 /// What one file contributes to the cross-file rules.
 #[derive(Debug, Clone)]
 pub struct Facts {
-    pub path: Arc<str>,
+    /// The file's index among the run's targets (set by the engine).
+    pub file: u32,
     pub is_post: bool,
-    /// The URL it is published at, and where to point (its `permalink` value or line 1).
-    pub url: Option<(Box<str>, Range<u32>)>,
+    /// A hash of the URL it is published at, and where to point (its `permalink` value or line 1).
+    pub url: Option<(u64, Range<u32>)>,
     /// A hash of the source's identifier, and the source link's span.
     pub source: Option<(u64, Range<u32>)>,
     /// A hash of the article's text, and the span of the body's first line.
     pub article: Option<(u64, Range<u32>)>,
-    pub category: Option<Box<str>>,
-    pub tags: Box<[Box<str>]>,
+    /// The category and up to four tags, interned by the site model: no heap per file, so the
+    /// index stays small for a site of 300,000 posts.
+    pub category: Option<u32>,
+    pub tags: [u32; 4],
+    pub ntags: u8,
     pub tags_span: Option<Range<u32>>,
+}
+
+impl Facts {
+    fn tags(&self) -> &[u32] {
+        &self.tags[..usize::from(self.ntags).min(4)]
+    }
 }
 
 /// Facts are kept for every file of a run: spans as `u32` (files over 4 GiB are clamped).
@@ -92,7 +102,6 @@ pub fn wanted(settings: &Settings) -> bool {
 
 /// Facts of one loaded file.
 pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
-    let path: Arc<str> = Arc::from(post.path.as_str());
     let is_post = post.is_post();
     let first_line = post.start
         ..post.text[post.start..]
@@ -111,7 +120,7 @@ pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
     }
     .map(|u| {
         (
-            u.into_boxed_str(),
+            crate::baseline::fnv1a(u.as_bytes()),
             small(&permalink_span.clone().unwrap_or(first_line.clone())),
         )
     });
@@ -136,15 +145,32 @@ pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
     };
     let (cats, _) = items(post, "categories", "category");
     let (tags, tags_span) = items(post, "tags", "tag");
+    let mut ids = [0u32; 4];
+    let mut ntags = 0u8;
+    for (slot, t) in ids.iter_mut().zip(&tags) {
+        *slot = site.intern(&t.value);
+        ntags += 1;
+    }
     Facts {
-        path,
+        file: 0,
         is_post,
         url,
         source,
         article,
-        category: cats.into_iter().next().map(|c| c.value.into_boxed_str()),
-        tags: tags.into_iter().map(|t| t.value.into_boxed_str()).collect(),
+        category: cats.first().map(|c| site.intern(&c.value)),
+        tags: ids,
+        ntags,
         tags_span: tags_span.as_ref().map(small),
+    }
+}
+
+/// The URL a checked file is published at, read again (for the rare collision report).
+fn url_of(target: &crate::engine::Target, site: &SiteModel) -> Option<String> {
+    let bytes = std::fs::read(&target.path).ok()?;
+    let post = Post::from_bytes(&target.display, bytes);
+    match post.kind {
+        Kind::Post => site.post_url(&post),
+        _ => page_url(&post),
     }
 }
 
@@ -165,18 +191,28 @@ fn page_url(post: &Post) -> Option<String> {
     })
 }
 
-fn others(paths: &[&Arc<str>], me: &Arc<str>) -> String {
+fn others(paths: &[Arc<str>], me: &Arc<str>) -> String {
     let list: Vec<String> = paths
         .iter()
-        .filter(|p| **p != me)
+        .filter(|p| *p != me)
         .map(|p| format!("`{p}`"))
         .collect();
     list.join(", ")
 }
 
 /// The cross-file findings (positions and sources are filled in by [`locate`]).
-pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
+pub fn check(
+    all: &[Facts],
+    settings: &Settings,
+    site: &SiteModel,
+    targets: &[crate::engine::Target],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let path = |f: &Facts| -> Arc<str> {
+        targets
+            .get(f.file as usize)
+            .map_or_else(|| Arc::from(""), |t| Arc::from(t.display.as_str()))
+    };
     let mk = |rule: &RuleMeta,
               level: Level,
               path: &Arc<str>,
@@ -198,23 +234,23 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
                 by_source.entry(*key).or_default().push(f);
             }
         }
-        let mut reported: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut reported: std::collections::HashSet<u32> = std::collections::HashSet::new();
         for group in by_source.values().filter(|g| g.len() > 1) {
-            let paths: Vec<&Arc<str>> = group.iter().map(|f| &f.path).collect();
+            let paths: Vec<Arc<str>> = group.iter().map(|f| path(f)).collect();
             for f in group.iter().skip(1) {
                 let span = f.source.as_ref().map_or(0..0, |(_, s)| wide(s));
                 if let Some(d) = mk(
                     &XF001,
                     level,
-                    &f.path,
+                    &path(f),
                     span,
-                    format!("same source as {}", others(&paths, &f.path)),
+                    format!("same source as {}", others(&paths, &path(f))),
                 ) {
                     out.push(
                         d.with_label("duplicate source")
                             .with_help("the same article is posted twice: delete this post"),
                     );
-                    reported.insert(&f.path);
+                    reported.insert(f.file);
                 }
             }
         }
@@ -225,18 +261,18 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
             }
         }
         for group in by_text.values().filter(|g| g.len() > 1) {
-            let paths: Vec<&Arc<str>> = group.iter().map(|f| &f.path).collect();
+            let paths: Vec<Arc<str>> = group.iter().map(|f| path(f)).collect();
             for f in group.iter().skip(1) {
-                if reported.contains(&*f.path) {
+                if reported.contains(&f.file) {
                     continue;
                 }
                 let span = f.article.as_ref().map_or(0..0, |(_, s)| wide(s));
                 if let Some(d) = mk(
                     &XF001,
                     level,
-                    &f.path,
+                    &path(f),
                     span,
-                    format!("same article text as {}", others(&paths, &f.path)),
+                    format!("same article text as {}", others(&paths, &path(f))),
                 ) {
                     out.push(
                         d.with_label("duplicate text").with_help(
@@ -251,22 +287,27 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
     // XF002: the same URL.
     let level = settings.level(Rule::XF002);
     if level != Level::Off {
-        let mut by_url: HashMap<&str, Vec<&Facts>> = HashMap::new();
+        let mut by_url: HashMap<u64, Vec<&Facts>> = HashMap::new();
         for f in all {
             if let Some((u, _)) = &f.url {
-                by_url.entry(u).or_default().push(f);
+                by_url.entry(*u).or_default().push(f);
             }
         }
-        for (url, group) in by_url.iter().filter(|(_, g)| g.len() > 1) {
-            let paths: Vec<&Arc<str>> = group.iter().map(|f| &f.path).collect();
+        for group in by_url.values().filter(|g| g.len() > 1) {
+            // The URL itself, recomputed from one of the files (collisions are rare).
+            let url = group
+                .first()
+                .and_then(|f| url_of(targets.get(f.file as usize)?, site))
+                .unwrap_or_default();
+            let paths: Vec<Arc<str>> = group.iter().map(|f| path(f)).collect();
             for f in group.iter().skip(1) {
                 let span = f.url.as_ref().map_or(0..0, |(_, s)| wide(s));
                 if let Some(d) = mk(
                     &XF002,
                     level,
-                    &f.path,
+                    &path(f),
                     span,
-                    format!("published at `{url}`, like {}", others(&paths, &f.path)),
+                    format!("published at `{url}`, like {}", others(&paths, &path(f))),
                 ) {
                     out.push(d.with_label("same URL").with_help(
                         "Jekyll writes both to the same file: give one of them another permalink",
@@ -276,69 +317,73 @@ pub fn check(all: &[Facts], settings: &Settings) -> Vec<Diagnostic> {
         }
     }
 
-    // TX005: the majority pairing of each tag and of each category.
+    // TX005: the majority pairing of each tag and of each category (over interned names).
     let level = settings.level(Rule::TX005);
     if level != Level::Off {
-        let mut tag_cats: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
-        let mut cat_tags: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+        let mut tag_cats: HashMap<u32, HashMap<u32, usize>> = HashMap::new();
+        let mut cat_tags: HashMap<u32, HashMap<u32, usize>> = HashMap::new();
         for f in all.iter().filter(|f| f.is_post) {
-            let Some(cat) = &f.category else { continue };
-            for t in &f.tags {
+            let Some(cat) = f.category else { continue };
+            for &t in f.tags() {
                 *tag_cats.entry(t).or_default().entry(cat).or_default() += 1;
             }
-            if let Some(t) = f.tags.first() {
+            if let Some(&t) = f.tags().first() {
                 *cat_tags.entry(cat).or_default().entry(t).or_default() += 1;
             }
         }
         // The majority of each tag and of each category, computed once.
-        let majority = |counts: &HashMap<&str, usize>| -> Option<(String, usize)> {
-            let mut v: Vec<(&str, usize)> = counts.iter().map(|(k, n)| (*k, *n)).collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let majority = |counts: &HashMap<u32, usize>| -> Option<(u32, usize)> {
+            let mut v: Vec<(u32, usize)> = counts.iter().map(|(k, n)| (*k, *n)).collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             match v.as_slice() {
-                [(k, n), (_, m), ..] if n > m => Some((k.to_string(), *n)),
+                [(k, n), (_, m), ..] if n > m => Some((*k, *n)),
                 _ => None,
             }
         };
-        let tag_top: HashMap<&str, (String, usize)> = tag_cats
+        let tag_top: HashMap<u32, (u32, usize)> = tag_cats
             .iter()
             .filter_map(|(t, c)| majority(c).map(|m| (*t, m)))
             .collect();
-        let cat_top: HashMap<&str, (String, usize)> = cat_tags
+        let cat_top: HashMap<u32, (u32, usize)> = cat_tags
             .iter()
             .filter_map(|(c, t)| majority(t).map(|m| (*c, m)))
             .collect();
+        let name = |id: u32| site.name(id);
         let meta = crate::rules::Rule::TX005.meta();
         for f in all.iter().filter(|f| f.is_post) {
-            let Some(cat) = f.category.as_deref() else {
-                continue;
-            };
+            let Some(cat) = f.category else { continue };
             let span = f.tags_span.as_ref().map_or(0..0, wide);
             let mut message = None;
-            for t in &f.tags {
-                if let Some((top, n)) = tag_top.get(&**t)
+            for &t in f.tags() {
+                if let Some(&(top, n)) = tag_top.get(&t)
                     && top != cat
                 {
                     message = Some(format!(
-                        "tag `{t}` goes with category `{top}` in {n} posts; here with `{cat}`"
+                        "tag `{}` goes with category `{}` in {n} posts; here with `{}`",
+                        name(t),
+                        name(top),
+                        name(cat)
                     ));
                     break;
                 }
             }
             if message.is_none()
-                && let Some((top, n)) = cat_top.get(cat)
-                && !f.tags.iter().any(|t| **t == **top)
+                && let Some(&(top, n)) = cat_top.get(&cat)
+                && !f.tags().contains(&top)
             {
                 message = Some(format!(
-                    "category `{cat}` goes with tag `{top}` in {n} posts; here with {}",
-                    f.tags
+                    "category `{}` goes with tag `{}` in {n} posts; here with {}",
+                    name(cat),
+                    name(top),
+                    f.tags()
                         .iter()
-                        .map(|t| format!("`{t}`"))
+                        .map(|t| format!("`{}`", name(*t)))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
             }
             if let Some(m) = message
-                && let Some(d) = mk(meta, level, &f.path, span, m)
+                && let Some(d) = mk(meta, level, &path(f), span, m)
             {
                 out.push(
                     d.with_label("unlike the other posts")

@@ -90,8 +90,12 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     let bar = progress_bar(options, targets.len());
     let checked: Vec<Checked> = targets
         .par_iter()
-        .map(|t| {
-            let c = check_target(settings, site, t, options.keep_source);
+        .enumerate()
+        .map(|(i, t)| {
+            let mut c = check_target(settings, site, t, options.keep_source);
+            if let Some(f) = &mut c.facts {
+                f.file = u32::try_from(i).unwrap_or(u32::MAX);
+            }
             bar.inc(1);
             c
         })
@@ -102,9 +106,15 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for c in checked {
         diagnostics.extend(c.diagnostics);
-        facts.extend(c.facts.map(|f| *f));
+        facts.extend(c.facts);
     }
-    diagnostics.extend(cross_file(settings, &targets, &facts, options.keep_source));
+    diagnostics.extend(cross_file(
+        settings,
+        site,
+        &targets,
+        &facts,
+        options.keep_source,
+    ));
     set_rel_paths(settings, cwd, &mut diagnostics);
     diagnostics.extend(site_pages(settings, site, options, cwd));
     apply_ignores(settings, &mut diagnostics);
@@ -189,13 +199,14 @@ pub fn apply_ignores(settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub is_post: bool,
-    /// What it contributes to the cross-file rules (boxed: most files keep only this pointer).
-    pub facts: Option<Box<crate::cross::Facts>>,
+    /// What it contributes to the cross-file rules (a few fixed-size fields, no heap).
+    pub facts: Option<crate::cross::Facts>,
 }
 
 /// The cross-file rules over the facts of a run, located in their files.
 pub fn cross_file(
     settings: &Settings,
+    site: &SiteModel,
     targets: &[Target],
     facts: &[crate::cross::Facts],
     keep_source: bool,
@@ -203,7 +214,7 @@ pub fn cross_file(
     if facts.is_empty() {
         return Vec::new();
     }
-    let mut found = crate::cross::check(facts, settings);
+    let mut found = crate::cross::check(facts, settings, site, targets);
     if !found.is_empty() {
         let files: std::collections::HashMap<Arc<str>, PathBuf> = targets
             .iter()
@@ -300,7 +311,6 @@ pub fn check_file(
     let post = Post::from_bytes(display, bytes);
     let is_post = post.is_post();
     let (mut diagnostics, facts) = rules::check(&post, settings, site);
-    let facts = facts.map(Box::new);
     let directives = post.text.contains("postlint-");
     if diagnostics.is_empty() && !directives {
         return Checked {

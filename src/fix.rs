@@ -204,8 +204,12 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
     let bar = engine::progress_bar(options, targets.len());
     let results: Vec<(Checked, usize)> = targets
         .par_iter()
-        .map(|t| {
-            let r = fix_target(settings, site, t, options.keep_source);
+        .enumerate()
+        .map(|(i, t)| {
+            let mut r = fix_target(settings, site, t, options.keep_source);
+            if let Some(f) = &mut r.0.facts {
+                f.file = u32::try_from(i).unwrap_or(u32::MAX);
+            }
             bar.inc(1);
             r
         })
@@ -222,10 +226,11 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
         }
         posts += usize::from(checked.is_post);
         diagnostics.extend(checked.diagnostics);
-        facts.extend(checked.facts.map(|f| *f));
+        facts.extend(checked.facts);
     }
     diagnostics.extend(engine::cross_file(
         settings,
+        site,
         &targets,
         &facts,
         options.keep_source,

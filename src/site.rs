@@ -21,7 +21,7 @@ const SKIP_DIRS: &[&str] = &[
     "target",
 ];
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct SiteModel {
     /// The site's source folder (where `_config.yml` is), if one was found.
     pub root: Option<PathBuf>,
@@ -43,6 +43,8 @@ pub struct SiteModel {
     posts: std::sync::OnceLock<HashSet<u64>>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
+    /// Category and tag names of the run, interned (the cross-file index holds ids).
+    names: std::sync::Mutex<(std::collections::HashMap<Box<str>, u32>, Vec<Box<str>>)>,
 }
 
 /// A category page: `category/<slug>.html` with `layout`, `title` and `category` keys.
@@ -241,6 +243,30 @@ impl SiteModel {
             }
             self.urls.insert(format!("/{rel_str}"));
         }
+    }
+
+    /// The id of a category or tag name (the same name, the same id, for the whole run).
+    pub fn intern(&self, name: &str) -> u32 {
+        let Ok(mut guard) = self.names.lock() else {
+            return 0;
+        };
+        let (ids, names) = &mut *guard;
+        if let Some(&id) = ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(names.len()).unwrap_or(u32::MAX);
+        names.push(name.into());
+        ids.insert(name.into(), id);
+        id
+    }
+
+    /// The name behind an interned id.
+    pub fn name(&self, id: u32) -> String {
+        self.names
+            .lock()
+            .ok()
+            .and_then(|g| g.1.get(id as usize).map(|n| n.to_string()))
+            .unwrap_or_default()
     }
 
     /// Whether a link to `host` belongs to this site.
