@@ -44,8 +44,11 @@ pub struct SiteModel {
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
     /// Category and tag names of the run, interned (the cross-file index holds ids).
-    names: std::sync::Mutex<(std::collections::HashMap<Box<str>, u32>, Vec<Box<str>>)>,
+    names: std::sync::Mutex<Names>,
 }
+
+/// Interned names: name → id, and id → name.
+type Names = (std::collections::HashMap<Box<str>, u32>, Vec<Box<str>>);
 
 /// A category page: `category/<slug>.html` with `layout`, `title` and `category` keys.
 #[derive(Debug, Clone)]
