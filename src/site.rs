@@ -62,6 +62,21 @@ pub struct CategoryPage {
     pub close: std::ops::Range<usize>,
 }
 
+/// A walk of the site's source, without the folders that are never published (and without
+/// `_posts/` when `skip_posts`).
+fn walk_site(root: &Path, skip_posts: bool) -> ignore::Walk {
+    ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(false)
+        .ignore(false)
+        .filter_entry(move |e| {
+            let name = e.file_name().to_string_lossy();
+            let skipped = SKIP_DIRS.contains(&name.as_ref()) || (skip_posts && name == "_posts");
+            !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && skipped)
+        })
+        .build()
+}
+
 /// Jekyll's built-in permalink styles.
 pub fn expand_style(style: &str) -> String {
     match style {
@@ -186,18 +201,8 @@ impl SiteModel {
 
     /// Walk the site once: pages (with their permalinks), static files, posts by file name.
     fn index(&mut self, root: &Path) {
-        let walker = ignore::WalkBuilder::new(root)
-            .hidden(true)
-            .git_ignore(false)
-            .ignore(false)
-            .filter_entry(|e| {
-                let name = e.file_name().to_string_lossy();
-                // `_posts/` is listed lazily (see `posts`).
-                !(e.depth() > 0
-                    && e.file_type().is_some_and(|t| t.is_dir())
-                    && (SKIP_DIRS.contains(&name.as_ref()) || name == "_posts"))
-            })
-            .build();
+        // `_posts/` is listed lazily (see `posts`).
+        let walker = walk_site(root, true);
         for entry in walker.flatten() {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
@@ -348,17 +353,7 @@ impl SiteModel {
         self.posts.get_or_init(|| {
             let mut keys = HashSet::new();
             let Some(root) = &self.root else { return keys };
-            let walker = ignore::WalkBuilder::new(root)
-                .hidden(true)
-                .git_ignore(false)
-                .ignore(false)
-                .filter_entry(|e| {
-                    let name = e.file_name().to_string_lossy();
-                    !(e.depth() > 0
-                        && e.file_type().is_some_and(|t| t.is_dir())
-                        && SKIP_DIRS.contains(&name.as_ref()))
-                })
-                .build();
+            let walker = walk_site(root, false);
             for entry in walker.flatten() {
                 let Ok(rel) = entry.path().strip_prefix(root) else {
                     continue;
