@@ -485,10 +485,6 @@ pub fn article_hash(post: &Post, body: &Body) -> Option<u64> {
     (count >= 20).then_some(h)
 }
 
-pub fn node_str(node: Option<&Node>) -> Option<&str> {
-    node.and_then(Node::as_str)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

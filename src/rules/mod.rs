@@ -239,11 +239,6 @@ impl<'a> Context<'a> {
     pub fn push(&mut self, diag: Diagnostic) {
         self.diagnostics.push(diag);
     }
-
-    /// The text of a span (empty if out of bounds).
-    pub fn slice(&self, span: &Range<usize>) -> &'a str {
-        self.post.text.get(span.clone()).unwrap_or("")
-    }
 }
 
 /// Run every enabled rule on one post, and gather its facts for the cross-file rules. The body
