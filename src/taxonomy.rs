@@ -8,7 +8,6 @@ use pinyin::{ToPinyin, ToPinyinMulti};
 
 use crate::body::{Body, LinkSource};
 use crate::loader::Post;
-use crate::yaml::Node;
 
 /// Whether a post must carry something (attribution, source link, back links).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
