@@ -113,6 +113,12 @@ pub struct CheckArgs {
     /// Report errors only, without the summary line.
     #[arg(long)]
     pub quiet: bool,
+    /// Also request every external link once (LK006; see the config's `links:` section).
+    #[arg(long)]
+    pub online: bool,
+    /// With --online: neither read nor write the link cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Run the CLI; returns the exit status.
@@ -271,6 +277,10 @@ fn check(args: CheckArgs) -> u8 {
         eprintln!("error: {message}");
         return EXIT_FAILURE;
     }
+    settings.online.online |= args.online;
+    if args.no_cache {
+        settings.online.cache = false;
+    }
     let options = RunOptions {
         paths: args.paths.clone(),
         keep_source: args.format == Format::Human,
@@ -318,6 +328,23 @@ fn check(args: CheckArgs) -> u8 {
         },
         None => run(),
     };
+    if !args.quiet {
+        for notice in &outcome.notices {
+            eprintln!("warning: {notice}");
+        }
+        if let Some(s) = &outcome.online {
+            eprintln!(
+                "online: {} distinct external link{}, {} from the cache, {} excluded, {} request{} sent, {} failed",
+                s.urls,
+                if s.urls == 1 { "" } else { "s" },
+                s.cached,
+                s.excluded,
+                s.requests,
+                if s.requests == 1 { "" } else { "s" },
+                s.problems
+            );
+        }
+    }
     if let Some(path) = &args.write_baseline {
         let findings: Vec<_> = outcome
             .diagnostics

@@ -32,12 +32,29 @@ const TOP_KEYS: &[&str] = &[
     "categories",
     "per_file_ignores",
     "custom",
+    "links",
 ];
 const CUSTOM_KEYS: &[&str] = &[
     "code", "name", "field", "body", "forbid", "require", "message", "help", "level",
 ];
 /// Keys of the design that later versions implement; named so the error can say so.
-const PLANNED_KEYS: &[&str] = &["links"];
+const PLANNED_KEYS: &[&str] = &[];
+const LINKS_KEYS: &[&str] = &[
+    "online",
+    "timeout",
+    "max_concurrency",
+    "per_host",
+    "per_host_interval",
+    "retries",
+    "retry_wait",
+    "max_redirects",
+    "cache",
+    "cache_max_age",
+    "accept",
+    "exclude",
+    "include",
+    "allow_private",
+];
 const CATEGORY_KEYS: &[&str] = &[
     "name",
     "tag",
@@ -83,6 +100,8 @@ pub struct Settings {
     pub dates: dates::Options,
     pub html: html::Options,
     pub links: links::Options,
+    /// The `links:` section: external link checking (`--online`, LK006).
+    pub online: crate::online::Options,
     pub taxonomy: taxonomy::Options,
     /// Custom declarative rules.
     pub custom: Vec<crate::rules::custom::CustomRule>,
@@ -109,6 +128,7 @@ impl Settings {
             dates: dates::Options::default(),
             html: html::Options::default(),
             links: links::Options::default(),
+            online: crate::online::Options::default(),
             taxonomy: taxonomy::Options::default(),
             per_file_ignores: Vec::new(),
             custom: Vec::new(),
@@ -343,6 +363,7 @@ impl Loader {
                 "categories" => self.categories(settings, src, value),
                 "per_file_ignores" => self.per_file_ignores(settings, src, value),
                 "custom" => self.custom(settings, src, value),
+                "links" => self.links(settings, src, value),
                 k if PLANNED_KEYS.contains(&k) => self.error(
                     src,
                     key_node.span.clone(),
@@ -566,6 +587,149 @@ impl Loader {
                         help,
                     );
                 }
+            }
+        }
+    }
+
+    /// The `links:` section (external link checking).
+    fn links(&mut self, settings: &mut Settings, src: &Arc<SourceText>, value: &Node) {
+        use crate::online::{parse_accept, parse_duration};
+        let Some(entries) = value.as_map() else {
+            self.error(
+                src,
+                value.span.clone(),
+                "`links` must be a mapping (online, timeout, max_concurrency, …)",
+                None,
+            );
+            return;
+        };
+        for (k, v) in entries {
+            let key = k.as_str().unwrap_or("");
+            let o = &mut settings.online;
+            let boolean = || match v.scalar_type() {
+                Some(ScalarType::Bool) => Some(v.as_str().is_some_and(|s| {
+                    [
+                        "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON",
+                    ]
+                    .contains(&s)
+                })),
+                _ => None,
+            };
+            let duration = || v.as_str().filter(|_| !v.is_null()).and_then(parse_duration);
+            let count = |min: u64, max: u64| {
+                v.as_str()
+                    .filter(|_| v.scalar_type() == Some(ScalarType::Int))
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .filter(|n| (min..=max).contains(n))
+            };
+            let ok = match key {
+                "online" => boolean().map(|b| o.online = b).ok_or("true or false"),
+                "allow_private" => boolean()
+                    .map(|b| o.allow_private = b)
+                    .ok_or("true or false"),
+                "cache" => boolean().map(|b| o.cache = b).ok_or("true or false"),
+                "timeout" => duration()
+                    .filter(|d| !d.is_zero())
+                    .map(|d| o.timeout = d)
+                    .ok_or("a duration such as `5s` or `500ms`"),
+                "per_host_interval" => duration()
+                    .map(|d| o.per_host_interval = d)
+                    .ok_or("a duration such as `100ms`"),
+                "retry_wait" => duration()
+                    .map(|d| o.retry_wait = d)
+                    .ok_or("a duration such as `1s`"),
+                "cache_max_age" => duration()
+                    .map(|d| o.cache_max_age = d)
+                    .ok_or("a duration such as `1d` or `12h`"),
+                "max_concurrency" => count(1, 256)
+                    .map(|n| o.max_concurrency = n as usize)
+                    .ok_or("a whole number from 1 to 256"),
+                "per_host" => count(1, 64)
+                    .map(|n| o.per_host = n as usize)
+                    .ok_or("a whole number from 1 to 64"),
+                "retries" => count(0, 10)
+                    .map(|n| o.retries = n as u32)
+                    .ok_or("a whole number from 0 to 10"),
+                "max_redirects" => count(0, 30)
+                    .map(|n| o.max_redirects = n as u32)
+                    .ok_or("a whole number from 0 to 30"),
+                "accept" => {
+                    let items: Vec<&Node> = match v.as_seq() {
+                        Some(items) => items.iter().collect(),
+                        None => vec![v],
+                    };
+                    let mut ranges = Vec::new();
+                    let mut bad = None;
+                    for item in items {
+                        let text = item.as_str().unwrap_or("");
+                        for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+                            match parse_accept(part) {
+                                Some(r) => ranges.push(r),
+                                None => bad = Some(item.span.clone()),
+                            }
+                        }
+                    }
+                    match bad {
+                        Some(span) => {
+                            self.error(
+                                src,
+                                span,
+                                "not a status code or range",
+                                Some("e.g. `accept: [200..=299, 429]`".into()),
+                            );
+                            continue;
+                        }
+                        None if ranges.is_empty() => Err("a list of status codes and ranges"),
+                        None => {
+                            o.accept = ranges;
+                            Ok(())
+                        }
+                    }
+                }
+                "exclude" | "include" => {
+                    let Some(list) = self.strings(src, v, &format!("links.{key}")) else {
+                        continue;
+                    };
+                    let mut regexes = Vec::new();
+                    for (pattern, span) in list {
+                        match regex::Regex::new(&pattern) {
+                            Ok(r) => regexes.push(r),
+                            Err(e) => self.error(
+                                src,
+                                span,
+                                format!("invalid regular expression: {e}"),
+                                None,
+                            ),
+                        }
+                    }
+                    let o = &mut settings.online;
+                    if key == "exclude" {
+                        o.exclude = regexes;
+                    } else {
+                        o.include = regexes;
+                    }
+                    Ok(())
+                }
+                other => {
+                    let help = rules::did_you_mean(other, LINKS_KEYS.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| Some(format!("known keys: {}", LINKS_KEYS.join(", "))));
+                    self.error(
+                        src,
+                        k.span.clone(),
+                        format!("unknown key `links.{other}`"),
+                        help,
+                    );
+                    continue;
+                }
+            };
+            if let Err(expected) = ok {
+                self.error(
+                    src,
+                    v.span.clone(),
+                    format!("`links.{key}` must be {expected}"),
+                    None,
+                );
             }
         }
     }

@@ -56,6 +56,10 @@ pub struct Outcome {
     /// Failures of the tool itself (unreadable files, missing paths): exit status 2.
     pub failures: usize,
     pub elapsed: Duration,
+    /// `--online`: what the link check did.
+    pub online: Option<crate::online::Stats>,
+    /// Warnings about the run itself (e.g. a corrupt link cache), for stderr.
+    pub notices: Vec<String>,
 }
 
 impl Outcome {
@@ -82,10 +86,11 @@ pub struct Target {
 /// position whatever the thread order.
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     let started = Instant::now();
-    let (settings, site) = prepare(settings, options, cwd);
+    let (settings, mut site) = prepare(settings, options, cwd);
     let settings = &settings;
-    let site = &site;
     let (targets, mut failures) = discover(settings, options, cwd);
+    let (online, notices) = online_pass(settings, &mut site, &targets, options);
+    let site = &site;
     let files = targets.len();
     let bar = progress_bar(options, targets.len());
     let checked: Vec<Checked> = targets
@@ -127,7 +132,56 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
         posts,
         failures,
         elapsed: started.elapsed(),
+        online,
+        notices,
     }
+}
+
+/// `--online`: gather the external links of the posts, check each distinct one (cache first),
+/// and leave the failures in the site model for LK006.
+pub fn online_pass(
+    settings: &Settings,
+    site: &mut SiteModel,
+    targets: &[Target],
+    options: &RunOptions,
+) -> (Option<crate::online::Stats>, Vec<String>) {
+    if !settings.online.online || settings.level(Rule::LK006) == crate::rules::Level::Off {
+        return (None, Vec::new());
+    }
+    let shared: &SiteModel = site;
+    let mut urls: Vec<String> = targets
+        .par_iter()
+        .flat_map_iter(|t| {
+            let Ok(bytes) = std::fs::read(&t.path) else {
+                return Vec::new();
+            };
+            let post = Post::from_bytes(&t.display, bytes);
+            if !post.is_post() {
+                return Vec::new();
+            }
+            crate::body::analyse(&post.text, post.body.clone())
+                .links
+                .iter()
+                .filter_map(|l| crate::rules::links::online_key(&l.url, shared))
+                .collect()
+        })
+        .collect();
+    urls.sort_unstable();
+    urls.dedup();
+    let cache = settings
+        .online
+        .cache
+        .then(|| crate::online::cache_path(&settings.root));
+    let checker = crate::online::Checker::new(&settings.online);
+    let (problems, stats, notices) = crate::online::run(
+        &settings.online,
+        urls,
+        cache.as_deref(),
+        &checker,
+        options.progress,
+    );
+    site.online = Some(problems);
+    (Some(stats), notices)
 }
 
 /// TX007 over the site's category pages: all of them when the whole site is checked (no

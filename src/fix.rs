@@ -198,9 +198,11 @@ pub fn diff(settings: &Settings, options: &RunOptions, cwd: &Path) -> (String, u
 /// Check with fixes applied.
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, Fixed) {
     let started = Instant::now();
-    let (settings, site) = engine::prepare(settings, options, cwd);
-    let (settings, site) = (&settings, &site);
+    let (settings, mut site) = engine::prepare(settings, options, cwd);
+    let settings = &settings;
     let (targets, failures) = engine::discover(settings, options, cwd);
+    let (online, notices) = engine::online_pass(settings, &mut site, &targets, options);
+    let site = &site;
     let bar = engine::progress_bar(options, targets.len());
     let results: Vec<(Checked, usize)> = targets
         .par_iter()
@@ -246,6 +248,8 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
         posts,
         failures,
         elapsed: started.elapsed(),
+        online,
+        notices,
     };
     (outcome, fixed)
 }

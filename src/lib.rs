@@ -14,6 +14,7 @@ pub mod fix;
 pub mod html;
 pub mod infer;
 pub mod loader;
+pub mod online;
 pub mod paths;
 pub mod report;
 pub mod rules;

@@ -43,6 +43,9 @@ pub struct SiteModel {
     posts: std::sync::OnceLock<HashSet<u64>>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
+    /// `--online`: the external links that failed, by [`crate::online::key`] (`None` when
+    /// links are not checked online).
+    pub online: Option<std::collections::HashMap<String, crate::online::Problem>>,
     /// Category and tag names of the run, interned (the cross-file index holds ids).
     names: std::sync::Mutex<Names>,
 }

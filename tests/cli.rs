@@ -258,7 +258,10 @@ fn config_errors_point_into_the_file() {
             "bad_date_format",
             "rules:\n  DT001:\n    format: \"YYYY-MM-DD QQ\"\n",
         ),
-        ("planned_key", "links:\n  online: true\n"),
+        (
+            "bad_links",
+            "links:\n  online: maybe\n  timeout: soon\n  accept: [200..=299, 600..=500]\n  retrys: 1\n",
+        ),
         (
             "bad_custom_regex",
             "custom:\n  - { code: CU001, name: no-brackets, field: title, forbid: \"[【】\", message: \"no brackets\" }\n",
@@ -285,21 +288,15 @@ fn config_errors_point_into_the_file() {
 }
 
 #[test]
-fn planned_rules_warn_but_run() {
-    let (dir, _) = (
-        site(&[
-            ("postlint.yaml", "rules:\n  LK006: warn\n"),
-            ("_posts/2021-12-08-1.md", CLEAN),
-        ]),
-        (),
-    );
+fn dead_link_rule_is_configurable_and_offline_by_default() {
+    let dir = site(&[
+        ("postlint.yaml", "rules:\n  LK006: warn\n"),
+        ("_posts/2021-12-08-1.md", CLEAN),
+    ]);
     let o = run(dir.path(), &["check"]);
-    assert_eq!(code(&o), 0);
-    assert!(
-        stderr(&o).contains("not implemented in this version"),
-        "{}",
-        stderr(&o)
-    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("LK006"));
 }
 
 #[test]

@@ -103,8 +103,19 @@ fn every_rule_has_positive_and_negative_fixtures() {
     // Cross-file rules need several files: tests/cli.rs covers them (cross_file_rules).
     let cli = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli.rs"))
         .unwrap();
+    // LK006 needs a server: tests/online.rs starts one.
+    let online =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/online.rs"))
+            .unwrap();
     for rule in Rule::ALL {
         let code = rule.code();
+        if code == "LK006" {
+            assert!(
+                online.contains("\"LK006\""),
+                "tests/online.rs must test LK006"
+            );
+            continue;
+        }
         if ["TX005", "TX007", "XF001", "XF002"].contains(&code) {
             assert!(
                 cli.contains(&format!("\"{code}\"")),

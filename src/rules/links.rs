@@ -128,6 +128,48 @@ source URL is missing; a link without text is invisible to readers and to screen
 ",
 };
 
+pub static LK006: RuleMeta = RuleMeta {
+    code: "LK006",
+    name: "dead-link",
+    default: Level::Error,
+    fixable: false,
+    summary: "`--online` only: HTTP error, timeout or refused connection",
+    doc: "\
+## What it does
+With `--online` (or `links.online: true`), requests every distinct external `http(s)` link of
+the posts once per run and reports each link that does not answer with an accepted status
+(`links.accept`, default 200–299): an HTTP error after retries, a timeout, a refused or dropped
+connection, an unknown host, a redirect loop or too many redirects. HEAD is tried first and GET
+when the server refuses HEAD. Links to the site's own hosts are LK004's business and are not
+requested. Links whose host is or resolves to a loopback, private, link-local or unique-local
+address are reported without being requested, unless `links.allow_private: true`. Results are
+cached in `.postlint-cache.json` beside the config (`links.cache_max_age`, `--no-cache`).
+
+## Why is this bad?
+Sources move and disappear: a post whose source link is dead cannot be verified by readers.
+
+## Example
+`[原文](https://example.com/news/removed.html)` → `HTTP 404 Not Found`.
+
+## Options
+The `links:` section of the config (not `rules:`): `online`, `timeout`, `max_concurrency`,
+`per_host`, `per_host_interval`, `retries`, `retry_wait`, `max_redirects`, `cache`,
+`cache_max_age`, `accept`, `exclude`, `include`, `allow_private` — see the README.
+",
+};
+
+/// The key under which `--online` checks a link, or `None` for a link it does not request:
+/// not an absolute http(s) URL, templated by Liquid, or on the site's own hosts.
+pub fn online_key(url: &str, site: &crate::site::SiteModel) -> Option<String> {
+    let url = url.trim();
+    if url.contains("{{") || url.contains("{%") || malformed(url).is_some() {
+        return None;
+    }
+    let key = crate::online::key(url)?;
+    let host = Url::parse(&key).ok()?.host_str()?.to_ascii_lowercase();
+    (!site.is_own_host(&host)).then_some(key)
+}
+
 #[derive(Debug, Clone)]
 pub struct Options {
     pub schemes: Vec<String>,
@@ -406,6 +448,31 @@ pub fn check(ctx: &mut Context) {
                 )),
             );
         }
+        if ctx.enabled(Rule::LK006)
+            && let Some(problems) = &site.online
+            && let Some(key) = online_key(url, site)
+            && let Some(problem) = problems.get(&key)
+        {
+            let (label, help) = match problem {
+                crate::online::Problem::Blocked(_) => (
+                    "not requested",
+                    "readers cannot reach a private address either; to check it anyway, set `links.allow_private: true`",
+                ),
+                _ => (
+                    "dead link",
+                    "update the link (an archived copy, e.g. web.archive.org, can stand in for a vanished page), or exclude it with `links.exclude`",
+                ),
+            };
+            out.push(
+                ctx.diag(
+                    Rule::LK006,
+                    link.span.clone(),
+                    format!("dead link `{}`: {}", shorten(url, 100), problem.describe()),
+                )
+                .with_label(label)
+                .with_help(help),
+            );
+        }
         // LK004: links into the site.
         let Some(base) = &post_url else { continue };
         let internal_path = match (&scheme, &parsed, &host) {
@@ -448,6 +515,14 @@ pub fn check(ctx: &mut Context) {
     }
     for d in out {
         ctx.push(d);
+    }
+}
+
+/// A URL cut to `max` characters for a message.
+fn shorten(url: &str, max: usize) -> String {
+    match url.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &url[..i]),
+        None => url.to_string(),
     }
 }
 

@@ -127,6 +127,7 @@ registry! {
     links::LK003,
     links::LK004,
     links::LK005,
+    links::LK006,
     attribution::SA001,
     attribution::SA002,
     attribution::SA003,
@@ -140,7 +141,7 @@ registry! {
 
 /// Codes of the design's catalogue that are not implemented in this version. A config that
 /// names one gets a warning instead of an "unknown rule" error.
-pub const PLANNED: &[(&str, &str)] = &[("LK006", "dead-link")];
+pub const PLANNED: &[(&str, &str)] = &[];
 
 impl Rule {
     pub fn meta(self) -> &'static RuleMeta {
@@ -339,7 +340,7 @@ mod tests {
         assert_eq!(select("dt"), select("DT"));
         assert_eq!(select("PF").len(), 2);
         assert!(select("XX").is_empty());
-        assert!(is_planned("LK006") && is_planned("dead-link") && !is_planned("TX007"));
+        assert!(!is_planned("LK006") && !is_planned("dead-link") && !is_planned("TX007"));
         assert!(!is_planned("HT") && !is_planned("LK003") && !is_planned("XF"));
         assert!(!is_planned("DT002"));
     }

@@ -1,0 +1,973 @@
+//! `--online`: check that external links answer (LK006), the way lychee does it, but safe to
+//! run on untrusted posts in CI.
+//!
+//! - Every distinct URL is requested once per run, by a bounded pool of workers with a limit of
+//!   requests in flight per host (and an optional pause between requests to one host).
+//! - HEAD first, GET when the server refuses HEAD (400, 403, 405, 501); redirects are followed by
+//!   hand up to a limit, with loops detected; 429 and 5xx are retried with exponential backoff,
+//!   honouring `Retry-After`; timeouts and dropped connections are retried too.
+//! - The resolver that the HTTP client connects through refuses loopback, private, link-local,
+//!   unique-local and other non-public addresses (unless `allow_private`), so a redirect to one
+//!   and a name that re-resolves to one (DNS rebinding) are refused at connection time: the
+//!   address checked is the address connected to.
+//! - Results are cached in a JSON file with a maximum age; a corrupt cache is a warning.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use regex::Regex;
+use url::Url;
+
+/// The file name of the cache, beside the config (or in the working directory).
+pub const CACHE_NAME: &str = ".postlint-cache.json";
+/// The longest `Retry-After` honoured; a server asking for longer is reported as it answered.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// The `links:` section of the configuration.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Check external links (also `--online`).
+    pub online: bool,
+    /// For one request, connect to last byte.
+    pub timeout: Duration,
+    /// Requests in flight at once, overall.
+    pub max_concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// The least time between the starts of two requests to one host.
+    pub per_host_interval: Duration,
+    /// Retries after a 429, a 5xx, a timeout or a dropped connection.
+    pub retries: u32,
+    /// The first wait before a retry; doubled for each further one.
+    pub retry_wait: Duration,
+    /// Redirects followed before giving up.
+    pub max_redirects: u32,
+    /// Read and write the cache file.
+    pub cache: bool,
+    /// How long a cached result is trusted.
+    pub cache_max_age: Duration,
+    /// Status codes that count as alive.
+    pub accept: Vec<RangeInclusive<u16>>,
+    /// URLs matching any of these are not checked.
+    pub exclude: Vec<Regex>,
+    /// When not empty, only URLs matching one of these are checked.
+    pub include: Vec<Regex>,
+    /// Allow connections to loopback, private and link-local addresses.
+    pub allow_private: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            online: false,
+            timeout: Duration::from_secs(10),
+            max_concurrency: 32,
+            per_host: 4,
+            per_host_interval: Duration::ZERO,
+            retries: 2,
+            retry_wait: Duration::from_secs(1),
+            max_redirects: 5,
+            cache: true,
+            cache_max_age: Duration::from_secs(24 * 3600),
+            accept: vec![200..=299],
+            exclude: Vec::new(),
+            include: Vec::new(),
+            allow_private: false,
+        }
+    }
+}
+
+impl Options {
+    fn accepts(&self, status: u16) -> bool {
+        self.accept.iter().any(|r| r.contains(&status))
+    }
+
+    /// Whether the URL (a cache key) is to be checked at all.
+    pub fn wanted(&self, url: &str) -> bool {
+        !self.exclude.iter().any(|r| r.is_match(url))
+            && (self.include.is_empty() || self.include.iter().any(|r| r.is_match(url)))
+    }
+}
+
+/// Parse a duration such as `500ms`, `5s`, `2m`, `12h`, `7d` (a bare number is seconds).
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: f64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "ms" => n / 1000.0,
+        "" | "s" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        "d" => n * 86400.0,
+        "w" => n * 7.0 * 86400.0,
+        _ => return None,
+    };
+    (0.0..1e10)
+        .contains(&seconds)
+        .then(|| Duration::from_secs_f64(seconds))
+}
+
+/// Parse one `accept` item: `200`, `200..=299` or `200..300`.
+pub fn parse_accept(s: &str) -> Option<RangeInclusive<u16>> {
+    let s = s.trim();
+    let code = |t: &str| {
+        t.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|c| (100..=999).contains(c))
+    };
+    if let Some((a, b)) = s.split_once("..=") {
+        let (a, b) = (code(a)?, code(b)?);
+        return (a <= b).then_some(a..=b);
+    }
+    if let Some((a, b)) = s.split_once("..") {
+        let (a, b) = (code(a)?, code(b)?);
+        return (a < b).then(|| a..=b - 1);
+    }
+    code(s).map(|c| c..=c)
+}
+
+/// The key a link is checked and cached under: the parsed URL without its fragment, or `None`
+/// for what is not an absolute http(s) URL (protocol-relative links are https).
+pub fn key(link: &str) -> Option<String> {
+    let link = link.trim();
+    let full;
+    let link = if link.starts_with("//") {
+        full = format!("https:{link}");
+        &full
+    } else {
+        link
+    };
+    let scheme_end = link.find(':')?;
+    if !matches!(
+        link[..scheme_end].to_ascii_lowercase().as_str(),
+        "http" | "https"
+    ) {
+        return None;
+    }
+    let mut url = Url::parse(link).ok()?;
+    url.host_str().filter(|h| !h.is_empty())?;
+    url.set_fragment(None);
+    Some(url.into())
+}
+
+/// What was wrong with a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// An HTTP status outside `accept` (after retries and redirects).
+    Status { code: u16, reason: String },
+    /// No answer: timeout, refused or dropped connection, unknown host, redirect loop, …
+    Failed(String),
+    /// Not requested: the host is (or resolves to) a non-public address.
+    Blocked(String),
+}
+
+impl Problem {
+    pub fn describe(&self) -> String {
+        match self {
+            Problem::Status { code, reason } if reason.is_empty() => format!("HTTP {code}"),
+            Problem::Status { code, reason } => format!("HTTP {code} {reason}"),
+            Problem::Failed(m) | Problem::Blocked(m) => m.clone(),
+        }
+    }
+}
+
+/// A result: alive (with its final status) or a problem.
+type Verdict = Result<u16, Problem>;
+
+/// What an online pass did, for the summary line.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Distinct URLs found in the posts.
+    pub urls: usize,
+    /// Of those, answered from the cache.
+    pub cached: usize,
+    /// Not checked (excluded by pattern).
+    pub excluded: usize,
+    /// HTTP requests sent (HEAD, GET, retries and redirect hops each count).
+    pub requests: usize,
+    /// URLs reported (dead or blocked).
+    pub problems: usize,
+}
+
+/// A name resolver: `host:port` → addresses (the system's, or a test's).
+pub type Resolve = Arc<dyn Fn(&str) -> io::Result<Vec<SocketAddr>> + Send + Sync>;
+/// Whether an address must not be connected to.
+pub type Forbid = Arc<dyn Fn(IpAddr) -> bool + Send + Sync>;
+
+/// The error a resolver returns for a refused address; found again in the client's error.
+#[derive(Debug)]
+struct BlockedAddress {
+    host: String,
+    ip: IpAddr,
+}
+
+impl std::fmt::Display for BlockedAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.trim_matches(['[', ']']) == self.ip.to_string() {
+            write!(f, "not requested: {} is a non-public address", self.ip)
+        } else {
+            write!(
+                f,
+                "not requested: `{}` resolves to the non-public address {}",
+                self.host, self.ip
+            )
+        }
+    }
+}
+
+impl std::error::Error for BlockedAddress {}
+
+/// Whether an address is not on the public internet: loopback, private (RFC 1918), shared
+/// (RFC 6598), link-local, unique-local, unspecified, multicast, broadcast, documentation,
+/// benchmarking and reserved ranges, and IPv6 addresses that embed one of those IPv4 ones.
+pub fn is_non_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4_non_public(v4),
+        IpAddr::V6(v6) => v6_non_public(v6),
+    }
+}
+
+fn v4_non_public(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b))
+        || (a == 192 && b == 0 && c == 0)
+        || (a == 198 && (b == 18 || b == 19))
+        || a >= 240
+}
+
+fn v6_non_public(ip: Ipv6Addr) -> bool {
+    let seg = ip.segments();
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return v4_non_public(v4);
+    }
+    // IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16) embed IPv4.
+    let embedded =
+        |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    if seg[..6] == [0; 6] && !ip.is_loopback() && !ip.is_unspecified() {
+        return v4_non_public(embedded(seg[6], seg[7]));
+    }
+    if seg[0] == 0x64 && seg[1] == 0xff9b && seg[2..6] == [0; 4] {
+        return v4_non_public(embedded(seg[6], seg[7]));
+    }
+    if seg[0] == 0x2002 {
+        return v4_non_public(embedded(seg[1], seg[2]));
+    }
+    ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (seg[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
+        || (seg[0] & 0xffc0) == 0xfe80 // link local fe80::/10
+        || (seg[0] & 0xffc0) == 0xfec0 // site local (deprecated) fec0::/10
+        || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation
+        || (seg[0] == 0x0100 && seg[1..4] == [0; 3]) // discard-only 100::/64
+}
+
+/// The system resolver.
+pub fn system_resolver() -> Resolve {
+    Arc::new(|netloc: &str| netloc.to_socket_addrs().map(Iterator::collect))
+}
+
+/// Checks URLs over HTTP.
+pub struct Checker {
+    options: Options,
+    agent: ureq::Agent,
+    requests: std::sync::atomic::AtomicUsize,
+}
+
+impl Checker {
+    /// A checker that resolves names with the system and refuses non-public addresses unless
+    /// `allow_private`.
+    pub fn new(options: &Options) -> Checker {
+        let forbid: Forbid = if options.allow_private {
+            Arc::new(|_| false)
+        } else {
+            Arc::new(is_non_public)
+        };
+        Checker::with_network(options, system_resolver(), forbid)
+    }
+
+    /// A checker with its own resolver and address policy (for tests).
+    pub fn with_network(options: &Options, resolve: Resolve, forbid: Forbid) -> Checker {
+        let resolver = move |netloc: &str| -> io::Result<Vec<SocketAddr>> {
+            let addrs = resolve(netloc)?;
+            let host = netloc
+                .rsplit_once(':')
+                .map_or(netloc, |(h, _)| h)
+                .to_string();
+            let allowed: Vec<SocketAddr> =
+                addrs.iter().copied().filter(|a| !forbid(a.ip())).collect();
+            match (allowed.is_empty(), addrs.first()) {
+                (true, Some(first)) => Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    BlockedAddress {
+                        host,
+                        ip: first.ip(),
+                    },
+                )),
+                _ => Ok(allowed),
+            }
+        };
+        let agent = ureq::AgentBuilder::new()
+            .timeout_connect(options.timeout)
+            .timeout(options.timeout)
+            .redirects(0)
+            .user_agent(concat!(
+                "postlint/",
+                env!("CARGO_PKG_VERSION"),
+                " (link check)"
+            ))
+            .max_idle_connections_per_host(options.per_host.max(1))
+            .resolver(resolver)
+            .build();
+        Checker {
+            options: options.clone(),
+            agent,
+            requests: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Requests sent so far.
+    pub fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Check one URL: HEAD (GET when HEAD is refused), retries, redirects.
+    pub fn check(&self, url: &str) -> Verdict {
+        let mut method = "HEAD";
+        let mut attempt = 0u32;
+        loop {
+            let answer = self.follow(url, method);
+            let retry_after = match &answer {
+                Answer::Status { code, .. } if self.options.accepts(*code) => return Ok(*code),
+                Answer::Status { code, .. }
+                    if method == "HEAD" && matches!(code, 400 | 403 | 405 | 501) =>
+                {
+                    method = "GET";
+                    continue;
+                }
+                Answer::Status {
+                    code, retry_after, ..
+                } if *code == 429 || (500..=599).contains(code) => Some(*retry_after),
+                Answer::Transient(_) => Some(None),
+                _ => None,
+            };
+            let wait = match retry_after {
+                Some(after) if attempt < self.options.retries => match after {
+                    Some(after) if after > MAX_RETRY_AFTER => None,
+                    Some(after) => Some(after),
+                    None => Some(self.options.retry_wait.saturating_mul(1 << attempt.min(16))),
+                },
+                _ => None,
+            };
+            match wait {
+                Some(wait) => {
+                    std::thread::sleep(wait);
+                    attempt += 1;
+                }
+                None => return Err(answer.into_problem()),
+            }
+        }
+    }
+
+    /// One request, following redirects by hand.
+    fn follow(&self, url: &str, method: &str) -> Answer {
+        let Ok(mut current) = Url::parse(url) else {
+            return Answer::Final(Problem::Failed("not a valid URL".into()));
+        };
+        let mut seen: HashSet<Url> = HashSet::new();
+        seen.insert(current.clone());
+        let mut hops = 0;
+        loop {
+            self.requests
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let response = match self.agent.request(method, current.as_str()).call() {
+                Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+                Err(ureq::Error::Transport(t)) => return transport(&t),
+            };
+            let code = response.status();
+            let location = response.header("location").map(str::to_string);
+            if (300..=399).contains(&code)
+                && code != 304
+                && let Some(location) = location
+            {
+                let Ok(next) = current.join(&location) else {
+                    return Answer::Final(Problem::Failed(format!(
+                        "HTTP {code} redirects to an invalid URL `{}`",
+                        clean(&location, 80)
+                    )));
+                };
+                if !matches!(next.scheme(), "http" | "https") {
+                    return Answer::Final(Problem::Failed(format!(
+                        "HTTP {code} redirects to an unsupported scheme `{}:`",
+                        next.scheme()
+                    )));
+                }
+                if !seen.insert(next.clone()) {
+                    return Answer::Final(Problem::Failed(format!(
+                        "redirect loop (back to `{}`)",
+                        clean(next.as_str(), 80)
+                    )));
+                }
+                hops += 1;
+                if hops > self.options.max_redirects {
+                    return Answer::Final(Problem::Failed(format!(
+                        "more than {} redirects",
+                        self.options.max_redirects
+                    )));
+                }
+                current = next;
+                continue;
+            }
+            let retry_after = response.header("retry-after").and_then(parse_retry_after);
+            return Answer::Status {
+                code,
+                reason: clean(response.status_text(), 40),
+                retry_after,
+            };
+        }
+    }
+}
+
+/// What one request (with its redirects) came to.
+enum Answer {
+    Status {
+        code: u16,
+        reason: String,
+        retry_after: Option<Duration>,
+    },
+    /// A failure worth retrying (timeout, dropped or refused connection).
+    Transient(String),
+    /// A failure that retrying will not change.
+    Final(Problem),
+}
+
+impl Answer {
+    fn into_problem(self) -> Problem {
+        match self {
+            Answer::Status { code, reason, .. } => Problem::Status { code, reason },
+            Answer::Transient(m) => Problem::Failed(m),
+            Answer::Final(p) => p,
+        }
+    }
+}
+
+fn transport(t: &ureq::Transport) -> Answer {
+    // The resolver's refusal travels as the source of the error.
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(t);
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<io::Error>() {
+            if let Some(blocked) = io
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<BlockedAddress>())
+            {
+                return Answer::Final(Problem::Blocked(blocked.to_string()));
+            }
+            return match io.kind() {
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+                    Answer::Transient("timed out".into())
+                }
+                io::ErrorKind::ConnectionRefused => Answer::Transient("connection refused".into()),
+                io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::UnexpectedEof
+                | io::ErrorKind::BrokenPipe => {
+                    Answer::Transient("the server closed the connection without answering".into())
+                }
+                _ if t.kind() == ureq::ErrorKind::Dns => {
+                    Answer::Final(Problem::Failed(format!("cannot resolve the host: {io}")))
+                }
+                _ => Answer::Transient(clean(&io.to_string(), 80)),
+            };
+        }
+        source = e.source();
+    }
+    let message = t
+        .message()
+        .map_or_else(|| t.kind().to_string(), str::to_string);
+    match t.kind() {
+        ureq::ErrorKind::Dns => Answer::Final(Problem::Failed(format!(
+            "cannot resolve the host: {}",
+            clean(&message, 80)
+        ))),
+        ureq::ErrorKind::InvalidUrl | ureq::ErrorKind::UnknownScheme => {
+            Answer::Final(Problem::Failed(clean(&message, 80)))
+        }
+        ureq::ErrorKind::BadStatus | ureq::ErrorKind::BadHeader => Answer::Transient(format!(
+            "the server sent a malformed answer ({})",
+            clean(&message, 60)
+        )),
+        _ => Answer::Transient(clean(&message, 80)),
+    }
+}
+
+/// A server's text made safe for a message: no control characters, at most `max` chars.
+fn clean(s: &str, max: usize) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let s = s.trim();
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// `Retry-After`: seconds, or an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(value).ok()?;
+    let now = jiff::Timestamp::now();
+    let secs = when.timestamp().as_second() - now.as_second();
+    Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0)))
+}
+
+/// Check many URLs with bounded concurrency overall and per host. `done` is called after each.
+pub fn check_all(
+    checker: &Checker,
+    urls: &[String],
+    done: &(dyn Fn() + Sync),
+) -> HashMap<String, Verdict> {
+    let options = &checker.options;
+    // Pending URLs by host, and the hosts in the order they were first seen.
+    let mut by_host: HashMap<String, VecDeque<usize>> = HashMap::new();
+    let mut hosts: Vec<String> = Vec::new();
+    for (i, u) in urls.iter().enumerate() {
+        let host = Url::parse(u)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .unwrap_or_default();
+        let queue = by_host.entry(host.clone()).or_default();
+        if queue.is_empty() {
+            hosts.push(host);
+        }
+        queue.push_back(i);
+    }
+    struct State {
+        by_host: HashMap<String, VecDeque<usize>>,
+        hosts: Vec<String>,
+        in_flight: HashMap<String, usize>,
+        last_start: HashMap<String, Instant>,
+        left: usize,
+    }
+    let state = Mutex::new(State {
+        by_host,
+        hosts,
+        in_flight: HashMap::new(),
+        last_start: HashMap::new(),
+        left: urls.len(),
+    });
+    let wake = Condvar::new();
+    let results: Mutex<HashMap<String, Verdict>> = Mutex::new(HashMap::new());
+    let per_host = options.per_host.max(1);
+    let workers = options.max_concurrency.clamp(1, 256).min(urls.len().max(1));
+
+    // Take the next URL whose host has a free slot, waiting while every host is busy.
+    let next = |state: &Mutex<State>| -> Option<(usize, String)> {
+        let mut st = state.lock().ok()?;
+        loop {
+            if st.left == 0 || st.hosts.is_empty() {
+                return None;
+            }
+            let now = Instant::now();
+            let mut soonest: Option<Duration> = None;
+            let pick = st.hosts.iter().position(|h| {
+                let busy = st.in_flight.get(h).copied().unwrap_or(0) >= per_host;
+                let wait = st
+                    .last_start
+                    .get(h)
+                    .map(|t| options.per_host_interval.saturating_sub(now - *t))
+                    .unwrap_or_default();
+                if !busy && !wait.is_zero() {
+                    soonest = Some(soonest.map_or(wait, |s| s.min(wait)));
+                }
+                !busy && wait.is_zero()
+            });
+            if let Some(p) = pick {
+                let host = st.hosts[p].clone();
+                let index = st.by_host.get_mut(&host).and_then(VecDeque::pop_front);
+                if st.by_host.get(&host).is_none_or(VecDeque::is_empty) {
+                    st.hosts.remove(p);
+                }
+                *st.in_flight.entry(host.clone()).or_default() += 1;
+                st.last_start.insert(host.clone(), now);
+                if let Some(i) = index {
+                    return Some((i, host));
+                }
+                continue;
+            }
+            st = match soonest {
+                Some(d) => wake.wait_timeout(st, d).ok()?.0,
+                None => wake.wait(st).ok()?,
+            };
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some((i, host)) = next(&state) {
+                    let url = &urls[i];
+                    let verdict = checker.check(url);
+                    if let Ok(mut r) = results.lock() {
+                        r.insert(url.clone(), verdict);
+                    }
+                    if let Ok(mut st) = state.lock() {
+                        if let Some(n) = st.in_flight.get_mut(&host) {
+                            *n = n.saturating_sub(1);
+                        }
+                        st.left = st.left.saturating_sub(1);
+                    }
+                    wake.notify_all();
+                    done();
+                }
+                wake.notify_all();
+            });
+        }
+    });
+    results.into_inner().unwrap_or_default()
+}
+
+/// The cache file: URL → when it was checked and what it gave.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Cache {
+    version: u32,
+    entries: std::collections::BTreeMap<String, CacheEntry>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct CacheEntry {
+    /// Seconds since the Unix epoch.
+    checked: u64,
+    status: u16,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    reason: String,
+}
+
+const CACHE_VERSION: u32 = 1;
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Cache {
+    /// Load the cache; a missing file is an empty cache, anything else wrong is a warning.
+    pub fn load(path: &Path) -> (Cache, Option<String>) {
+        let empty = Cache {
+            version: CACHE_VERSION,
+            ..Cache::default()
+        };
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return (empty, None),
+            Err(e) => {
+                return (
+                    empty,
+                    Some(format!(
+                        "cannot read the link cache `{}` ({e}); checking every link again",
+                        path.display()
+                    )),
+                );
+            }
+        };
+        match serde_json::from_slice::<Cache>(&bytes) {
+            Ok(c) if c.version == CACHE_VERSION => (c, None),
+            Ok(_) => (empty, None),
+            Err(e) => (
+                empty,
+                Some(format!(
+                    "the link cache `{}` is corrupt ({e}); it will be rebuilt",
+                    path.display()
+                )),
+            ),
+        }
+    }
+
+    /// A fresh cached result for `url`.
+    fn get(&self, url: &str, max_age: Duration, accept: &Options) -> Option<Verdict> {
+        let e = self.entries.get(url)?;
+        let age = now_secs().saturating_sub(e.checked);
+        if age > max_age.as_secs() {
+            return None;
+        }
+        Some(if accept.accepts(e.status) {
+            Ok(e.status)
+        } else {
+            Err(Problem::Status {
+                code: e.status,
+                reason: e.reason.clone(),
+            })
+        })
+    }
+
+    /// Record a result worth keeping: alive, or a status that will not change by itself
+    /// (4xx but 408 and 429). Timeouts, 5xx and refusals are asked again next time.
+    fn put(&mut self, url: &str, verdict: &Verdict) {
+        let (status, reason) = match verdict {
+            Ok(code) => (*code, String::new()),
+            Err(Problem::Status { code, reason })
+                if (400..=499).contains(code) && !matches!(code, 408 | 429) =>
+            {
+                (*code, reason.clone())
+            }
+            _ => return,
+        };
+        self.entries.insert(
+            url.to_string(),
+            CacheEntry {
+                checked: now_secs(),
+                status,
+                reason,
+            },
+        );
+    }
+
+    /// Drop the entries older than `max_age`, and write the cache atomically.
+    pub fn save(&mut self, path: &Path, max_age: Duration) -> io::Result<()> {
+        let now = now_secs();
+        self.entries
+            .retain(|_, e| now.saturating_sub(e.checked) <= max_age.as_secs());
+        self.version = CACHE_VERSION;
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+        crate::fix::write_atomic(path, &bytes)
+    }
+}
+
+/// Where the cache lives: beside the config, else in the working directory.
+pub fn cache_path(config_dir: &Path) -> PathBuf {
+    config_dir.join(CACHE_NAME)
+}
+
+/// Check every URL (cached results first), and return the problems by URL, with warnings
+/// about the cache and the run's numbers.
+pub fn run(
+    options: &Options,
+    urls: Vec<String>,
+    cache_file: Option<&Path>,
+    checker: &Checker,
+    progress: bool,
+) -> (HashMap<String, Problem>, Stats, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut stats = Stats {
+        urls: urls.len(),
+        ..Stats::default()
+    };
+    let (mut cache, warning) = match cache_file {
+        Some(path) => Cache::load(path),
+        None => (Cache::default(), None),
+    };
+    warnings.extend(warning);
+    let mut problems = HashMap::new();
+    let mut to_check = Vec::new();
+    for url in urls {
+        if !options.wanted(&url) {
+            stats.excluded += 1;
+            continue;
+        }
+        match cache.get(&url, options.cache_max_age, options) {
+            Some(verdict) => {
+                stats.cached += 1;
+                if let Err(p) = verdict {
+                    problems.insert(url, p);
+                }
+            }
+            None => to_check.push(url),
+        }
+    }
+    let bar = if progress && !to_check.is_empty() {
+        let bar = indicatif::ProgressBar::new(to_check.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} links {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let verdicts = check_all(checker, &to_check, &|| bar.inc(1));
+    bar.finish_and_clear();
+    stats.requests = checker.requests();
+    for (url, verdict) in verdicts {
+        cache.put(&url, &verdict);
+        if let Err(p) = verdict {
+            problems.insert(url, p);
+        }
+    }
+    stats.problems = problems.len();
+    if let Some(path) = cache_file
+        && let Err(e) = cache.save(path, options.cache_max_age)
+    {
+        warnings.push(format!(
+            "cannot write the link cache `{}`: {e}",
+            path.display()
+        ));
+    }
+    (problems, stats, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_accept() {
+        assert_eq!(parse_duration("5s"), Some(Duration::from_secs(5)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("7d"), Some(Duration::from_secs(7 * 86400)));
+        assert_eq!(parse_duration("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("5 parsecs"), None);
+        assert_eq!(parse_duration("-1s"), None);
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_accept("200..=299"), Some(200..=299));
+        assert_eq!(parse_accept("200..300"), Some(200..=299));
+        assert_eq!(parse_accept("429"), Some(429..=429));
+        assert_eq!(parse_accept("300..=200"), None);
+        assert_eq!(parse_accept("abc"), None);
+        assert_eq!(parse_accept("70000"), None);
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            key("https://Example.com/a#frag").as_deref(),
+            Some("https://example.com/a")
+        );
+        assert_eq!(
+            key("//cdn.example.com/x.png").as_deref(),
+            Some("https://cdn.example.com/x.png")
+        );
+        assert_eq!(
+            key("HTTP://example.com").as_deref(),
+            Some("http://example.com/")
+        );
+        assert_eq!(key("/local/page.html"), None);
+        assert_eq!(key("mailto:a@b.c"), None);
+        assert_eq!(key("javascript:alert(1)"), None);
+        assert_eq!(key("http://"), None);
+        assert_eq!(key("http://exa mple.com/"), None);
+    }
+
+    #[test]
+    fn address_classes() {
+        let blocked = [
+            "127.0.0.1",
+            "127.5.5.5",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "192.0.2.1",
+            "198.18.0.1",
+            "240.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fc00::1",
+            "fd12:3456::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "2002:c0a8:0101::1",
+            "ff02::1",
+            "fec0::1",
+            "::127.0.0.1",
+        ];
+        for ip in blocked {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert!(is_non_public(ip), "{ip} should be non-public");
+        }
+        let public = [
+            "8.8.8.8",
+            "1.1.1.1",
+            "172.32.0.1",
+            "100.128.0.1",
+            "93.184.216.34",
+            "2606:4700:4700::1111",
+            "::ffff:8.8.8.8",
+            "2002:0808:0808::1",
+        ];
+        for ip in public {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert!(!is_non_public(ip), "{ip} should be public");
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn cleaning_server_text() {
+        assert_eq!(clean("Not\r\nFound", 40), "Not  Found");
+        assert_eq!(clean("ééééé", 3), "ééé…");
+    }
+
+    #[test]
+    fn cache_keeps_only_lasting_results() {
+        let mut c = Cache::default();
+        let o = Options::default();
+        c.put("https://a/", &Ok(200));
+        c.put(
+            "https://b/",
+            &Err(Problem::Status {
+                code: 404,
+                reason: "Not Found".into(),
+            }),
+        );
+        c.put(
+            "https://c/",
+            &Err(Problem::Status {
+                code: 503,
+                reason: String::new(),
+            }),
+        );
+        c.put("https://d/", &Err(Problem::Failed("timed out".into())));
+        assert_eq!(c.get("https://a/", o.cache_max_age, &o), Some(Ok(200)));
+        assert!(matches!(
+            c.get("https://b/", o.cache_max_age, &o),
+            Some(Err(Problem::Status { code: 404, .. }))
+        ));
+        assert_eq!(c.get("https://c/", o.cache_max_age, &o), None);
+        assert_eq!(c.get("https://d/", o.cache_max_age, &o), None);
+        if let Some(e) = c.entries.get_mut("https://a/") {
+            e.checked -= 100;
+        }
+        assert_eq!(c.get("https://a/", Duration::from_secs(10), &o), None);
+    }
+}
