@@ -138,7 +138,49 @@ impl Diagnostic {
 /// A diagnostic made ready for miette's renderer.
 pub struct Rendered<'a> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<CharColumns>,
+}
+
+/// A named source whose snippet header counts columns in characters, as the short and JSON
+/// formats do (miette counts bytes: `（文章来源` would put column 16 at 40).
+struct CharColumns {
+    named: NamedSource<Arc<str>>,
+    text: Arc<str>,
+}
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self.named.read_span(span, before, after)?;
+        if contents.column() == 0 {
+            return Ok(contents);
+        }
+        let offset = span.offset().min(self.text.len());
+        let Some(before_span) = self.text.get(..offset) else {
+            return Ok(contents);
+        };
+        let line_start = before_span.rfind('\n').map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(contents.column(), |s| s.chars().count());
+        let mut fixed = miette::MietteSpanContents::new_named(
+            contents.name().unwrap_or_default().to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        );
+        if let Some(language) = contents.language() {
+            fixed = fixed.with_language(language);
+        }
+        Ok(Box::new(fixed))
+    }
 }
 
 impl<'a> Rendered<'a> {
@@ -150,7 +192,11 @@ impl<'a> Rendered<'a> {
             } else {
                 Arc::from(s.text.as_str())
             };
-            NamedSource::new(s.name.clone(), shown).with_language("markdown")
+            CharColumns {
+                named: NamedSource::new(s.name.clone(), Arc::clone(&shown))
+                    .with_language("markdown"),
+                text: shown,
+            }
         });
         Rendered { diag, source }
     }

@@ -75,14 +75,18 @@ fn known(selector: &str, custom: &[(String, String)]) -> bool {
             .any(|(c, n)| c.eq_ignore_ascii_case(selector) || n == selector)
 }
 
-/// Whether a rule can only be judged after all files (its suppressions are checked later).
+/// Whether a rule's findings are not known when one file is checked: the cross-file rules,
+/// judged after all files, and LK006, whose answer depends on the network of the day (a
+/// suppression of a flaky link is not unused while the link happens to answer).
 fn cross_file(selector: &str) -> bool {
     let u = selector.to_ascii_uppercase();
     u.starts_with("XF")
         || u == "TX005"
+        || u == "LK006"
         || selector == "inconsistent-taxonomy"
         || selector == "duplicate-post"
         || selector == "permalink-collision"
+        || selector == "dead-link"
 }
 
 /// The directives of a file: HTML comments after `body_start`, YAML comments before it.
@@ -220,5 +224,25 @@ pub fn apply(
             }
         }
         diags.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn findings_not_known_per_file_are_never_unused() {
+        for s in [
+            "XF001",
+            "TX005",
+            "LK006",
+            "lk006",
+            "dead-link",
+            "duplicate-post",
+        ] {
+            assert!(super::cross_file(s), "{s}");
+        }
+        for s in ["LK005", "DT002", "LK"] {
+            assert!(!super::cross_file(s), "{s}");
+        }
     }
 }

@@ -67,7 +67,9 @@ fn no_stale_snapshots() {
                 "snapshot {name} has no fixture (tests/fixtures/{rel})"
             );
         } else {
-            let cli = std::fs::read_to_string(root.join("tests/cli.rs")).unwrap();
+            let cli = ["tests/cli.rs", "tests/online.rs"]
+                .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
+                .concat();
             let stem = name.trim_end_matches(".snap");
             let known = cli.contains(&format!("\"{stem}\""))
                 || stem

@@ -691,3 +691,30 @@ fn offline_runs_request_nothing() {
     assert_eq!(s.connections.load(Ordering::SeqCst), 0);
     assert!(!dir.path().join(".postlint-cache.json").exists());
 }
+
+#[test]
+fn human_output_of_a_dead_link() {
+    let s = Server::start("127.0.0.1");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "postlint.yaml", CONFIG);
+    let body = format!(
+        "沪指午后震荡走高。\n\n（文章来源：[中国消费者报]({})）\n\n<img src=\"{}\">\n",
+        s.url("/dead"),
+        s.url("/gone")
+    );
+    write(dir.path(), "_posts/2024-01-01-a.md", &post(&body));
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--color", "never"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT");
+    settings.add_filter(r"in \d+\.\d+s", "in [TIME]s");
+    // Ephemeral ports have five digits (Linux: 32768–60999), so the underline keeps its width.
+    assert_eq!(s.addr.port().to_string().len(), 5);
+    settings.bind(|| insta::assert_snapshot!("online_human_dead_link", out));
+}
