@@ -86,10 +86,24 @@ pub struct Target {
 /// position whatever the thread order.
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     let started = Instant::now();
-    let (settings, mut site) = prepare(settings, options, cwd);
-    let settings = &settings;
-    let (targets, mut failures) = discover(settings, options, cwd);
-    let (online, notices) = online_pass(settings, &mut site, &targets, options);
+    let (settings, site) = prepare(settings, options, cwd);
+    let (targets, failures) = discover(&settings, options, cwd);
+    run_on(&settings, site, options, cwd, &targets, failures, started)
+}
+
+/// Check files already found (`settings` and `site` from [`prepare`], `targets` and
+/// `failures` from [`discover`]): the run after discovery, also when files have changed,
+/// vanished or become unreadable since.
+pub fn run_on(
+    settings: &Settings,
+    mut site: SiteModel,
+    options: &RunOptions,
+    cwd: &Path,
+    targets: &[Target],
+    mut failures: Vec<Diagnostic>,
+    started: Instant,
+) -> Outcome {
+    let (online, notices) = online_pass(settings, &mut site, targets, options);
     let site = &site;
     let files = targets.len();
     let bar = progress_bar(options, targets.len());
@@ -116,7 +130,7 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     diagnostics.extend(cross_file(
         settings,
         site,
-        &targets,
+        targets,
         &facts,
         options.keep_source,
     ));

@@ -93,6 +93,17 @@ pub fn fix_bytes(
 /// that the file is either the old or the new content, never a mix. Keeps the permissions,
 /// and writes through a symbolic link to its target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, bytes, |file, bytes| file.write_all(bytes))
+}
+
+/// [`write_atomic`] with the writing of the temporary file given (tests inject a full disk
+/// here). Whatever `write` does, the target is the old content until the final rename, and a
+/// failed temporary file is removed.
+pub fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    write: impl FnOnce(&mut std::fs::File, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
     let target = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
         _ => path.to_path_buf(),
@@ -105,7 +116,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .prefix(".postlint-")
         .suffix(".tmp")
         .tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
+    write(tmp.as_file_mut(), bytes)?;
     tmp.as_file().sync_all()?;
     if let Ok(meta) = std::fs::metadata(&target) {
         tmp.as_file().set_permissions(meta.permissions())?;
@@ -121,6 +132,25 @@ fn fix_target(
     site: &SiteModel,
     target: &Target,
     keep_source: bool,
+) -> (Checked, usize) {
+    fix_target_with(settings, site, target, keep_source, &|| {}, &write_atomic)
+}
+
+/// What happens between fixing in memory and writing (tests change the file here).
+pub type BeforeWrite<'a> = &'a (dyn Fn() + Sync);
+/// How the fixed bytes are written (tests inject failures here).
+pub type Writer<'a> = &'a (dyn Fn(&Path, &[u8]) -> io::Result<()> + Sync);
+
+/// Fix one file on disk, with the steps that faults are injected into in tests: the original
+/// is left byte-identical unless the whole fixed text was written.
+#[doc(hidden)]
+pub fn fix_target_with(
+    settings: &Settings,
+    site: &SiteModel,
+    target: &Target,
+    keep_source: bool,
+    before_write: BeforeWrite,
+    writer: Writer,
 ) -> (Checked, usize) {
     let failed = |message: String| Checked {
         diagnostics: vec![io_diagnostic(&target.display, message)],
@@ -138,32 +168,36 @@ fn fix_target(
             0,
         );
     }
+    let keep = |message: String| {
+        let mut checked = check_file(
+            settings,
+            site,
+            &target.display,
+            original.clone(),
+            keep_source,
+        );
+        checked
+            .diagnostics
+            .push(io_diagnostic(&target.display, message));
+        (checked, 0)
+    };
+    // A read-only file is the user's "do not touch" (the rename would replace it anyway).
+    if std::fs::metadata(&target.path).is_ok_and(|m| m.permissions().readonly()) {
+        return keep("file is read-only; the fixes were not written".into());
+    }
+    before_write();
     // Do not overwrite a file that changed since it was read.
     match std::fs::read(&target.path) {
         Ok(now) if now == original => {}
-        Ok(_) => {
-            let mut checked = check_file(settings, site, &target.display, original, keep_source);
-            checked.diagnostics.push(io_diagnostic(
-                &target.display,
-                "file changed while it was being fixed; not written".into(),
-            ));
-            return (checked, 0);
-        }
+        Ok(_) => return keep("file changed while it was being fixed; not written".into()),
         Err(e) => return (failed(format!("cannot read file: {e}")), 0),
     }
-    match write_atomic(&target.path, &fixed) {
+    match writer(&target.path, &fixed) {
         Ok(()) => (
             check_file(settings, site, &target.display, fixed, keep_source),
             count,
         ),
-        Err(e) => {
-            let mut checked = check_file(settings, site, &target.display, original, keep_source);
-            checked.diagnostics.push(io_diagnostic(
-                &target.display,
-                format!("cannot write the fixed file (left unchanged): {e}"),
-            ));
-            (checked, 0)
-        }
+        Err(e) => keep(format!("cannot write the fixed file (left unchanged): {e}")),
     }
 }
 

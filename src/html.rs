@@ -426,6 +426,7 @@ fn tag(
         format!("<{name}")
     };
     let mut attrs: Vec<Attr> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut problems: Vec<Malformed> = Vec::new();
     let mut j = ne;
     let mut self_closing = false;
@@ -492,7 +493,8 @@ fn tag(
                         k = k + 2 + p;
                         if k < end && !is_ws(b[k]) && b[k] != b'>' && b[k] != b'/' {
                             problems.push(Malformed {
-                                span: k..k + 1,
+                                // The character after the quote, whole (it may be multi-byte).
+                                span: k..k + text[k..].chars().next().map_or(1, char::len_utf8),
                                 message: format!("missing space between attributes in `<{name}>`"),
                                 label: "expected a space before this attribute".into(),
                                 first: None,
@@ -528,7 +530,17 @@ fn tag(
             j = k;
         }
         let lname = raw_name.to_ascii_lowercase();
-        if let Some(first) = attrs.iter().find(|a| a.name == lname) {
+        // Duplicates: a scan for the few attributes of a real tag, an index past that (a tag
+        // with 100,000 attributes must not take 10^10 comparisons).
+        let first = if attrs.len() < 16 {
+            attrs.iter().position(|a| a.name == lname)
+        } else {
+            if index.is_empty() {
+                index.extend(attrs.iter().enumerate().map(|(i, a)| (a.name.clone(), i)));
+            }
+            index.get(&lname).copied()
+        };
+        if let Some(first) = first.and_then(|i| attrs.get(i)) {
             problems.push(Malformed {
                 span: an.clone(),
                 message: format!("duplicate attribute `{lname}` in `<{name}>`"),
@@ -536,6 +548,9 @@ fn tag(
                 first: Some(first.name_span.clone()),
             });
         } else {
+            if !index.is_empty() {
+                index.insert(lname.clone(), attrs.len());
+            }
             attrs.push(Attr {
                 name: lname,
                 name_span: an,

@@ -18,6 +18,7 @@ pub mod online;
 pub mod paths;
 pub mod report;
 pub mod rules;
+pub mod selfcheck;
 pub mod site;
 pub mod source;
 pub mod suppress;

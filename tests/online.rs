@@ -158,6 +158,9 @@ impl Server {
             _ => Some((404, "Not Found", vec![])),
         };
         let mut stream = stream;
+        // Out of flight before the answer leaves, so the gauge never counts a request the
+        // client has already seen answered.
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
         if let Some((code, reason, headers)) = answer {
             let mut text =
                 format!("HTTP/1.1 {code} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n");
@@ -167,7 +170,6 @@ impl Server {
             text.push_str("\r\n");
             let _ = stream.write_all(text.as_bytes());
         }
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
         let _ = stream.shutdown(std::net::Shutdown::Both);
     }
 }

@@ -351,12 +351,21 @@ pub fn check(ctx: &mut Context) {
             };
             let end_nl = if body_text.ends_with(nl) { nl } else { "" };
             let end = ctx.post.body.end;
-            d = d.with_fix(Fix {
-                edits: vec![Edit {
-                    range: end..end,
-                    replacement: format!("{sep}{f}{end_nl}"),
-                }],
-            });
+            let replacement = format!("{sep}{f}{end_nl}");
+            // Offer the fix only if the appended links are seen as links: at the end of a
+            // body left inside an unclosed comment or link they would not be.
+            let fixed_text = format!("{}{replacement}{}", &text[..end], &text[end..]);
+            let fixed_body =
+                crate::body::analyse(&fixed_text, ctx.post.body.start..end + replacement.len());
+            let after = back_links(&fixed_body, &fixed_text, defaults);
+            if after.iter().any(|l| !l.home) && after.iter().any(|l| l.home) {
+                d = d.with_fix(Fix {
+                    edits: vec![Edit {
+                        range: end..end,
+                        replacement,
+                    }],
+                });
+            }
         }
         ctx.push(d);
     }
