@@ -235,3 +235,74 @@ fn fixable_post_and_mutations() {
     );
     assert_eq!(mutated, b"<abcf");
 }
+
+/// Thousands of generated and mutated posts through the binary in one run, then `--fix` on
+/// them: the JSON parses, no panic, and every file is either byte-identical or exactly what
+/// the in-memory fixer makes of it, with nothing fixable left.
+#[test]
+fn hostile_corpus_through_the_binary() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("postlint.yaml"), "extends: finews\n").unwrap();
+    let posts = dir.path().join("_posts");
+    std::fs::create_dir(&posts).unwrap();
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let strategy = (post(), prop::collection::vec(mutation(), 0..5));
+    let mut originals = Vec::new();
+    for i in 0..2000 {
+        let (bytes, mutations) = strategy.new_tree(&mut runner).unwrap().current();
+        let bytes = apply(bytes, &mutations);
+        let name = format!("2021-12-08-{i:04}.md");
+        std::fs::write(posts.join(&name), &bytes).unwrap();
+        originals.push((name, bytes));
+    }
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_postlint"))
+            .current_dir(dir.path())
+            .args(["check", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            matches!(o.status.code(), Some(0..=2)),
+            "{:?} {stderr}",
+            o.status
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON parses");
+        v
+    };
+    let before = run(&[]);
+    assert_eq!(before["summary"]["files"], 2000);
+    run(&["--fix"]);
+    let settings = postlint::config::Settings::discover(dir.path(), dir.path()).unwrap();
+    let (settings, site) = postlint::engine::prepare(
+        &settings,
+        &postlint::engine::RunOptions::default(),
+        dir.path(),
+    );
+    let mut changed = 0;
+    for (name, original) in &originals {
+        let now = std::fs::read(posts.join(name)).unwrap();
+        let display = format!("_posts/{name}");
+        let (expected, count) = postlint::fix::fix_bytes(&settings, &site, &display, original);
+        if count == 0 {
+            assert_eq!(&now, original, "{name} changed without a fix");
+        } else {
+            assert_eq!(now, expected, "{name} is not what the fixer makes of it");
+            changed += 1;
+        }
+    }
+    assert!(
+        changed > 50,
+        "only {changed} files were fixed: the corpus is too tame"
+    );
+    let after = run(&[]);
+    let fixable = after["summary"]["fixable"].as_u64().unwrap();
+    assert_eq!(fixable, 0, "fixable findings remain after --fix");
+}
