@@ -89,7 +89,7 @@ fn a_full_disk_while_writing_leaves_the_original() {
     let (dir, post) = setup();
     let settings = settings(dir.path());
     let target = Target {
-        path: post.clone(),
+        path: post.clone().into_boxed_path(),
         display: "_posts/2021-12-08-a.md".into(),
     };
     // Half the bytes reach the temporary file, then the disk is full.
@@ -136,7 +136,7 @@ fn a_file_changed_between_read_and_write_is_not_overwritten() {
     let (dir, post) = setup();
     let settings = settings(dir.path());
     let target = Target {
-        path: post.clone(),
+        path: post.clone().into_boxed_path(),
         display: "_posts/2021-12-08-a.md".into(),
     };
     let edited = FIXABLE.replace("正文。", "作者刚改过的正文。");
