@@ -190,7 +190,7 @@ pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
 
 /// The URL a checked file is published at, read again (for the rare collision report).
 fn url_of(target: &crate::engine::Target, site: &SiteModel) -> Option<String> {
-    let bytes = std::fs::read(&target.path).ok()?;
+    let bytes = std::fs::read(target.path()).ok()?;
     let post = Post::from_bytes(&target.display, bytes);
     match post.kind {
         Kind::Post => site.post_url(&post),

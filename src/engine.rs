@@ -78,11 +78,38 @@ impl Outcome {
 /// One file to check: where to read it, and how to name it in output.
 #[derive(Debug, Clone)]
 pub struct Target {
-    /// Boxed, not `PathBuf`/`String`: no spare capacity, 16 bytes less each, for the list of
-    /// every file of a 300,000-post run.
-    pub path: Box<Path>,
+    /// How the file is named in output. Boxed (no spare capacity): the list holds every file
+    /// of a run, 300,000 of them on a large site.
     pub display: Box<str>,
+    /// Where to read it, when `display` does not say (relative to the process's working
+    /// directory): a file name that is not UTF-8, or a library caller's `cwd`.
+    pub full: Option<Box<Path>>,
 }
+
+impl Target {
+    /// A target read from `path`, shown as `display`.
+    pub fn new(path: PathBuf, display: String) -> Target {
+        let same = Path::new(&display) == path
+            || (PROCESS_CWD
+                .as_deref()
+                .is_some_and(|cwd| cwd.join(&display) == path));
+        Target {
+            full: (!same).then(|| path.into_boxed_path()),
+            display: display.into_boxed_str(),
+        }
+    }
+
+    /// Where to read the file.
+    pub fn path(&self) -> &Path {
+        self.full
+            .as_deref()
+            .unwrap_or_else(|| Path::new(&*self.display))
+    }
+}
+
+/// The working directory of the process, read once.
+static PROCESS_CWD: std::sync::LazyLock<Option<PathBuf>> =
+    std::sync::LazyLock::new(|| std::env::current_dir().ok());
 
 /// Check every file the options name, in parallel; diagnostics come back sorted by path and
 /// position whatever the thread order.
@@ -170,7 +197,7 @@ pub fn online_pass(
     let mut urls: Vec<String> = targets
         .par_iter()
         .flat_map_iter(|t| {
-            let Ok(bytes) = std::fs::read(&t.path) else {
+            let Ok(bytes) = std::fs::read(t.path()) else {
                 return Vec::new();
             };
             let post = Post::from_bytes(&t.display, bytes);
@@ -293,7 +320,7 @@ pub fn cross_file(
         let files: std::collections::HashMap<Arc<str>, PathBuf> = targets
             .iter()
             .filter(|t| wanted.contains(&*t.display))
-            .map(|t| (Arc::from(&*t.display), t.path.to_path_buf()))
+            .map(|t| (Arc::from(&*t.display), t.path().to_path_buf()))
             .collect();
         crate::cross::locate(&mut found, &files, keep_source);
     }
@@ -352,7 +379,7 @@ pub fn check_target(
     target: &Target,
     keep_source: bool,
 ) -> Checked {
-    match std::fs::read(&target.path) {
+    match std::fs::read(target.path()) {
         Ok(bytes) => check_file(settings, site, &target.display, bytes, keep_source),
         Err(e) => Checked {
             diagnostics: vec![io_diagnostic(
@@ -541,9 +568,9 @@ pub fn discover(
     found.retain(|p| !excluded(p));
     let mut targets: Vec<Target> = found
         .into_iter()
-        .map(|p| Target {
-            display: display(&p, cwd, options.paths.is_empty()).into_boxed_str(),
-            path: if p.is_absolute() { p } else { cwd.join(p) }.into_boxed_path(),
+        .map(|p| {
+            let shown = display(&p, cwd, options.paths.is_empty());
+            Target::new(if p.is_absolute() { p } else { cwd.join(p) }, shown)
         })
         .collect();
     targets.sort_by(|a, b| a.display.cmp(&b.display));

@@ -157,7 +157,7 @@ pub fn fix_target_with(
         is_post: false,
         facts: None,
     };
-    let original = match std::fs::read(&target.path) {
+    let original = match std::fs::read(target.path()) {
         Ok(b) => b,
         Err(e) => return (failed(format!("cannot read file: {e}")), 0),
     };
@@ -182,17 +182,17 @@ pub fn fix_target_with(
         (checked, 0)
     };
     // A read-only file is the user's "do not touch" (the rename would replace it anyway).
-    if std::fs::metadata(&target.path).is_ok_and(|m| m.permissions().readonly()) {
+    if std::fs::metadata(target.path()).is_ok_and(|m| m.permissions().readonly()) {
         return keep("file is read-only; the fixes were not written".into());
     }
     before_write();
     // Do not overwrite a file that changed since it was read.
-    match std::fs::read(&target.path) {
+    match std::fs::read(target.path()) {
         Ok(now) if now == original => {}
         Ok(_) => return keep("file changed while it was being fixed; not written".into()),
         Err(e) => return (failed(format!("cannot read file: {e}")), 0),
     }
-    match writer(&target.path, &fixed) {
+    match writer(target.path(), &fixed) {
         Ok(()) => (
             check_file(settings, site, &target.display, fixed, keep_source),
             count,
@@ -209,7 +209,7 @@ pub fn diff(settings: &Settings, options: &RunOptions, cwd: &Path) -> (String, u
     let diffs: Vec<String> = targets
         .par_iter()
         .filter_map(|t| {
-            let original = std::fs::read(&t.path).ok()?;
+            let original = std::fs::read(t.path()).ok()?;
             let (fixed, count) = fix_bytes(&settings, &site, &t.display, &original);
             if count == 0 {
                 return None;

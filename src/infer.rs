@@ -76,7 +76,7 @@ pub fn infer(settings: &Settings, pack: &str, options: &RunOptions, cwd: &Path) 
     let seen: Vec<Seen> = targets
         .par_iter()
         .filter_map(|t| {
-            let bytes = std::fs::read(&t.path).ok()?;
+            let bytes = std::fs::read(t.path()).ok()?;
             let post = Post::from_bytes(&t.display, bytes);
             if !post.is_post() {
                 return None;

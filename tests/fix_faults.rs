@@ -88,10 +88,7 @@ fn a_read_only_file_is_not_written() {
 fn a_full_disk_while_writing_leaves_the_original() {
     let (dir, post) = setup();
     let settings = settings(dir.path());
-    let target = Target {
-        path: post.clone().into_boxed_path(),
-        display: "_posts/2021-12-08-a.md".into(),
-    };
+    let target = Target::new(post.clone(), "_posts/2021-12-08-a.md".into());
     // Half the bytes reach the temporary file, then the disk is full.
     let full = |path: &Path, bytes: &[u8]| {
         write_atomic_with(path, bytes, |file, bytes| {
@@ -135,10 +132,7 @@ fn a_full_disk_while_writing_leaves_the_original() {
 fn a_file_changed_between_read_and_write_is_not_overwritten() {
     let (dir, post) = setup();
     let settings = settings(dir.path());
-    let target = Target {
-        path: post.clone().into_boxed_path(),
-        display: "_posts/2021-12-08-a.md".into(),
-    };
+    let target = Target::new(post.clone(), "_posts/2021-12-08-a.md".into());
     let edited = FIXABLE.replace("正文。", "作者刚改过的正文。");
     let writer_edits = || std::fs::write(&post, &edited).unwrap();
     let (checked, fixed) = fix_target_with(
