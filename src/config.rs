@@ -198,6 +198,19 @@ impl Settings {
     }
 }
 
+/// A YAML 1.1 boolean (`true`, `yes`, `on`, … in their three cases), or `None` for any other
+/// value.
+fn yaml_bool(v: &Node) -> Option<bool> {
+    (v.scalar_type() == Some(ScalarType::Bool)).then(|| {
+        v.as_str().is_some_and(|s| {
+            [
+                "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON",
+            ]
+            .contains(&s)
+        })
+    })
+}
+
 /// The nearest `postlint.yaml` or `.postlint.yaml` from `dir` upward.
 pub fn find_config(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
@@ -562,14 +575,9 @@ impl Loader {
                             .collect();
                     }
                 }
-                "future" => match v.scalar_type() {
-                    Some(ScalarType::Bool) => {
-                        let yes = [
-                            "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON",
-                        ];
-                        settings.site.future = Some(v.as_str().is_some_and(|s| yes.contains(&s)));
-                    }
-                    _ => self.error(
+                "future" => match yaml_bool(v) {
+                    Some(b) => settings.site.future = Some(b),
+                    None => self.error(
                         src,
                         v.span.clone(),
                         "`site.future` must be true or false",
@@ -606,15 +614,7 @@ impl Loader {
         for (k, v) in entries {
             let key = k.as_str().unwrap_or("");
             let o = &mut settings.online;
-            let boolean = || match v.scalar_type() {
-                Some(ScalarType::Bool) => Some(v.as_str().is_some_and(|s| {
-                    [
-                        "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON",
-                    ]
-                    .contains(&s)
-                })),
-                _ => None,
-            };
+            let boolean = || yaml_bool(v);
             let duration = || v.as_str().filter(|_| !v.is_null()).and_then(parse_duration);
             let count = |min: u64, max: u64| {
                 v.as_str()

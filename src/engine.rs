@@ -89,10 +89,12 @@ pub struct Target {
 impl Target {
     /// A target read from `path`, shown as `display`.
     pub fn new(path: PathBuf, display: String) -> Target {
+        // Compared by components, without building a path.
         let same = Path::new(&display) == path
-            || (PROCESS_CWD
-                .as_deref()
-                .is_some_and(|cwd| cwd.join(&display) == path));
+            || PROCESS_CWD.as_deref().is_some_and(|cwd| {
+                path.strip_prefix(cwd)
+                    .is_ok_and(|rest| rest == Path::new(&display))
+            });
         Target {
             full: (!same).then(|| path.into_boxed_path()),
             display: display.into_boxed_str(),

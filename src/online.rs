@@ -706,13 +706,13 @@ impl Cache {
     }
 
     /// A fresh cached result for `url`.
-    fn get(&self, url: &str, max_age: Duration, accept: &Options) -> Option<Verdict> {
+    fn get(&self, url: &str, options: &Options) -> Option<Verdict> {
         let e = self.entries.get(url)?;
         let age = now_secs().saturating_sub(e.checked);
-        if age > max_age.as_secs() {
+        if age > options.cache_max_age.as_secs() {
             return None;
         }
-        Some(if accept.accepts(e.status) {
+        Some(if options.accepts(e.status) {
             Ok(e.status)
         } else {
             Err(Problem::Status {
@@ -787,7 +787,7 @@ pub fn run(
             stats.excluded += 1;
             continue;
         }
-        match cache.get(&url, options.cache_max_age, options) {
+        match cache.get(&url, options) {
             Some(verdict) => {
                 stats.cached += 1;
                 if let Err(p) = verdict {
@@ -958,16 +958,25 @@ mod tests {
             }),
         );
         c.put("https://d/", &Err(Problem::Failed("timed out".into())));
-        assert_eq!(c.get("https://a/", o.cache_max_age, &o), Some(Ok(200)));
+        assert_eq!(c.get("https://a/", &o), Some(Ok(200)));
         assert!(matches!(
-            c.get("https://b/", o.cache_max_age, &o),
+            c.get("https://b/", &o),
             Some(Err(Problem::Status { code: 404, .. }))
         ));
-        assert_eq!(c.get("https://c/", o.cache_max_age, &o), None);
-        assert_eq!(c.get("https://d/", o.cache_max_age, &o), None);
+        assert_eq!(c.get("https://c/", &o), None);
+        assert_eq!(c.get("https://d/", &o), None);
         if let Some(e) = c.entries.get_mut("https://a/") {
             e.checked -= 100;
         }
-        assert_eq!(c.get("https://a/", Duration::from_secs(10), &o), None);
+        assert_eq!(
+            c.get(
+                "https://a/",
+                &Options {
+                    cache_max_age: Duration::from_secs(10),
+                    ..Options::default()
+                }
+            ),
+            None
+        );
     }
 }

@@ -510,8 +510,7 @@ pub fn article_hash(post: &Post, body: &Body) -> Option<u64> {
     if count < 20 {
         return None;
     }
-    // A piece the size of the buffer flushes what is left in it (and is not hashed itself).
-    keep(&mut hasher, &[0; 256]);
+    std::hash::Hasher::write(&mut hasher, &kept[..n]);
     Some(std::hash::Hasher::finish(&hasher))
 }
 
