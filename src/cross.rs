@@ -57,63 +57,100 @@ Jekyll writes both files to the same place in `_site/`: one of them silently dis
 ",
 };
 
-/// What one file contributes to the cross-file rules.
+/// What one file contributes to the cross-file rules: 40 bytes of hashes and ids, the only
+/// thing a run keeps for every file. Spans are not kept: the few files with a finding are
+/// read again to locate it.
 #[derive(Debug, Clone)]
 pub struct Facts {
-    /// The file's index among the run's targets (set by the engine).
-    pub file: u32,
-    pub is_post: bool,
-    /// A hash of the URL it is published at, and where to point (its `permalink` value or line 1).
-    pub url: Option<(Hash, Range<u32>)>,
-    /// A hash of the source's identifier, and the source link's span.
-    pub source: Option<(Hash, Range<u32>)>,
-    /// A hash of the article's text, and the span of the body's first line.
-    pub article: Option<(Hash, Range<u32>)>,
-    /// The category and up to four tags, interned by the site model: no heap per file, so the
-    /// index stays small for a site of 300,000 posts.
-    pub category: Option<u32>,
-    pub tags: [u32; 4],
-    pub ntags: u8,
-    pub tags_span: Option<Range<u32>>,
+    /// The file's id ([`crate::engine::file_id`], set by the engine).
+    pub file: u64,
+    /// A hash of the URL it is published at.
+    pub url: Option<Hash>,
+    /// A hash of the source's identifier (posts only).
+    pub source: Option<Hash>,
+    /// A hash of the article's text (posts only).
+    pub article: Option<Hash>,
+    /// The post's category and tags, interned as one pairing by the site model ([`NONE`]
+    /// for a page or a post without a category).
+    pub pairing: u32,
 }
 
-/// A 64-bit hash that is never 0, so that `Option<(Hash, Range<u32>)>` takes 16 bytes, not 24.
+/// No pairing.
+const NONE: u32 = u32::MAX;
+
+/// A 64-bit hash that is never 0, so that `Option<Hash>` takes 8 bytes.
 pub type Hash = std::num::NonZeroU64;
 
 fn hash(h: u64) -> Hash {
     Hash::new(h).unwrap_or(Hash::MIN)
 }
 
-/// The groups of two or more facts that share a key, each in file order. A sorted list of
-/// (key, index) pairs rather than a map of vectors: no allocation per key, which at 300,000
-/// posts was the largest allocation of the run.
-fn duplicates(all: &[Facts], key: impl Fn(&Facts) -> Option<Hash>) -> Vec<Vec<&Facts>> {
-    let mut keys: Vec<(Hash, u32)> = all
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| Some((key(f)?, u32::try_from(i).ok()?)))
-        .collect();
-    keys.sort_unstable();
-    keys.chunk_by(|a, b| a.0 == b.0)
-        .filter(|g| g.len() > 1)
-        .map(|g| g.iter().filter_map(|(_, i)| all.get(*i as usize)).collect())
-        .collect()
+/// A list in chunks of at most [`CHUNK`] items: it grows without copying itself and without
+/// the spare half a doubling vector keeps, and two lists join without a copy.
+#[derive(Debug)]
+pub struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
 }
 
-impl Facts {
-    fn tags(&self) -> &[u32] {
-        &self.tags[..usize::from(self.ntags).min(4)]
+const CHUNK: usize = 4096;
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked { chunks: Vec::new() }
     }
 }
 
-/// Facts are kept for every file of a run: spans as `u32` (files over 4 GiB are clamped).
-fn small(r: &Range<usize>) -> Range<u32> {
-    let c = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-    c(r.start)..c(r.end)
+impl<T> Chunked<T> {
+    pub fn push(&mut self, item: T) {
+        match self.chunks.last_mut() {
+            Some(last) if last.len() < CHUNK => last.push(item),
+            _ => {
+                let mut chunk = Vec::with_capacity(if self.chunks.is_empty() { 16 } else { CHUNK });
+                chunk.push(item);
+                self.chunks.push(chunk);
+            }
+        }
+    }
+
+    pub fn append(&mut self, mut other: Chunked<T>) {
+        self.chunks.append(&mut other.chunks);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+
+    pub fn len(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chunks.iter().all(Vec::is_empty)
+    }
 }
 
-fn wide(r: &Range<u32>) -> Range<usize> {
-    r.start as usize..r.end as usize
+/// The groups of two or more files that share a key (file ids, in no order). The keys alone
+/// are sorted to find the shared ones (8 bytes per file, no allocation per key), then the
+/// files with a shared key are gathered in a second pass.
+fn duplicates(all: &Chunked<Facts>, key: impl Fn(&Facts) -> Option<Hash>) -> Vec<Vec<u64>> {
+    let mut keys: Vec<Hash> = all.iter().filter_map(&key).collect();
+    keys.sort_unstable();
+    let shared: std::collections::HashSet<Hash> = keys
+        .chunk_by(|a, b| a == b)
+        .filter(|g| g.len() > 1)
+        .filter_map(|g| g.first().copied())
+        .collect();
+    drop(keys);
+    if shared.is_empty() {
+        return Vec::new();
+    }
+    let mut groups: HashMap<Hash, Vec<u64>> = HashMap::new();
+    for f in all.iter() {
+        if let Some(k) = key(f).filter(|k| shared.contains(k)) {
+            groups.entry(k).or_default().push(f.file);
+        }
+    }
+    groups.into_values().collect()
 }
 
 /// Whether any cross-file rule is on.
@@ -126,14 +163,6 @@ pub fn wanted(settings: &Settings) -> bool {
 /// Facts of one loaded file.
 pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
     let is_post = post.is_post();
-    let first_line = post.start
-        ..post.text[post.start..]
-            .find('\n')
-            .map_or(post.text.len(), |i| post.start + i);
-    let permalink_span = post
-        .root()
-        .and_then(|r| r.get("permalink"))
-        .map(|n| n.span.clone());
     let url = if post.kind == Kind::Post {
         site.post_url(post)
     } else if post.kind == Kind::Document && post.root().is_some() {
@@ -141,50 +170,82 @@ pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
     } else {
         None
     }
-    .map(|u| {
-        (
-            hash(crate::baseline::fnv1a(u.as_bytes())),
-            small(&permalink_span.clone().unwrap_or(first_line.clone())),
-        )
-    });
+    .map(|u| hash(crate::baseline::fnv1a(u.as_bytes())));
     let (source, article) = match body.filter(|_| is_post) {
-        Some(body) => {
-            let source = source_link(body).and_then(|l| {
-                source_key(&l.url)
-                    .map(|k| (hash(crate::baseline::fnv1a(k.as_bytes())), small(&l.span)))
-            });
-            let article = article_hash(post, body).map(|h| {
-                let start = post.body.start
-                    + post.text[post.body.clone()]
-                        .find(|c: char| !c.is_whitespace())
-                        .unwrap_or(0);
-                let end = post.text[start..post.body.end]
-                    .find('\n')
-                    .map_or(post.body.end, |i| start + i);
-                (hash(h), small(&(start..end)))
-            });
-            (source, article)
-        }
+        Some(body) => (
+            source_link(body)
+                .and_then(|l| source_key(&l.url))
+                .map(|k| hash(crate::baseline::fnv1a(k.as_bytes()))),
+            article_hash(post, body).map(hash),
+        ),
         None => (None, None),
     };
-    let (cats, _) = items(post, "categories", "category");
-    let (tags, tags_span) = items(post, "tags", "tag");
-    let mut ids = [0u32; 4];
-    let mut ntags = 0u8;
-    for (slot, t) in ids.iter_mut().zip(&tags) {
-        *slot = site.intern(&t.value);
-        ntags += 1;
+    let mut pairing = NONE;
+    if is_post && let Some(cat) = items(post, "categories", "category").0.first() {
+        let mut ids = vec![site.intern(&cat.value)];
+        ids.extend(
+            items(post, "tags", "tag")
+                .0
+                .iter()
+                .map(|t| site.intern(&t.value)),
+        );
+        pairing = site.intern_pairing(&ids);
     }
     Facts {
         file: 0,
-        is_post,
         url,
         source,
         article,
-        category: cats.first().map(|c| site.intern(&c.value)),
-        tags: ids,
-        ntags,
-        tags_span: tags_span.as_ref().map(small),
+        pairing,
+    }
+}
+
+/// Where a cross-file finding points in its file (found again when the file is re-read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    /// The source link.
+    Source,
+    /// The first line of the body.
+    Article,
+    /// The `permalink` value, else line 1.
+    Url,
+    /// The `tags` value.
+    Tags,
+}
+
+/// The span of `anchor` in a file read again.
+fn anchor_span(post: &Post, anchor: Anchor) -> Option<Range<usize>> {
+    match anchor {
+        Anchor::Source => {
+            let body = crate::body::analyse(&post.text, post.body.clone());
+            source_link(&body).map(|l| l.span.clone())
+        }
+        Anchor::Article => {
+            let start = post.body.start
+                + post
+                    .text
+                    .get(post.body.clone())?
+                    .find(|c: char| !c.is_whitespace())
+                    .unwrap_or(0);
+            let end = post
+                .text
+                .get(start..post.body.end)?
+                .find('\n')
+                .map_or(post.body.end, |i| start + i);
+            Some(start..end)
+        }
+        Anchor::Url => Some(
+            post.root()
+                .and_then(|r| r.get("permalink"))
+                .map(|n| n.span.clone())
+                .unwrap_or_else(|| {
+                    post.start
+                        ..post.text[post.start..]
+                            .find('\n')
+                            .map_or(post.text.len(), |i| post.start + i)
+                }),
+        ),
+        Anchor::Tags => items(post, "tags", "tag").1,
     }
 }
 
@@ -224,223 +285,342 @@ fn others(paths: &[Arc<str>], me: &Arc<str>) -> String {
     list.join(", ")
 }
 
-/// The cross-file findings (positions and sources are filled in by [`locate`]).
-pub fn check(
-    all: &[Facts],
-    settings: &Settings,
-    site: &SiteModel,
-    targets: &[crate::engine::Target],
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let path = |f: &Facts| -> Arc<str> {
-        targets
-            .get(f.file as usize)
-            .map_or_else(|| Arc::from(""), |t| Arc::from(&*t.display))
-    };
-    let mk = |rule: &RuleMeta,
-              level: Level,
-              path: &Arc<str>,
-              span: Range<usize>,
-              message: String|
-     -> Option<Diagnostic> {
-        let severity = level.severity()?;
-        let mut d = Diagnostic::new(rule.code, rule.name, severity, span, message);
-        d.path = Arc::clone(path);
-        Some(d)
-    };
+/// What the cross-file rules found, over file ids: the files are named and the findings
+/// located by [`Found::report`].
+#[derive(Debug, Default)]
+pub struct Found {
+    by_source: Vec<Vec<u64>>,
+    by_text: Vec<Vec<u64>>,
+    by_url: Vec<Vec<u64>>,
+    /// TX005: each post unlike the others, and what to say.
+    unlike: Vec<(u64, String)>,
+}
 
-    // XF001: the same source, then the same text.
-    let level = settings.level(Rule::XF001);
-    if level != Level::Off {
-        let by_source = duplicates(all, |f| {
-            f.source.as_ref().filter(|_| f.is_post).map(|k| k.0)
-        });
-        let mut reported: std::collections::HashSet<u32> = std::collections::HashSet::new();
-        for group in &by_source {
-            let paths: Vec<Arc<str>> = group.iter().map(|f| path(f)).collect();
-            for f in group.iter().skip(1) {
-                let span = f.source.as_ref().map_or(0..0, |(_, s)| wide(s));
-                if let Some(d) = mk(
-                    &XF001,
-                    level,
-                    &path(f),
-                    span,
-                    format!("same source as {}", others(&paths, &path(f))),
-                ) {
-                    out.push(
-                        d.with_label("duplicate source")
-                            .with_help("the same article is posted twice: delete this post"),
-                    );
-                    reported.insert(f.file);
-                }
-            }
-        }
-        let by_text = duplicates(all, |f| {
-            f.article.as_ref().filter(|_| f.is_post).map(|k| k.0)
-        });
-        for group in &by_text {
-            let paths: Vec<Arc<str>> = group.iter().map(|f| path(f)).collect();
-            for f in group.iter().skip(1) {
-                if reported.contains(&f.file) {
-                    continue;
-                }
-                let span = f.article.as_ref().map_or(0..0, |(_, s)| wide(s));
-                if let Some(d) = mk(
-                    &XF001,
-                    level,
-                    &path(f),
-                    span,
-                    format!("same article text as {}", others(&paths, &path(f))),
-                ) {
-                    out.push(
-                        d.with_label("duplicate text").with_help(
-                            "the same article is posted under two ids: delete this post",
-                        ),
-                    );
-                }
-            }
-        }
+impl Found {
+    pub fn is_empty(&self) -> bool {
+        self.by_source.is_empty()
+            && self.by_text.is_empty()
+            && self.by_url.is_empty()
+            && self.unlike.is_empty()
     }
 
-    // XF002: the same URL.
-    let level = settings.level(Rule::XF002);
-    if level != Level::Off {
-        let by_url = duplicates(all, |f| f.url.as_ref().map(|k| k.0));
-        for group in &by_url {
+    /// The files to name.
+    pub fn files(&self) -> std::collections::HashSet<u64> {
+        [&self.by_source, &self.by_text, &self.by_url]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .chain(self.unlike.iter().map(|(f, _)| *f))
+            .collect()
+    }
+
+    /// The findings, named by `names` (a file missing there, gone since it was checked, is
+    /// left out) and located in their files.
+    pub fn report(
+        self,
+        names: &HashMap<u64, crate::engine::Target>,
+        settings: &Settings,
+        site: &SiteModel,
+        keep_source: bool,
+    ) -> Vec<Diagnostic> {
+        let mut out: Vec<(Diagnostic, Anchor)> = Vec::new();
+        let name = |f: &u64| -> Option<Arc<str>> { names.get(f).map(|t| Arc::from(&*t.display)) };
+        // Each group in path order: the first file is kept, the others are reported.
+        let sorted = |group: &[u64]| -> Vec<(u64, Arc<str>)> {
+            let mut g: Vec<(u64, Arc<str>)> =
+                group.iter().filter_map(|f| Some((*f, name(f)?))).collect();
+            g.sort_by(|a, b| a.1.cmp(&b.1));
+            g
+        };
+        let mk = |rule: &RuleMeta, level: Level, path: &Arc<str>, message: String| {
+            let severity = level.severity()?;
+            let mut d = Diagnostic::new(rule.code, rule.name, severity, 0..0, message);
+            d.path = Arc::clone(path);
+            Some(d)
+        };
+
+        // XF001: the same source, then the same text.
+        let level = settings.level(Rule::XF001);
+        let mut reported: std::collections::HashSet<u64> = std::collections::HashSet::new();
+        for group in &self.by_source {
+            let group = sorted(group);
+            let paths: Vec<Arc<str>> = group.iter().map(|(_, p)| Arc::clone(p)).collect();
+            for (file, path) in group.iter().skip(1) {
+                let message = format!("same source as {}", others(&paths, path));
+                if let Some(d) = mk(&XF001, level, path, message) {
+                    let d = d
+                        .with_label("duplicate source")
+                        .with_help("the same article is posted twice: delete this post");
+                    out.push((d, Anchor::Source));
+                    reported.insert(*file);
+                }
+            }
+        }
+        for group in &self.by_text {
+            let group = sorted(group);
+            let paths: Vec<Arc<str>> = group.iter().map(|(_, p)| Arc::clone(p)).collect();
+            for (file, path) in group.iter().skip(1) {
+                if reported.contains(file) {
+                    continue;
+                }
+                let message = format!("same article text as {}", others(&paths, path));
+                if let Some(d) = mk(&XF001, level, path, message) {
+                    let d = d
+                        .with_label("duplicate text")
+                        .with_help("the same article is posted under two ids: delete this post");
+                    out.push((d, Anchor::Article));
+                }
+            }
+        }
+
+        // XF002: the same URL.
+        let level = settings.level(Rule::XF002);
+        for group in &self.by_url {
+            let group = sorted(group);
             // The URL itself, recomputed from one of the files (collisions are rare).
             let url = group
                 .first()
-                .and_then(|f| url_of(targets.get(f.file as usize)?, site))
+                .and_then(|(f, _)| url_of(names.get(f)?, site))
                 .unwrap_or_default();
-            let paths: Vec<Arc<str>> = group.iter().map(|f| path(f)).collect();
-            for f in group.iter().skip(1) {
-                let span = f.url.as_ref().map_or(0..0, |(_, s)| wide(s));
-                if let Some(d) = mk(
-                    &XF002,
-                    level,
-                    &path(f),
-                    span,
-                    format!("published at `{url}`, like {}", others(&paths, &path(f))),
-                ) {
-                    out.push(d.with_label("same URL").with_help(
+            let paths: Vec<Arc<str>> = group.iter().map(|(_, p)| Arc::clone(p)).collect();
+            for (_, path) in group.iter().skip(1) {
+                let message = format!("published at `{url}`, like {}", others(&paths, path));
+                if let Some(d) = mk(&XF002, level, path, message) {
+                    let d = d.with_label("same URL").with_help(
                         "Jekyll writes both to the same file: give one of them another permalink",
-                    ));
+                    );
+                    out.push((d, Anchor::Url));
                 }
             }
         }
-    }
 
-    // TX005: the majority pairing of each tag and of each category (over interned names).
-    let level = settings.level(Rule::TX005);
-    if level != Level::Off {
-        let mut tag_cats: HashMap<u32, HashMap<u32, usize>> = HashMap::new();
-        let mut cat_tags: HashMap<u32, HashMap<u32, usize>> = HashMap::new();
-        for f in all.iter().filter(|f| f.is_post) {
-            let Some(cat) = f.category else { continue };
-            for &t in f.tags() {
-                *tag_cats.entry(t).or_default().entry(cat).or_default() += 1;
-            }
-            if let Some(&t) = f.tags().first() {
-                *cat_tags.entry(cat).or_default().entry(t).or_default() += 1;
+        // TX005.
+        let level = settings.level(Rule::TX005);
+        let meta = Rule::TX005.meta();
+        for (file, message) in self.unlike {
+            if let Some(path) = name(&file)
+                && let Some(d) = mk(meta, level, &path, message)
+            {
+                let d = d
+                    .with_label("unlike the other posts")
+                    .with_help("file the post like the others, or fix the others");
+                out.push((d, Anchor::Tags));
             }
         }
-        // The majority of each tag and of each category, computed once.
-        let majority = |counts: &HashMap<u32, usize>| -> Option<(u32, usize)> {
-            let mut v: Vec<(u32, usize)> = counts.iter().map(|(k, n)| (*k, *n)).collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            match v.as_slice() {
-                [(k, n), (_, m), ..] if n > m => Some((*k, *n)),
-                _ => None,
-            }
+        locate(out, names, keep_source)
+    }
+}
+
+/// The cross-file findings over the facts of a run (named and located by [`Found::report`]).
+pub fn check(all: &Chunked<Facts>, settings: &Settings, site: &SiteModel) -> Found {
+    let mut found = Found::default();
+    if settings.level(Rule::XF001) != Level::Off {
+        found.by_source = duplicates(all, |f| f.source);
+        found.by_text = duplicates(all, |f| f.article);
+    }
+    if settings.level(Rule::XF002) != Level::Off {
+        found.by_url = duplicates(all, |f| f.url);
+    }
+    if settings.level(Rule::TX005) != Level::Off {
+        found.unlike = unlike(all, site);
+    }
+    found
+}
+
+/// TX005: the posts whose tag/category pairing goes against the majority pairing of one of
+/// their tags or of their category (over interned names; counted per distinct pairing, so
+/// the work per post is one map update).
+fn unlike(all: &Chunked<Facts>, site: &SiteModel) -> Vec<(u64, String)> {
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for f in all.iter().filter(|f| f.pairing != NONE) {
+        *counts.entry(f.pairing).or_default() += 1;
+    }
+    let pairings: HashMap<u32, Vec<u32>> = counts.keys().map(|&p| (p, site.pairing(p))).collect();
+    let mut tag_cats: HashMap<u32, HashMap<u32, usize>> = HashMap::new();
+    let mut cat_tags: HashMap<u32, HashMap<u32, usize>> = HashMap::new();
+    for (p, &n) in &counts {
+        let Some((&cat, tags)) = pairings.get(p).and_then(|ids| ids.split_first()) else {
+            continue;
         };
-        let tag_top: HashMap<u32, (u32, usize)> = tag_cats
-            .iter()
-            .filter_map(|(t, c)| majority(c).map(|m| (*t, m)))
-            .collect();
-        let cat_top: HashMap<u32, (u32, usize)> = cat_tags
-            .iter()
-            .filter_map(|(c, t)| majority(t).map(|m| (*c, m)))
-            .collect();
-        let name = |id: u32| site.name(id);
-        let meta = crate::rules::Rule::TX005.meta();
-        for f in all.iter().filter(|f| f.is_post) {
-            let Some(cat) = f.category else { continue };
-            let span = f.tags_span.as_ref().map_or(0..0, wide);
-            let mut message = None;
-            for &t in f.tags() {
+        for &t in tags {
+            *tag_cats.entry(t).or_default().entry(cat).or_default() += n;
+        }
+        if let Some(&t) = tags.first() {
+            *cat_tags.entry(cat).or_default().entry(t).or_default() += n;
+        }
+    }
+    // The majority of each tag and of each category, computed once.
+    let majority = |counts: &HashMap<u32, usize>| -> Option<(u32, usize)> {
+        let mut v: Vec<(u32, usize)> = counts.iter().map(|(k, n)| (*k, *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        match v.as_slice() {
+            [(k, n), (_, m), ..] if n > m => Some((*k, *n)),
+            _ => None,
+        }
+    };
+    let tag_top: HashMap<u32, (u32, usize)> = tag_cats
+        .iter()
+        .filter_map(|(t, c)| majority(c).map(|m| (*t, m)))
+        .collect();
+    let cat_top: HashMap<u32, (u32, usize)> = cat_tags
+        .iter()
+        .filter_map(|(c, t)| majority(t).map(|m| (*c, m)))
+        .collect();
+    let name = |id: u32| site.name(id);
+    // What to say of each pairing that goes against a majority.
+    let messages: HashMap<u32, String> = pairings
+        .iter()
+        .filter_map(|(&p, ids)| {
+            let (&cat, tags) = ids.split_first()?;
+            for &t in tags {
                 if let Some(&(top, n)) = tag_top.get(&t)
                     && top != cat
                 {
-                    message = Some(format!(
-                        "tag `{}` goes with category `{}` in {n} posts; here with `{}`",
-                        name(t),
-                        name(top),
-                        name(cat)
+                    return Some((
+                        p,
+                        format!(
+                            "tag `{}` goes with category `{}` in {n} posts; here with `{}`",
+                            name(t),
+                            name(top),
+                            name(cat)
+                        ),
                     ));
-                    break;
                 }
             }
-            if message.is_none()
-                && let Some(&(top, n)) = cat_top.get(&cat)
-                && !f.tags().contains(&top)
-            {
-                message = Some(format!(
-                    "category `{}` goes with tag `{}` in {n} posts; here with {}",
-                    name(cat),
-                    name(top),
-                    f.tags()
-                        .iter()
-                        .map(|t| format!("`{}`", name(*t)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            if let Some(m) = message
-                && let Some(d) = mk(meta, level, &path(f), span, m)
-            {
-                out.push(
-                    d.with_label("unlike the other posts")
-                        .with_help("file the post like the others, or fix the others"),
-                );
-            }
-        }
-    }
-    out
+            let &(top, n) = cat_top.get(&cat)?;
+            (!tags.contains(&top)).then(|| {
+                (
+                    p,
+                    format!(
+                        "category `{}` goes with tag `{}` in {n} posts; here with {}",
+                        name(cat),
+                        name(top),
+                        tags.iter()
+                            .map(|t| format!("`{}`", name(*t)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })
+        })
+        .collect();
+    all.iter()
+        .filter_map(|f| Some((f.file, messages.get(&f.pairing)?.clone())))
+        .collect()
 }
 
-/// Fill in positions (and, for the human format, the source) by reading each file once more —
-/// only the few files that have a cross-file finding.
-pub fn locate(
-    diags: &mut [Diagnostic],
-    targets: &HashMap<Arc<str>, std::path::PathBuf>,
+/// Give the findings their spans and positions (and, for the human format, the source) by
+/// reading each file once more — only the few files that have a cross-file finding. A file
+/// that cannot be read again keeps its findings at line 1.
+fn locate(
+    found: Vec<(Diagnostic, Anchor)>,
+    names: &HashMap<u64, crate::engine::Target>,
     keep_source: bool,
-) {
-    let mut by_path: HashMap<Arc<str>, Vec<usize>> = HashMap::new();
-    for (i, d) in diags.iter().enumerate() {
-        by_path.entry(Arc::clone(&d.path)).or_default().push(i);
+) -> Vec<Diagnostic> {
+    let paths: HashMap<&str, &crate::engine::Target> =
+        names.values().map(|t| (&*t.display, t)).collect();
+    let mut by_path: HashMap<Arc<str>, Vec<(Diagnostic, Anchor)>> = HashMap::new();
+    for (d, anchor) in found {
+        by_path
+            .entry(Arc::clone(&d.path))
+            .or_default()
+            .push((d, anchor));
     }
-    for (path, idx) in by_path {
-        let Some(file) = targets.get(&path) else {
+    let mut out = Vec::new();
+    for (path, list) in by_path {
+        let post = paths
+            .get(&*path)
+            .and_then(|t| std::fs::read(t.path()).ok())
+            .map(|bytes| Post::from_bytes(&path, bytes));
+        let Some(post) = post else {
+            out.extend(list.into_iter().map(|(mut d, _)| {
+                d.start.line = 1;
+                d.start.column = 1;
+                d.end = d.start;
+                d
+            }));
             continue;
         };
-        let Ok(bytes) = std::fs::read(file) else {
-            continue;
-        };
-        let text = crate::source::decode(bytes).text;
-        let index = LineIndex::new(&text);
+        let text = &post.text;
+        let index = LineIndex::new(text);
         let source = keep_source.then(|| {
             Arc::new(SourceText {
                 name: path.to_string(),
                 text: text.clone(),
             })
         });
-        for i in idx {
-            let d = &mut diags[i];
-            let (s, e) = index.range(&text, &d.span);
+        for (mut d, anchor) in list {
+            d.span = anchor_span(&post, anchor).unwrap_or(0..0);
+            let (s, e) = index.range(text, &d.span);
             d.start = s;
             d.end = e;
-            d.fingerprint = crate::baseline::fingerprint(d, &text);
+            d.fingerprint = crate::baseline::fingerprint(&d, text);
             d.source.clone_from(&source);
+            out.push(d);
         }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fact(file: u64, url: u64) -> Facts {
+        Facts {
+            file,
+            url: Hash::new(url),
+            source: None,
+            article: None,
+            pairing: NONE,
+        }
+    }
+
+    #[test]
+    fn facts_stay_small() {
+        // Kept for every file of a run: 300,000 of them on a large site.
+        assert_eq!(std::mem::size_of::<Facts>(), 40);
+    }
+
+    #[test]
+    fn chunked_keeps_every_item_in_chunks_of_at_most_chunk() {
+        let mut a = Chunked::default();
+        for i in 0..(2 * CHUNK as u64 + 5) {
+            a.push(i);
+        }
+        let mut b = Chunked::default();
+        b.push(u64::MAX);
+        a.append(b);
+        assert_eq!(a.len(), 2 * CHUNK + 6);
+        assert!(
+            a.chunks
+                .iter()
+                .all(|c| c.len() <= CHUNK && c.capacity() <= CHUNK)
+        );
+        let items: Vec<u64> = a.iter().copied().collect();
+        assert_eq!(items[..3], [0, 1, 2]);
+        assert_eq!(items[2 * CHUNK + 4], 2 * CHUNK as u64 + 4);
+        assert_eq!(items.last(), Some(&u64::MAX));
+        assert!(Chunked::<u8>::default().is_empty());
+    }
+
+    #[test]
+    fn duplicates_groups_the_files_sharing_a_key() {
+        let mut all = Chunked::default();
+        for (file, url) in [(1, 7), (2, 8), (3, 7), (4, 9), (5, 7), (6, 9)] {
+            all.push(fact(file, url));
+        }
+        all.push(Facts {
+            url: None,
+            ..fact(7, 1)
+        });
+        let mut groups = duplicates(&all, |f| f.url);
+        for g in &mut groups {
+            g.sort_unstable();
+        }
+        groups.sort();
+        assert_eq!(groups, vec![vec![1, 3, 5], vec![4, 6]]);
+        assert!(duplicates(&all, |f| f.source).is_empty());
     }
 }

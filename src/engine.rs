@@ -1,7 +1,7 @@
 //! The engine: find the files, check them in parallel, and return sorted diagnostics.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -32,18 +32,40 @@ pub struct RunOptions {
 /// Runs shorter than this many files get no progress bar.
 const PROGRESS_MIN_FILES: usize = 2_000;
 
-/// A progress bar on stderr for a long run, or a hidden one.
-pub fn progress_bar(options: &RunOptions, files: usize) -> indicatif::ProgressBar {
-    if !options.progress || files < PROGRESS_MIN_FILES {
-        return indicatif::ProgressBar::hidden();
+/// A progress bar on stderr for a long run, hidden until [`progress_inc`] shows it. With
+/// `files` unknown (a walk streaming into the checks), a count of the files checked so far.
+pub fn progress_bar(options: &RunOptions, files: Option<usize>) -> indicatif::ProgressBar {
+    let bar = match files {
+        Some(n) => indicatif::ProgressBar::with_draw_target(
+            Some(n as u64),
+            indicatif::ProgressDrawTarget::hidden(),
+        ),
+        None => indicatif::ProgressBar::hidden(),
+    };
+    if !options.progress || files.is_some_and(|n| n < PROGRESS_MIN_FILES) {
+        return bar;
     }
-    let bar = indicatif::ProgressBar::new(files as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
-    {
+    let template = if files.is_some() {
+        "{bar:40} {pos}/{len} files {elapsed}"
+    } else {
+        "{spinner} {pos} files {elapsed}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar
+}
+
+/// One more file done: the bar appears once a run has taken [`PROGRESS_MIN_FILES`] files
+/// (short runs never draw one).
+pub fn progress_inc(bar: &indicatif::ProgressBar, options: &RunOptions) {
+    bar.inc(1);
+    if options.progress
+        && bar.position() == PROGRESS_MIN_FILES as u64
+        && bar.length().is_none_or(|n| n >= PROGRESS_MIN_FILES as u64)
+    {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
 }
 
 #[derive(Debug, Default)]
@@ -118,8 +140,11 @@ static PROCESS_CWD: std::sync::LazyLock<Option<PathBuf>> =
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
     let started = Instant::now();
     let (settings, site) = prepare(settings, options, cwd);
-    let (targets, failures) = discover(&settings, options, cwd);
-    run_on(&settings, site, options, cwd, &targets, failures, started)
+    let (files, failures) = Files::new(&settings, options, cwd);
+    run_files(
+        &settings, site, options, cwd, &files, failures, started, checked,
+    )
+    .0
 }
 
 /// Check files already found (`settings` and `site` from [`prepare`], `targets` and
@@ -127,44 +152,104 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
 /// vanished or become unreadable since.
 pub fn run_on(
     settings: &Settings,
-    mut site: SiteModel,
+    site: SiteModel,
     options: &RunOptions,
     cwd: &Path,
     targets: &[Target],
-    mut failures: Vec<Diagnostic>,
+    failures: Vec<Diagnostic>,
     started: Instant,
 ) -> Outcome {
-    let (online, notices) = online_pass(settings, &mut site, targets, options);
+    let files = Files::listed(targets.to_vec());
+    run_files(
+        settings, site, options, cwd, &files, failures, started, checked,
+    )
+    .0
+}
+
+/// The step of a check run: the file checked, nothing fixed.
+fn checked(
+    settings: &Settings,
+    site: &SiteModel,
+    target: &Target,
+    keep_source: bool,
+) -> (Checked, usize) {
+    (check_target(settings, site, target, keep_source), 0)
+}
+
+/// What the parallel check gathers, one per rayon job (merged at the end, so no lock is
+/// taken per file).
+#[derive(Default)]
+struct Gathered {
+    diagnostics: Vec<Diagnostic>,
+    facts: crate::cross::Chunked<crate::cross::Facts>,
+    files: usize,
+    posts: usize,
+    fixed: crate::fix::Fixed,
+}
+
+impl Gathered {
+    fn merge(mut self, mut other: Gathered) -> Gathered {
+        self.diagnostics.append(&mut other.diagnostics);
+        self.facts.append(other.facts);
+        self.files += other.files;
+        self.posts += other.posts;
+        self.fixed.files += other.fixed.files;
+        self.fixed.problems += other.fixed.problems;
+        self
+    }
+}
+
+/// The run over `files`: `step` checks (or fixes) one file and says how many problems it
+/// fixed. Files stream from the walk into the checks; what is kept per file is its small
+/// cross-file facts (and its findings).
+#[allow(clippy::too_many_arguments)]
+pub fn run_files(
+    settings: &Settings,
+    mut site: SiteModel,
+    options: &RunOptions,
+    cwd: &Path,
+    files: &Files,
+    mut failures: Vec<Diagnostic>,
+    started: Instant,
+    step: impl Fn(&Settings, &SiteModel, &Target, bool) -> (Checked, usize) + Sync,
+) -> (Outcome, crate::fix::Fixed) {
+    let (online, notices) = online_pass(settings, &mut site, files, options);
     let site = &site;
-    let files = targets.len();
-    let bar = progress_bar(options, targets.len());
-    let posts = std::sync::atomic::AtomicUsize::new(0);
-    // Two flat vectors (findings per file, and the cross-file facts) rather than one of
-    // results: nothing per file is held twice.
-    let (found, facts): (Vec<Vec<Diagnostic>>, Vec<Option<crate::cross::Facts>>) = targets
-        .par_iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let mut c = check_target(settings, site, t, options.keep_source);
-            if let Some(f) = &mut c.facts {
-                f.file = u32::try_from(i).unwrap_or(u32::MAX);
+    let bar = progress_bar(options, files.known_len());
+    let all = files
+        .iter()
+        .par_bridge()
+        .fold(Gathered::default, |mut acc, item| {
+            let target = match item {
+                Ok(t) => t,
+                Err(d) => {
+                    acc.diagnostics.push(d);
+                    return acc;
+                }
+            };
+            let (mut checked, fixed) = step(settings, site, &target, options.keep_source);
+            if let Some(mut f) = checked.facts {
+                f.file = file_id(&target.display);
+                acc.facts.push(f);
             }
-            if c.is_post {
-                posts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            acc.files += 1;
+            acc.posts += usize::from(checked.is_post);
+            if fixed > 0 {
+                acc.fixed.files += 1;
+                acc.fixed.problems += fixed;
             }
-            bar.inc(1);
-            (c.diagnostics, c.facts)
+            acc.diagnostics.append(&mut checked.diagnostics);
+            progress_inc(&bar, options);
+            acc
         })
-        .unzip();
+        .reduce(Gathered::default, Gathered::merge);
     bar.finish_and_clear();
-    let posts = posts.into_inner();
-    let facts: Vec<crate::cross::Facts> = facts.into_iter().flatten().collect();
-    let mut diagnostics: Vec<Diagnostic> = found.into_iter().flatten().collect();
+    let mut diagnostics = all.diagnostics;
     diagnostics.extend(cross_file(
         settings,
         site,
-        targets,
-        &facts,
+        files,
+        &all.facts,
         options.keep_source,
     ));
     set_rel_paths(settings, cwd, &mut diagnostics);
@@ -173,15 +258,25 @@ pub fn run_on(
     diagnostics.append(&mut failures);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let failures = diagnostics.iter().filter(|d| is_failure(d)).count();
-    Outcome {
+    let outcome = Outcome {
         diagnostics,
-        files,
-        posts,
+        files: all.files,
+        posts: all.posts,
         failures,
         elapsed: started.elapsed(),
         online,
         notices,
-    }
+    };
+    (outcome, all.fixed)
+}
+
+/// A file's id in the cross-file index: a hash of its displayed name (8 bytes instead of the
+/// name; the few files with a cross-file finding are named again by [`Files::resolve`]).
+pub fn file_id(display: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    display.hash(&mut h);
+    h.finish()
 }
 
 /// `--online`: gather the external links of the posts, check each distinct one (cache first),
@@ -189,15 +284,17 @@ pub fn run_on(
 pub fn online_pass(
     settings: &Settings,
     site: &mut SiteModel,
-    targets: &[Target],
+    files: &Files,
     options: &RunOptions,
 ) -> (Option<crate::online::Stats>, Vec<String>) {
     if !settings.online.online || settings.level(Rule::LK006) == crate::rules::Level::Off {
         return (None, Vec::new());
     }
     let shared: &SiteModel = site;
-    let mut urls: Vec<String> = targets
-        .par_iter()
+    let mut urls: Vec<String> = files
+        .iter()
+        .filter_map(Result::ok)
+        .par_bridge()
         .flat_map_iter(|t| {
             let Ok(bytes) = std::fs::read(t.path()) else {
                 return Vec::new();
@@ -304,29 +401,21 @@ pub struct Checked {
     pub facts: Option<crate::cross::Facts>,
 }
 
-/// The cross-file rules over the facts of a run, located in their files.
+/// The cross-file rules over the facts of a run: groups and outliers found over file ids,
+/// then those few files named (a second walk) and their findings located in them.
 pub fn cross_file(
     settings: &Settings,
     site: &SiteModel,
-    targets: &[Target],
-    facts: &[crate::cross::Facts],
+    files: &Files,
+    facts: &crate::cross::Chunked<crate::cross::Facts>,
     keep_source: bool,
 ) -> Vec<Diagnostic> {
-    if facts.is_empty() {
+    let found = crate::cross::check(facts, settings, site);
+    if found.is_empty() {
         return Vec::new();
     }
-    let mut found = crate::cross::check(facts, settings, site, targets);
-    if !found.is_empty() {
-        // Only the files with findings are re-read: map just those.
-        let wanted: std::collections::HashSet<&str> = found.iter().map(|d| &*d.path).collect();
-        let files: std::collections::HashMap<Arc<str>, PathBuf> = targets
-            .iter()
-            .filter(|t| wanted.contains(&*t.display))
-            .map(|t| (Arc::from(&*t.display), t.path().to_path_buf()))
-            .collect();
-        crate::cross::locate(&mut found, &files, keep_source);
-    }
-    found
+    let names = files.resolve(&found.files());
+    found.report(&names, settings, site, keep_source)
 }
 
 /// A diagnostic about the tool's own failure (not a finding in a post).
@@ -510,52 +599,76 @@ fn display(path: &Path, cwd: &Path, from_globs: bool) -> String {
     shown.to_string_lossy().into_owned()
 }
 
-/// The files to check, and diagnostics for paths that could not be walked.
+/// The files to check, sorted by name, and diagnostics for paths that could not be walked
+/// (the whole list at once: for commands that want it, such as `--diff` and `init --infer`).
 pub fn discover(
     settings: &Settings,
     options: &RunOptions,
     cwd: &Path,
 ) -> (Vec<Target>, Vec<Diagnostic>) {
-    let root = normalize(&cwd.join(&settings.root));
-    let exclude = build_globs(&settings.exclude);
-    let excluded = |path: &Path| -> bool {
-        if settings.exclude.is_empty() {
-            return false;
+    let (files, mut failures) = Files::new(settings, options, cwd);
+    let mut targets = Vec::new();
+    for item in files.iter() {
+        match item {
+            Ok(t) => targets.push(t),
+            Err(d) => failures.push(d),
         }
-        let abs = normalize(&cwd.join(path));
-        abs.strip_prefix(&root)
-            .is_ok_and(|rel| exclude.is_match(rel))
-    };
-    let mut failures = Vec::new();
-    let mut found: Vec<PathBuf> = Vec::new();
+    }
+    targets.sort_by(|a, b| a.display.cmp(&b.display));
+    (targets, failures)
+}
 
-    if options.paths.is_empty() {
-        let posts = build_globs(&settings.posts);
-        let use_globs = !settings.posts.is_empty();
-        let start = if use_globs {
-            root.clone()
-        } else {
-            PathBuf::from(".")
+/// The files of a run: those named (on the command line, or by a library caller) and the
+/// directories walked for more. Directories are walked lazily, each time the files are
+/// visited, so the list of a whole site is never held: a walk yields one file at a time into
+/// the checks.
+pub struct Files {
+    listed: Vec<Target>,
+    dirs: Vec<PathBuf>,
+    /// Walked files are chosen by the config's `posts` globs (relative to `root`) rather
+    /// than by their Markdown extension: a run without paths, when the config has globs.
+    globs: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+    root: PathBuf,
+    cwd: PathBuf,
+    /// Files found from the config (no paths given) are shown relative to `cwd`.
+    from_config: bool,
+    /// Several paths were given, so the same file may be found twice.
+    dedup: bool,
+}
+
+impl Files {
+    /// The files `options` name (or the config's `posts`, or `.`), and a diagnostic for each
+    /// path that cannot be read.
+    pub fn new(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Files, Vec<Diagnostic>) {
+        let root = normalize(&cwd.join(&settings.root));
+        let mut files = Files {
+            listed: Vec::new(),
+            dirs: Vec::new(),
+            globs: None,
+            exclude: (!settings.exclude.is_empty()).then(|| build_globs(&settings.exclude)),
+            root,
+            cwd: cwd.to_path_buf(),
+            from_config: options.paths.is_empty(),
+            dedup: options.paths.len() > 1,
         };
-        for path in walk(&start, &mut failures) {
-            let rel_ok = !use_globs || {
-                let abs = normalize(&cwd.join(&path));
-                abs.strip_prefix(&root).is_ok_and(|rel| posts.is_match(rel))
-            };
-            if rel_ok && (use_globs || is_markdown(&path)) {
-                found.push(path);
+        let mut failures = Vec::new();
+        if options.paths.is_empty() {
+            if settings.posts.is_empty() {
+                files.dirs.push(PathBuf::from("."));
+            } else {
+                files.globs = Some(build_globs(&settings.posts));
+                files.dirs.push(files.root.clone());
             }
         }
-    } else {
         for arg in &options.paths {
-            let full = cwd.join(arg);
-            match std::fs::metadata(&full) {
-                Ok(meta) if meta.is_dir() => found.extend(
-                    walk(arg, &mut failures)
-                        .into_iter()
-                        .filter(|p| is_markdown(p)),
-                ),
-                Ok(meta) if meta.is_file() => found.push(arg.clone()),
+            match std::fs::metadata(cwd.join(arg)) {
+                Ok(meta) if meta.is_dir() => files.dirs.push(arg.clone()),
+                Ok(meta) if meta.is_file() => {
+                    if let Some(t) = files.target(arg.clone()) {
+                        files.listed.push(t);
+                    }
+                }
                 Ok(_) => failures.push(io_diagnostic(
                     &display(arg, cwd, false),
                     "not a regular file (a FIFO, socket or device is never read)".into(),
@@ -566,52 +679,110 @@ pub fn discover(
                 )),
             }
         }
+        (files, failures)
     }
-    found.retain(|p| !excluded(p));
-    let mut targets: Vec<Target> = found
-        .into_iter()
-        .map(|p| {
-            let shown = display(&p, cwd, options.paths.is_empty());
-            Target::new(if p.is_absolute() { p } else { cwd.join(p) }, shown)
-        })
-        .collect();
-    targets.sort_by(|a, b| a.display.cmp(&b.display));
-    targets.dedup_by(|a, b| a.display == b.display);
-    (targets, failures)
-}
 
-/// Walk a directory in parallel with `ignore` (honouring .gitignore and hidden files).
-fn walk(start: &Path, failures: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let found = Mutex::new(Vec::new());
-    let errors = Mutex::new(Vec::new());
-    ignore::WalkBuilder::new(start)
-        .require_git(false)
-        .follow_links(false)
-        .build_parallel()
-        .run(|| {
-            Box::new(|entry| {
-                match entry {
-                    Ok(entry) => {
-                        if entry.file_type().is_some_and(|t| t.is_file())
-                            && let Ok(mut f) = found.lock()
-                        {
-                            f.push(entry.into_path());
-                        }
-                    }
-                    Err(err) => {
-                        if let Ok(mut e) = errors.lock() {
-                            e.push(err.to_string());
-                        }
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
-    for message in errors.into_inner().unwrap_or_default() {
-        failures.push(io_diagnostic(
-            &start.to_string_lossy(),
-            format!("while walking: {message}"),
-        ));
+    /// Exactly these files (no walk).
+    pub fn listed(targets: Vec<Target>) -> Files {
+        Files {
+            listed: targets,
+            dirs: Vec::new(),
+            globs: None,
+            exclude: None,
+            root: PathBuf::new(),
+            cwd: PathBuf::new(),
+            from_config: false,
+            dedup: false,
+        }
     }
-    found.into_inner().unwrap_or_default()
+
+    /// How many files there are, when known without a walk.
+    pub fn known_len(&self) -> Option<usize> {
+        self.dirs.is_empty().then_some(self.listed.len())
+    }
+
+    /// The target for a found path, unless the config excludes it.
+    fn target(&self, path: PathBuf) -> Option<Target> {
+        if let Some(exclude) = &self.exclude {
+            let abs = normalize(&self.cwd.join(&path));
+            if abs
+                .strip_prefix(&self.root)
+                .is_ok_and(|rel| exclude.is_match(rel))
+            {
+                return None;
+            }
+        }
+        let shown = display(&path, &self.cwd, self.from_config);
+        let full = if path.is_absolute() {
+            path
+        } else {
+            self.cwd.join(path)
+        };
+        Some(Target::new(full, shown))
+    }
+
+    /// Whether a walked file is one to check.
+    fn wanted(&self, path: &Path) -> bool {
+        match &self.globs {
+            Some(globs) => {
+                let abs = normalize(&self.cwd.join(path));
+                abs.strip_prefix(&self.root)
+                    .is_ok_and(|rel| globs.is_match(rel))
+            }
+            None => is_markdown(path),
+        }
+    }
+
+    /// Every file, once, in no particular order: the named ones, then each directory walked
+    /// (honouring .gitignore and hidden files, not following links). A directory that cannot
+    /// be walked is an `Err` item.
+    pub fn iter(&self) -> impl Iterator<Item = Result<Target, Diagnostic>> + Send + '_ {
+        let walked = self.dirs.iter().flat_map(move |dir| {
+            ignore::WalkBuilder::new(dir)
+                .require_git(false)
+                .follow_links(false)
+                .build()
+                .filter_map(move |entry| match entry {
+                    Ok(entry) => {
+                        if !entry.file_type().is_some_and(|t| t.is_file()) {
+                            return None;
+                        }
+                        let path = entry.into_path();
+                        if !self.wanted(&path) {
+                            return None;
+                        }
+                        self.target(path).map(Ok)
+                    }
+                    Err(err) => Some(Err(io_diagnostic(
+                        &dir.to_string_lossy(),
+                        format!("while walking: {err}"),
+                    ))),
+                })
+        });
+        let mut seen = std::collections::HashSet::new();
+        self.listed
+            .iter()
+            .cloned()
+            .map(Ok)
+            .chain(walked)
+            .filter(move |item| match item {
+                Ok(t) if self.dedup => seen.insert(file_id(&t.display)),
+                _ => true,
+            })
+    }
+
+    /// The targets behind some file ids (of files with a cross-file finding): a walk, keeping
+    /// only those.
+    pub fn resolve(
+        &self,
+        ids: &std::collections::HashSet<u64>,
+    ) -> std::collections::HashMap<u64, Target> {
+        self.iter()
+            .filter_map(Result::ok)
+            .filter_map(|t| {
+                let id = file_id(&t.display);
+                ids.contains(&id).then_some((id, t))
+            })
+            .collect()
+    }
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Edit};
+use crate::diagnostic::Edit;
 use crate::engine::{
     self, Checked, Outcome, RunOptions, Target, check_bytes, check_file, io_diagnostic,
 };
@@ -232,67 +232,11 @@ pub fn diff(settings: &Settings, options: &RunOptions, cwd: &Path) -> (String, u
 /// Check with fixes applied.
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, Fixed) {
     let started = Instant::now();
-    let (settings, mut site) = engine::prepare(settings, options, cwd);
-    let settings = &settings;
-    let (targets, failures) = engine::discover(settings, options, cwd);
-    let (online, notices) = engine::online_pass(settings, &mut site, &targets, options);
-    let site = &site;
-    let bar = engine::progress_bar(options, targets.len());
-    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-    let (posts, files, problems) = (
-        AtomicUsize::new(0),
-        AtomicUsize::new(0),
-        AtomicUsize::new(0),
-    );
-    // As in `engine::run_on`: two flat vectors, nothing per file held twice.
-    let (found, facts): (Vec<Vec<Diagnostic>>, Vec<Option<crate::cross::Facts>>) = targets
-        .par_iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let (mut checked, count) = fix_target(settings, site, t, options.keep_source);
-            if let Some(f) = &mut checked.facts {
-                f.file = u32::try_from(i).unwrap_or(u32::MAX);
-            }
-            if count > 0 {
-                files.fetch_add(1, Relaxed);
-                problems.fetch_add(count, Relaxed);
-            }
-            posts.fetch_add(usize::from(checked.is_post), Relaxed);
-            bar.inc(1);
-            (checked.diagnostics, checked.facts)
-        })
-        .unzip();
-    bar.finish_and_clear();
-    let fixed = Fixed {
-        files: files.into_inner(),
-        problems: problems.into_inner(),
-    };
-    let posts = posts.into_inner();
-    let mut diagnostics = failures;
-    diagnostics.extend(found.into_iter().flatten());
-    let facts: Vec<crate::cross::Facts> = facts.into_iter().flatten().collect();
-    diagnostics.extend(engine::cross_file(
-        settings,
-        site,
-        &targets,
-        &facts,
-        options.keep_source,
-    ));
-    engine::set_rel_paths(settings, cwd, &mut diagnostics);
-    diagnostics.extend(engine::site_pages(settings, site, options, cwd));
-    engine::apply_ignores(settings, &mut diagnostics);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let failures = diagnostics.iter().filter(|d| engine::is_failure(d)).count();
-    let outcome = Outcome {
-        diagnostics,
-        files: targets.len(),
-        posts,
-        failures,
-        elapsed: started.elapsed(),
-        online,
-        notices,
-    };
-    (outcome, fixed)
+    let (settings, site) = engine::prepare(settings, options, cwd);
+    let (files, failures) = engine::Files::new(&settings, options, cwd);
+    engine::run_files(
+        &settings, site, options, cwd, &files, failures, started, fix_target,
+    )
 }
 
 #[cfg(test)]

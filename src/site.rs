@@ -40,18 +40,63 @@ pub struct SiteModel {
     urls: HashSet<String>,
     /// Posts by a hash of `year/month/day/slug` (from their file names), listed only when a
     /// link first needs it (a pre-commit run on a few posts of a large site never does).
-    posts: std::sync::OnceLock<HashSet<u64>>,
+    posts: std::sync::OnceLock<Vec<u64>>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
     /// `--online`: the external links that failed, by [`crate::online::key`] (`None` when
     /// links are not checked online).
     pub online: Option<std::collections::HashMap<String, crate::online::Problem>>,
     /// Category and tag names of the run, interned (the cross-file index holds ids).
-    names: std::sync::Mutex<Names>,
+    names: Interner<str>,
+    /// Pairings of a post's category and tags (`[category, tags…]` over name ids), interned:
+    /// the cross-file index holds one id per post.
+    pairings: Interner<[u32]>,
 }
 
-/// Interned names: name → id, and id → name.
-type Names = (std::collections::HashMap<Box<str>, u32>, Vec<Box<str>>);
+/// Values interned for a run: value → id, and id → value. Nearly every value is known
+/// already: a shared read lock finds it, so threads do not wait on one another.
+#[derive(Debug)]
+struct Interner<K: ?Sized + Eq + std::hash::Hash>(std::sync::RwLock<Interned<K>>);
+
+/// Value → id, and id → value.
+type Interned<K> = (std::collections::HashMap<Box<K>, u32>, Vec<Box<K>>);
+
+impl<K: ?Sized + Eq + std::hash::Hash> Default for Interner<K> {
+    fn default() -> Self {
+        Interner(std::sync::RwLock::new((
+            std::collections::HashMap::new(),
+            Vec::new(),
+        )))
+    }
+}
+
+impl<K: ?Sized + Eq + std::hash::Hash> Interner<K>
+where
+    for<'a> Box<K>: From<&'a K>,
+{
+    fn id(&self, value: &K) -> u32 {
+        if let Ok(guard) = self.0.read()
+            && let Some(&id) = guard.0.get(value)
+        {
+            return id;
+        }
+        let Ok(mut guard) = self.0.write() else {
+            return 0;
+        };
+        let (ids, values) = &mut *guard;
+        if let Some(&id) = ids.get(value) {
+            return id;
+        }
+        let id = u32::try_from(values.len()).unwrap_or(u32::MAX);
+        values.push(value.into());
+        ids.insert(value.into(), id);
+        id
+    }
+
+    fn get<T>(&self, id: u32, f: impl FnOnce(&K) -> T) -> Option<T> {
+        self.0.read().ok()?.1.get(id as usize).map(|v| f(v))
+    }
+}
 
 /// A category page: `category/<slug>.html` with `layout`, `title` and `category` keys.
 #[derive(Debug, Clone)]
@@ -258,26 +303,22 @@ impl SiteModel {
 
     /// The id of a category or tag name (the same name, the same id, for the whole run).
     pub fn intern(&self, name: &str) -> u32 {
-        let Ok(mut guard) = self.names.lock() else {
-            return 0;
-        };
-        let (ids, names) = &mut *guard;
-        if let Some(&id) = ids.get(name) {
-            return id;
-        }
-        let id = u32::try_from(names.len()).unwrap_or(u32::MAX);
-        names.push(name.into());
-        ids.insert(name.into(), id);
-        id
+        self.names.id(name)
     }
 
     /// The name behind an interned id.
     pub fn name(&self, id: u32) -> String {
-        self.names
-            .lock()
-            .ok()
-            .and_then(|g| g.1.get(id as usize).map(|n| n.to_string()))
-            .unwrap_or_default()
+        self.names.get(id, str::to_string).unwrap_or_default()
+    }
+
+    /// The id of a category-and-tags pairing (`[category, tags…]` over name ids).
+    pub fn intern_pairing(&self, ids: &[u32]) -> u32 {
+        self.pairings.id(ids)
+    }
+
+    /// The pairing behind an id.
+    pub fn pairing(&self, id: u32) -> Vec<u32> {
+        self.pairings.get(id, <[u32]>::to_vec).unwrap_or_default()
     }
 
     /// Whether a link to `host` belongs to this site.
@@ -349,12 +390,14 @@ impl SiteModel {
         direct
             || self
                 .posts()
-                .contains(&crate::baseline::fnv1a(key.as_bytes()))
+                .binary_search(&crate::baseline::fnv1a(key.as_bytes()))
+                .is_ok()
     }
 
-    fn posts(&self) -> &HashSet<u64> {
+    /// The posts' keys, sorted (8 bytes a post: a set would take twice that).
+    fn posts(&self) -> &[u64] {
         self.posts.get_or_init(|| {
-            let mut keys = HashSet::new();
+            let mut keys = Vec::new();
             let Some(root) = &self.root else { return keys };
             let walker = walk_site(root, false);
             for entry in walker.flatten() {
@@ -366,10 +409,13 @@ impl SiteModel {
                 {
                     let rel = rel.to_string_lossy().replace('\\', "/");
                     if let Some(key) = post_key(&rel) {
-                        keys.insert(crate::baseline::fnv1a(key.as_bytes()));
+                        keys.push(crate::baseline::fnv1a(key.as_bytes()));
                     }
                 }
             }
+            keys.sort_unstable();
+            keys.dedup();
+            keys.shrink_to_fit();
             keys
         })
     }

@@ -684,6 +684,54 @@ fn cross_file_rules() {
     settings.set_prepend_module_to_snapshot(false);
     settings.add_filter(r"in \d+\.\d+s", "in [TIME]s");
     settings.bind(|| insta::assert_snapshot!("cli_cross_file", stdout(&o)));
+
+    // Paths that overlap (a folder, a file in it, the folder again, the whole site) find each
+    // file once: the same findings, and the same number of files as the plain run.
+    let files_of = |o: &Output| -> u64 {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["summary"]["files"].as_u64().unwrap()
+    };
+    let plain = run(dir.path(), &["check", "--format", "json"]);
+    let overlapping = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "_posts",
+            "_posts/2021-12-08-202112080000000002.md",
+            "_posts/",
+            ".",
+        ],
+    );
+    assert_eq!(files_of(&plain), files_of(&overlapping));
+    let short = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "_posts",
+            "_posts/2021-12-08-202112080000000002.md",
+            ".",
+        ],
+    );
+    assert_eq!(stdout(&short), out);
+    // Named files only (as pre-commit passes them): the cross-file rules see just those.
+    let named = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "_posts/2021-12-08-202112080000000002.md",
+            "_posts/2021-12-08-202112080000000001.md",
+        ],
+    );
+    assert_eq!(
+        stdout(&named).trim_end(),
+        "_posts/2021-12-08-202112080000000002.md:11:2: XF001 same source as `_posts/2021-12-08-202112080000000001.md`"
+    );
 }
 
 #[test]
