@@ -35,7 +35,8 @@ pub struct SiteModel {
     pub hosts: Vec<String>,
     /// The permalink template of posts (Jekyll's style names expanded).
     pub permalink: String,
-    permalink_re: Option<Regex>,
+    /// The regex of `permalink`, compiled when a link first needs it.
+    permalink_re: std::sync::OnceLock<Option<Regex>>,
     /// URL paths that exist: pages and static files (without `baseurl`).
     urls: HashSet<String>,
     /// Posts by a hash of `year/month/day/slug` (from their file names), listed only when a
@@ -154,9 +155,9 @@ fn permalink_regex(template: &str) -> Option<Regex> {
                 .count();
             let name = &stripped[..name_len];
             re.push_str(match name {
-                "year" => r"(?P<year>\d{4})",
-                "month" => r"(?P<month>\d{2})",
-                "day" => r"(?P<day>\d{2})",
+                "year" => r"(?P<year>[0-9]{4})",
+                "month" => r"(?P<month>[0-9]{2})",
+                "day" => r"(?P<day>[0-9]{2})",
                 "title" | "slug" => r"(?P<title>[^/]+?)",
                 "output_ext" => r"(?:\.html)?",
                 _ => "[^/]*?",
@@ -211,7 +212,6 @@ impl SiteModel {
             .extend(extra_hosts.iter().map(|h| h.to_ascii_lowercase()));
         site.hosts.sort();
         site.hosts.dedup();
-        site.permalink_re = permalink_regex(&site.permalink);
         site.root = root;
         site
     }
@@ -349,7 +349,9 @@ impl SiteModel {
             return true;
         }
         // Another post's permalink.
-        if let Some(re) = &self.permalink_re
+        if let Some(re) = self
+            .permalink_re
+            .get_or_init(|| permalink_regex(&self.permalink))
             && let Some(caps) = re.captures(path)
             && let (Some(y), Some(m), Some(d), Some(t)) = (
                 caps.name("year"),

@@ -204,9 +204,9 @@ fn pattern_regex(text: &str, with_zone: bool) -> Result<(String, bool), String> 
             if with_zone {
                 out.push_str(&regex::escape(&pending_space));
                 out.push_str(if colon {
-                    r"[+-]\d{2}:\d{2}"
+                    r"[+-][0-9]{2}:[0-9]{2}"
                 } else {
-                    r"[+-]\d{4}"
+                    r"[+-][0-9]{4}"
                 });
             }
             pending_space.clear();
@@ -216,11 +216,11 @@ fn pattern_regex(text: &str, with_zone: bool) -> Result<(String, bool), String> 
         out.push_str(&regex::escape(&pending_space));
         pending_space.clear();
         let piece = [
-            ("YYYY", r"\d{4}"),
-            ("DD", r"\d{2}"),
-            ("HH", r"\d{2}"),
-            ("SS", r"\d{2}"),
-            ("MM", r"\d{2}"),
+            ("YYYY", r"[0-9]{4}"),
+            ("DD", r"[0-9]{2}"),
+            ("HH", r"[0-9]{2}"),
+            ("SS", r"[0-9]{2}"),
+            ("MM", r"[0-9]{2}"),
         ]
         .into_iter()
         .find(|(t, _)| rest.starts_with(t));
@@ -294,7 +294,7 @@ pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Re
 /// The lenient grammar: what Jekyll (Psych and Ruby's `Time.parse`) reads in practice.
 static LENIENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?<y>\d{4})-(?<mo>\d{1,2})-(?<d>\d{1,2})(?:(?:[Tt]|[ \t]+)(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.(?<f>\d+))?)?)?(?:[ \t]*(?<z>[Zz]|UTC|[+-]\d{1,2}(?::?\d{2})?))?$",
+        r"^(?<y>[0-9]{4})-(?<mo>[0-9]{1,2})-(?<d>[0-9]{1,2})(?:(?:[Tt]|[ \t]+)(?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:\.(?<f>[0-9]+))?)?)?(?:[ \t]*(?<z>[Zz]|UTC|[+-][0-9]{1,2}(?::?[0-9]{2})?))?$",
     )
     .expect("constant regex")
 });

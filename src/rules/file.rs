@@ -51,26 +51,30 @@ never published, and nothing in the build says so.
 
 ## Options
 - `pattern`: a regular expression the file name must match
-  (default `^\\d{2,4}-\\d{1,2}-\\d{1,2}-[^/]*\\.[^./]+$`).
+  (default `^[0-9]{2,4}-[0-9]{1,2}-[0-9]{1,2}-[^/]*\\.[^./]+$`, Jekyll's matcher: ASCII digits, as in Ruby).
 ",
 };
 
 /// Jekyll's `DATE_FILENAME_MATCHER`, applied to the file name.
-pub const JEKYLL_PATTERN: &str = r"^\d{2,4}-\d{1,2}-\d{1,2}-[^/]*\.[^./]+$";
+pub const JEKYLL_PATTERN: &str = r"^[0-9]{2,4}-[0-9]{1,2}-[0-9]{1,2}-[^/]*\.[^./]+$";
 
-static FILENAME_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-").expect("constant regex"));
+static FILENAME_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9]{2,4})-([0-9]{1,2})-([0-9]{1,2})-").expect("constant regex")
+});
 
-#[derive(Debug, Clone)]
+static JEKYLL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(JEKYLL_PATTERN).expect("constant regex"));
+
+#[derive(Debug, Clone, Default)]
 pub struct Options {
-    pub pattern: Regex,
+    /// PF002's `pattern`; `None` for Jekyll's (compiled only if used: a pack's own pattern
+    /// replaces it, and compiling costs a one-file run).
+    pub pattern: Option<Regex>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            pattern: Regex::new(JEKYLL_PATTERN).expect("constant regex"),
-        }
+impl Options {
+    pub fn pattern(&self) -> &Regex {
+        self.pattern.as_ref().unwrap_or(&JEKYLL)
     }
 }
 
@@ -79,7 +83,8 @@ pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Re
     match (rule, key) {
         (Rule::PF002, "pattern") => {
             let s = value.as_str().ok_or("`pattern` must be a string")?;
-            opts.pattern = Regex::new(s).map_err(|e| format!("invalid regular expression: {e}"))?;
+            opts.pattern =
+                Some(Regex::new(s).map_err(|e| format!("invalid regular expression: {e}"))?);
             Ok(true)
         }
         _ => Ok(false),
@@ -119,7 +124,7 @@ pub fn check(ctx: &mut Context) {
         ctx.push(d);
     }
     if ctx.enabled(Rule::PF002) && post.kind == Kind::Post {
-        let pattern = &ctx.settings.file.pattern;
+        let pattern = ctx.settings.file.pattern();
         if !pattern.is_match(&post.file_name) {
             let has_date = filename_date(&post.file_name).is_some();
             let message = if has_date {
@@ -175,7 +180,7 @@ fn suggestion(ctx: &Context, name: &str) -> Option<String> {
     };
     ctx.settings
         .file
-        .pattern
+        .pattern()
         .is_match(&candidate)
         .then_some(candidate)
 }
