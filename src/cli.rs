@@ -190,7 +190,6 @@ pub fn apply_selection(
     };
     let check = |s: &str, settings: &Settings| -> Result<(), String> {
         let known = !rules::select(s).is_empty()
-            || rules::is_planned(s)
             || settings
                 .custom
                 .iter()
@@ -481,11 +480,6 @@ fn rule_doc(name: &str) -> u8 {
                 .flat_map(|r| [r.meta().code, r.meta().name]);
             match rules::did_you_mean(name, names) {
                 Some(s) => eprintln!("error: unknown rule `{name}`; did you mean `{s}`?"),
-                None if rules::is_planned(name) => {
-                    eprintln!(
-                        "error: rule `{name}` is in the design but not implemented in this version"
-                    )
-                }
                 None => eprintln!("error: unknown rule `{name}` (`postlint rules` lists them)"),
             }
             EXIT_FAILURE

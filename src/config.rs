@@ -37,8 +37,6 @@ const TOP_KEYS: &[&str] = &[
 const CUSTOM_KEYS: &[&str] = &[
     "code", "name", "field", "body", "forbid", "require", "message", "help", "level",
 ];
-/// Keys of the design that later versions implement; named so the error can say so.
-const PLANNED_KEYS: &[&str] = &[];
 const LINKS_KEYS: &[&str] = &[
     "online",
     "timeout",
@@ -377,15 +375,6 @@ impl Loader {
                 "per_file_ignores" => self.per_file_ignores(settings, src, value),
                 "custom" => self.custom(settings, src, value),
                 "links" => self.links(settings, src, value),
-                k if PLANNED_KEYS.contains(&k) => self.error(
-                    src,
-                    key_node.span.clone(),
-                    format!("`{k}` is not supported by this version of postlint yet"),
-                    Some(
-                        "remove it for now; it is part of the design and will be implemented"
-                            .into(),
-                    ),
-                ),
                 k => {
                     let help = rules::did_you_mean(k, TOP_KEYS.iter().copied())
                         .map(|s| format!("did you mean `{s}`?"))
@@ -783,7 +772,6 @@ impl Loader {
             if !code_ok {
                 self.error(src, get("code").map_or(item.span.clone(), |n| n.span.clone()), "a custom rule needs a `code` like `CU001` (capital letters, then three digits)", None);
             } else if Rule::from_code_or_name(&code).is_some()
-                || rules::is_planned(&code)
                 || settings.custom.iter().any(|c| c.code == code)
             {
                 self.error(
@@ -919,7 +907,6 @@ impl Loader {
             let mut selectors = Vec::new();
             for (sel, span) in list {
                 let known = !rules::select(&sel).is_empty()
-                    || rules::is_planned(&sel)
                     || settings
                         .custom_names()
                         .iter()
@@ -1095,28 +1082,18 @@ impl Loader {
             let Some(selector) = k.as_str() else { continue };
             let selected = rules::select(selector);
             if selected.is_empty() {
-                if rules::is_planned(selector) {
-                    let d = self.diag(
-                        src,
-                        Severity::Warning,
-                        k.span.clone(),
-                        format!("rule `{selector}` is not implemented in this version; the setting is ignored"),
-                    );
-                    self.warnings.push(d);
-                } else {
-                    let names = Rule::ALL
-                        .iter()
-                        .flat_map(|r| [r.meta().code, r.meta().name]);
-                    let help = rules::did_you_mean(selector, names)
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .or_else(|| Some("`postlint rules` lists every rule".into()));
-                    self.error(
-                        src,
-                        k.span.clone(),
-                        format!("unknown rule `{selector}`"),
-                        help,
-                    );
-                }
+                let names = Rule::ALL
+                    .iter()
+                    .flat_map(|r| [r.meta().code, r.meta().name]);
+                let help = rules::did_you_mean(selector, names)
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| Some("`postlint rules` lists every rule".into()));
+                self.error(
+                    src,
+                    k.span.clone(),
+                    format!("unknown rule `{selector}`"),
+                    help,
+                );
                 continue;
             }
             match v.as_map() {

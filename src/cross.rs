@@ -163,14 +163,14 @@ pub fn wanted(settings: &Settings) -> bool {
 /// Facts of one loaded file.
 pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
     let is_post = post.is_post();
+    let url_hash = |u: &str| hash(crate::baseline::fnv1a(u.as_bytes()));
     let url = if post.kind == Kind::Post {
-        site.post_url(post)
+        site.post_url(post).map(url_hash)
     } else if post.kind == Kind::Document && post.root().is_some() {
-        page_url(post)
+        page_url(post).as_deref().map(url_hash)
     } else {
         None
-    }
-    .map(|u| hash(crate::baseline::fnv1a(u.as_bytes())));
+    };
     let (source, article) = match body.filter(|_| is_post) {
         Some(body) => (
             source_link(body)
@@ -254,7 +254,7 @@ fn url_of(target: &crate::engine::Target, site: &SiteModel) -> Option<String> {
     let bytes = std::fs::read(target.path()).ok()?;
     let post = Post::from_bytes(&target.display, bytes);
     match post.kind {
-        Kind::Post => site.post_url(&post),
+        Kind::Post => site.post_url(&post).map(str::to_string),
         _ => page_url(&post),
     }
 }

@@ -57,6 +57,9 @@ pub struct Post {
     pub front_matter: FrontMatter,
     /// The body: everything after the front matter (or the whole file without one).
     pub body: Range<usize>,
+    /// The URL the post is published at, computed once by [`crate::site::SiteModel::post_url`]
+    /// (the links rules and the cross-file facts both need it).
+    pub url: std::sync::OnceLock<Option<String>>,
 }
 
 impl Post {
@@ -93,6 +96,7 @@ impl Post {
             start,
             front_matter,
             body,
+            url: std::sync::OnceLock::new(),
         }
     }
 

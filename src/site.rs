@@ -423,7 +423,13 @@ impl SiteModel {
     }
 
     /// The URL path a post is published at (Jekyll's permalink rules), if its date is known.
-    pub fn post_url(&self, post: &Post) -> Option<String> {
+    pub fn post_url<'p>(&self, post: &'p Post) -> Option<&'p str> {
+        post.url
+            .get_or_init(|| self.compute_post_url(post))
+            .as_deref()
+    }
+
+    fn compute_post_url(&self, post: &Post) -> Option<String> {
         let root = match &post.front_matter {
             FrontMatter::Parsed { root, .. } => root.as_ref(),
             _ => None,

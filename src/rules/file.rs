@@ -58,10 +58,6 @@ never published, and nothing in the build says so.
 /// Jekyll's `DATE_FILENAME_MATCHER`, applied to the file name.
 pub const JEKYLL_PATTERN: &str = r"^[0-9]{2,4}-[0-9]{1,2}-[0-9]{1,2}-[^/]*\.[^./]+$";
 
-static FILENAME_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([0-9]{2,4})-([0-9]{1,2})-([0-9]{1,2})-").expect("constant regex")
-});
-
 static JEKYLL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(JEKYLL_PATTERN).expect("constant regex"));
 
@@ -91,12 +87,26 @@ pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Re
     }
 }
 
-/// The (year, month, day) at the start of a post's file name.
+/// The (year, month, day) at the start of a post's file name: Jekyll's
+/// `^(\d{2,4})-(\d{1,2})-(\d{1,2})-` with ASCII digits, read by hand (it runs several times
+/// per post).
 pub fn filename_date(name: &str) -> Option<(i32, u32, u32)> {
-    let caps = FILENAME_DATE.captures(name)?;
-    let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-    let year = num(1)? as i32;
-    Some((year, num(2)?, num(3)?))
+    let mut rest = name.as_bytes();
+    let mut field = |min: usize, max: usize| -> Option<u32> {
+        let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if n < min || n > max || rest.get(n) != Some(&b'-') {
+            return None;
+        }
+        let value = rest[..n]
+            .iter()
+            .fold(0u32, |v, b| v * 10 + u32::from(b - b'0'));
+        rest = &rest[n + 1..];
+        Some(value)
+    };
+    let year = field(2, 4)?;
+    let month = field(1, 2)?;
+    let day = field(1, 2)?;
+    Some((i32::try_from(year).ok()?, month, day))
 }
 
 pub fn check(ctx: &mut Context) {
@@ -183,4 +193,39 @@ fn suggestion(ctx: &Context, name: &str) -> Option<String> {
         .pattern()
         .is_match(&candidate)
         .then_some(candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written reader agrees with Jekyll's matcher (as a regex) on every shape.
+    #[test]
+    fn filename_date_is_jekylls_matcher() {
+        let re = Regex::new(r"^([0-9]{2,4})-([0-9]{1,2})-([0-9]{1,2})-").unwrap();
+        let names = [
+            "2021-12-08-a.md",
+            "2017-2-5-short.md",
+            "21-1-1-x.md",
+            "12345-01-01-x.md",
+            "2021-123-01-x.md",
+            "2021-12-08.md",
+            "2021-12-08",
+            "2021-12-8-",
+            "2021--08-x.md",
+            "-2021-12-08-x.md",
+            "２０２１-12-08-x.md",
+            "2021-12-08x-a.md",
+            "0000-00-00-zero.md",
+            "",
+            "1-1-1-x.md",
+        ];
+        for name in names {
+            let expected = re.captures(name).map(|c| {
+                let n = |i: usize| c[i].parse::<u32>().unwrap();
+                (n(1) as i32, n(2), n(3))
+            });
+            assert_eq!(filename_date(name), expected, "{name}");
+        }
+    }
 }
