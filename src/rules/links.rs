@@ -238,22 +238,28 @@ fn scheme_of(url: &str) -> Option<&str> {
 
 /// What is wrong with a URL, if anything.
 fn malformed(url: &str) -> Option<String> {
+    parse_checked(url).err()
+}
+
+/// What is wrong with a URL, or, for a web URL (http(s), ftp, ws(s), protocol-relative as
+/// https), the URL parsed: each link is parsed once.
+fn parse_checked(url: &str) -> Result<Option<Url>, String> {
     if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
-        return Some(match c {
+        return Err(match c {
             ' ' => "contains a space (write %20)".to_string(),
             '\t' | '\n' | '\r' => "contains a line break or tab".to_string(),
             c => format!("contains the control character U+{:04X}", c as u32),
         });
     }
     if url.contains('\\') {
-        return Some("contains a backslash (URLs use `/`)".into());
+        return Err("contains a backslash (URLs use `/`)".into());
     }
     let b = url.as_bytes();
     for (i, _) in url.match_indices('%') {
         let ok = b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
             && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
         if !ok {
-            return Some("has a `%` that is not followed by two hex digits".into());
+            return Err("has a `%` that is not followed by two hex digits".into());
         }
     }
     let web = match scheme_of(url).map(str::to_ascii_lowercase) {
@@ -264,26 +270,22 @@ fn malformed(url: &str) -> Option<String> {
         None if url.starts_with("//") => Some(format!("https:{url}")),
         None => None,
     };
-    if let Some(web) = web {
-        // Browsers read `http:///x` as `http://x/`: certainly not what was meant.
-        if web
-            .split_once(':')
-            .is_some_and(|(_, rest)| rest.starts_with("///"))
-        {
-            return Some("has three slashes after the scheme".into());
-        }
-        match Url::parse(&web) {
-            Err(e) => return Some(format!("cannot be parsed: {e}")),
-            Ok(u) => match u.host_str() {
-                None | Some("") => return Some("has no host".into()),
-                Some(h) if h.split('.').any(str::is_empty) && !h.starts_with('[') => {
-                    return Some(format!("has an empty label in the host `{h}`"));
-                }
-                _ => {}
-            },
-        }
+    let Some(web) = web else { return Ok(None) };
+    // Browsers read `http:///x` as `http://x/`: certainly not what was meant.
+    if web
+        .split_once(':')
+        .is_some_and(|(_, rest)| rest.starts_with("///"))
+    {
+        return Err("has three slashes after the scheme".into());
     }
-    None
+    let u = Url::parse(&web).map_err(|e| format!("cannot be parsed: {e}"))?;
+    match u.host_str() {
+        None | Some("") => Err("has no host".into()),
+        Some(h) if h.split('.').any(str::is_empty) && !h.starts_with('[') => {
+            Err(format!("has an empty label in the host `{h}`"))
+        }
+        _ => Ok(Some(u)),
+    }
 }
 
 /// Percent-decode a path (for comparing with file names).
@@ -394,16 +396,19 @@ pub fn check(ctx: &mut Context) {
                     .with_help("give the link a text that says where it goes"),
             );
         }
-        if let Some(problem) = malformed(url) {
-            if ctx.enabled(Rule::LK001) {
-                out.push(
-                    ctx.diag(Rule::LK001, link.span.clone(), format!("malformed URL: {problem}"))
-                        .with_label("malformed URL")
-                        .with_help("fix the URL so that it parses; percent-encode spaces and reserved characters"),
-                );
+        let web = match parse_checked(url) {
+            Ok(web) => web,
+            Err(problem) => {
+                if ctx.enabled(Rule::LK001) {
+                    out.push(
+                        ctx.diag(Rule::LK001, link.span.clone(), format!("malformed URL: {problem}"))
+                            .with_label("malformed URL")
+                            .with_help("fix the URL so that it parses; percent-encode spaces and reserved characters"),
+                    );
+                }
+                continue;
             }
-            continue;
-        }
+        };
         let lower = normalized_url(url);
         let script_in_html = link.source == LinkSource::Html
             && (lower.starts_with("javascript:") || lower.starts_with("vbscript:"));
@@ -423,9 +428,10 @@ pub fn check(ctx: &mut Context) {
             continue;
         }
         let scheme = scheme_of(url).map(str::to_ascii_lowercase);
+        // Parsed by `parse_checked` (ftp and ws(s) URLs are not looked at further).
         let parsed = match scheme.as_deref() {
-            Some("http" | "https") => Url::parse(url).ok(),
-            None if url.starts_with("//") => Url::parse(&format!("https:{url}")).ok(),
+            Some("http" | "https") => web,
+            None if url.starts_with("//") => web,
             _ => None,
         };
         let host = parsed
