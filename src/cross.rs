@@ -340,38 +340,43 @@ impl Found {
             Some(d)
         };
 
-        // XF001: the same source, then the same text.
+        // XF001: the same source, then the same text (a post reported for its source is not
+        // reported again for its text).
         let level = settings.level(Rule::XF001);
         let mut reported: std::collections::HashSet<u64> = std::collections::HashSet::new();
-        for group in &self.by_source {
-            let group = sorted(group);
-            let paths: Vec<Arc<str>> = group.iter().map(|(_, p)| Arc::clone(p)).collect();
-            for (file, path) in group.iter().skip(1) {
-                let message = format!("same source as {}", others(&paths, path));
-                if let Some(d) = mk(&XF001, level, path, message) {
-                    let d = d
-                        .with_label("duplicate source")
-                        .with_help("the same article is posted twice: delete this post");
-                    out.push((d, Anchor::Source));
-                    reported.insert(*file);
+        let passes = [
+            (
+                &self.by_source,
+                Anchor::Source,
+                "same source as",
+                "duplicate source",
+                "the same article is posted twice: delete this post",
+            ),
+            (
+                &self.by_text,
+                Anchor::Article,
+                "same article text as",
+                "duplicate text",
+                "the same article is posted under two ids: delete this post",
+            ),
+        ];
+        for (groups, anchor, what, label, help) in passes {
+            let mut newly = Vec::new();
+            for group in groups {
+                let group = sorted(group);
+                let paths: Vec<Arc<str>> = group.iter().map(|(_, p)| Arc::clone(p)).collect();
+                for (file, path) in group.iter().skip(1) {
+                    if reported.contains(file) {
+                        continue;
+                    }
+                    let message = format!("{what} {}", others(&paths, path));
+                    if let Some(d) = mk(&XF001, level, path, message) {
+                        out.push((d.with_label(label).with_help(help), anchor));
+                        newly.push(*file);
+                    }
                 }
             }
-        }
-        for group in &self.by_text {
-            let group = sorted(group);
-            let paths: Vec<Arc<str>> = group.iter().map(|(_, p)| Arc::clone(p)).collect();
-            for (file, path) in group.iter().skip(1) {
-                if reported.contains(file) {
-                    continue;
-                }
-                let message = format!("same article text as {}", others(&paths, path));
-                if let Some(d) = mk(&XF001, level, path, message) {
-                    let d = d
-                        .with_label("duplicate text")
-                        .with_help("the same article is posted under two ids: delete this post");
-                    out.push((d, Anchor::Article));
-                }
-            }
+            reported.extend(newly);
         }
 
         // XF002: the same URL.

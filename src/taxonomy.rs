@@ -462,8 +462,19 @@ pub fn article_hash(post: &Post, body: &Body) -> Option<u64> {
             std::hash::Hasher::write(hasher, &kept[..n]);
             n = 0;
         }
-        kept[n..n + piece.len()].copy_from_slice(piece);
-        n += piece.len();
+        match kept.get_mut(n..n + piece.len()) {
+            Some(slot) => {
+                slot.copy_from_slice(piece);
+                n += piece.len();
+            }
+            // Longer than the buffer (emptied above): straight into the hasher.
+            None => std::hash::Hasher::write(hasher, piece),
+        }
+    };
+    // ASCII that is never kept: white space and the Markdown/HTML punctuation of links.
+    let dropped = |b: u8| {
+        b.is_ascii_whitespace()
+            || matches!(b, b'[' | b']' | b'(' | b')' | b'|' | b'>' | b'<' | 0x0b)
     };
     let mut count = 0usize;
     let mut in_tag = false;
@@ -473,16 +484,20 @@ pub fn article_hash(post: &Post, body: &Body) -> Option<u64> {
         while i < bytes.len() {
             let b = bytes[i];
             if b.is_ascii() {
-                match b {
-                    b'<' => in_tag = true,
-                    b'>' if in_tag => in_tag = false,
-                    _ if in_tag
-                        || char::from(b).is_whitespace()
-                        || matches!(b, b'[' | b']' | b'(' | b')' | b'|' | b'>' | b'<') => {}
-                    _ => {
-                        keep(&mut hasher, &bytes[i..=i]);
-                        count += 1;
-                    }
+                if b == b'<' {
+                    in_tag = true;
+                } else if in_tag {
+                    in_tag = b != b'>';
+                } else if !dropped(b) {
+                    // A run of kept ASCII bytes, copied at once.
+                    let run = bytes[i..]
+                        .iter()
+                        .take_while(|&&c| c.is_ascii() && !dropped(c))
+                        .count();
+                    keep(&mut hasher, &bytes[i..i + run]);
+                    count += run;
+                    i += run;
+                    continue;
                 }
                 i += 1;
                 continue;
