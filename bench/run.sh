@@ -20,9 +20,7 @@ command -v rumdl >/dev/null || python3 -m pip install -q rumdl
 [ -x "$tools/node_modules/.bin/markdownlint-cli2" ] || (cd "$tools" && npm install --silent --no-save markdownlint-cli2 >/dev/null)
 mdl="$tools/node_modules/.bin/markdownlint-cli2"
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin postlint --example gen_corpus
-postlint="$root/target/release/postlint"
-gen="$root/target/release/examples/gen_corpus"
+. "$root/bench/corpus.sh"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "postlint $("$postlint" --version | cut -d' ' -f2); rumdl $(rumdl --version | awk '{print $2}'); markdownlint-cli2 $("$mdl" --help 2>/dev/null | head -1 | awk '{print $2}')"
@@ -33,11 +31,7 @@ peak() { # peak RSS in MB of a command (run in the corpus folder)
 }
 
 for n in "${sizes[@]}"; do
-  dir="$bench/$n"
-  [ -d "$dir/_posts" ] || "$gen" --posts "$n" --out "$dir" --seed 1 >/dev/null
-  cd "$dir"
-  bytes=$(du -sb _posts | cut -f1)
-  find _posts -type f -print0 | xargs -0 cat > /dev/null   # warm the page cache
+  corpus "$n"
   slow_runs=3; [ "$n" -ge 300000 ] && slow_runs=1
   # cat: the floor of reading the same bytes; postlint: every offline rule, JSON to /dev/null;
   # rumdl and markdownlint-cli2 on the same files with their default rules.

@@ -16,9 +16,7 @@ sizes=("$@")
 bench="${BENCH_DIR:-/tmp/postlint-bench}"
 mkdir -p "$bench"
 command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine; }
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin postlint --example gen_corpus
-postlint="$root/target/release/postlint"
-gen="$root/target/release/examples/gen_corpus"
+. "$root/bench/corpus.sh"
 nocross="--ignore TX005,XF001,XF002"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); postlint $("$postlint" --version | cut -d' ' -f2)"
@@ -32,11 +30,7 @@ peak() { # median peak RSS in MB of 3 runs of a command (in the corpus folder)
 
 rows=()
 for n in "${sizes[@]}"; do
-  dir="$bench/$n"
-  [ -d "$dir/_posts" ] || "$gen" --posts "$n" --out "$dir" --seed 1 >/dev/null
-  cd "$dir"
-  bytes=$(du -sb _posts | cut -f1)
-  find _posts -type f -print0 | xargs -0 cat > /dev/null   # warm the page cache
+  corpus "$n"
   runs=5; [ "$n" -ge 300000 ] && runs=3
   hyperfine --style none --warmup 1 --runs "$runs" --ignore-failure --export-json "$bench/scale-$n.json" \
     -n cat "find _posts -type f -print0 | xargs -0 cat > /dev/null" \
