@@ -35,13 +35,10 @@ const PROGRESS_MIN_FILES: usize = 2_000;
 /// A progress bar on stderr for a long run, hidden until [`progress_inc`] shows it. With
 /// `files` unknown (a walk streaming into the checks), a count of the files checked so far.
 pub fn progress_bar(options: &RunOptions, files: Option<usize>) -> indicatif::ProgressBar {
-    let bar = match files {
-        Some(n) => indicatif::ProgressBar::with_draw_target(
-            Some(n as u64),
-            indicatif::ProgressDrawTarget::hidden(),
-        ),
-        None => indicatif::ProgressBar::hidden(),
-    };
+    let bar = indicatif::ProgressBar::with_draw_target(
+        files.map(|n| n as u64),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
     if !options.progress || files.is_some_and(|n| n < PROGRESS_MIN_FILES) {
         return bar;
     }
@@ -665,7 +662,7 @@ impl Files {
             match std::fs::metadata(cwd.join(arg)) {
                 Ok(meta) if meta.is_dir() => files.dirs.push(arg.clone()),
                 Ok(meta) if meta.is_file() => {
-                    if let Some(t) = files.target(arg.clone()) {
+                    if let Some(t) = files.target(arg.clone(), false) {
                         files.listed.push(t);
                     }
                 }
@@ -701,16 +698,21 @@ impl Files {
         self.dirs.is_empty().then_some(self.listed.len())
     }
 
-    /// The target for a found path, unless the config excludes it.
-    fn target(&self, path: PathBuf) -> Option<Target> {
-        if let Some(exclude) = &self.exclude {
-            let abs = normalize(&self.cwd.join(&path));
-            if abs
-                .strip_prefix(&self.root)
-                .is_ok_and(|rel| exclude.is_match(rel))
-            {
-                return None;
-            }
+    /// The target for a path named (`walked` false) or found in a walk, unless the config
+    /// excludes it or, for a walked file, it is not one to check (not matched by the `posts`
+    /// globs, or not Markdown). The path relative to the root is computed once for both.
+    fn target(&self, path: PathBuf, walked: bool) -> Option<Target> {
+        let globs = self.globs.as_ref().filter(|_| walked);
+        let rel = (self.exclude.is_some() || globs.is_some())
+            .then(|| normalize(&self.cwd.join(&path)))
+            .and_then(|abs| abs.strip_prefix(&self.root).ok().map(Path::to_path_buf));
+        let matched = |set: &GlobSet| rel.as_ref().is_some_and(|r| set.is_match(r));
+        let chosen = match globs {
+            Some(globs) => matched(globs),
+            None => !walked || is_markdown(&path),
+        };
+        if !chosen || self.exclude.as_ref().is_some_and(matched) {
+            return None;
         }
         let shown = display(&path, &self.cwd, self.from_config);
         let full = if path.is_absolute() {
@@ -719,18 +721,6 @@ impl Files {
             self.cwd.join(path)
         };
         Some(Target::new(full, shown))
-    }
-
-    /// Whether a walked file is one to check.
-    fn wanted(&self, path: &Path) -> bool {
-        match &self.globs {
-            Some(globs) => {
-                let abs = normalize(&self.cwd.join(path));
-                abs.strip_prefix(&self.root)
-                    .is_ok_and(|rel| globs.is_match(rel))
-            }
-            None => is_markdown(path),
-        }
     }
 
     /// Every file, once, in no particular order: the named ones, then each directory walked
@@ -747,11 +737,7 @@ impl Files {
                         if !entry.file_type().is_some_and(|t| t.is_file()) {
                             return None;
                         }
-                        let path = entry.into_path();
-                        if !self.wanted(&path) {
-                            return None;
-                        }
-                        self.target(path).map(Ok)
+                        self.target(entry.into_path(), true).map(Ok)
                     }
                     Err(err) => Some(Err(io_diagnostic(
                         &dir.to_string_lossy(),
