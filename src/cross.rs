@@ -119,14 +119,6 @@ impl<T> Chunked<T> {
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.chunks.iter().flatten()
     }
-
-    pub fn len(&self) -> usize {
-        self.chunks.iter().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.chunks.iter().all(Vec::is_empty)
-    }
 }
 
 /// The groups of two or more files that share a key (file ids, in no order). The keys alone
@@ -160,18 +152,22 @@ pub fn wanted(settings: &Settings) -> bool {
         .any(|r| settings.level(*r) != Level::Off)
 }
 
-/// Facts of one loaded file.
-pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
+/// Facts of one loaded file: what the rules that are on use (the article hash reads the whole
+/// body; nothing computes it when XF001 is off).
+pub fn facts(post: &Post, body: Option<&Body>, settings: &Settings, site: &SiteModel) -> Facts {
+    let on = |rule: Rule| settings.level(rule) != Level::Off;
     let is_post = post.is_post();
     let url_hash = |u: &str| hash(crate::baseline::fnv1a(u.as_bytes()));
-    let url = if post.kind == Kind::Post {
+    let url = if !on(Rule::XF002) {
+        None
+    } else if post.kind == Kind::Post {
         site.post_url(post).map(url_hash)
     } else if post.kind == Kind::Document && post.root().is_some() {
         page_url(post).as_deref().map(url_hash)
     } else {
         None
     };
-    let (source, article) = match body.filter(|_| is_post) {
+    let (source, article) = match body.filter(|_| is_post && on(Rule::XF001)) {
         Some(body) => (
             source_link(body)
                 .and_then(|l| source_key(&l.url))
@@ -181,7 +177,10 @@ pub fn facts(post: &Post, body: Option<&Body>, site: &SiteModel) -> Facts {
         None => (None, None),
     };
     let mut pairing = NONE;
-    if is_post && let Some(cat) = items(post, "categories", "category").0.first() {
+    if is_post
+        && on(Rule::TX005)
+        && let Some(cat) = items(post, "categories", "category").0.first()
+    {
         let mut ids = vec![site.intern(&cat.value)];
         ids.extend(
             items(post, "tags", "tag")
@@ -597,7 +596,7 @@ mod tests {
         let mut b = Chunked::default();
         b.push(u64::MAX);
         a.append(b);
-        assert_eq!(a.len(), 2 * CHUNK + 6);
+        assert_eq!(a.iter().count(), 2 * CHUNK + 6);
         assert!(
             a.chunks
                 .iter()
@@ -607,7 +606,7 @@ mod tests {
         assert_eq!(items[..3], [0, 1, 2]);
         assert_eq!(items[2 * CHUNK + 4], 2 * CHUNK as u64 + 4);
         assert_eq!(items.last(), Some(&u64::MAX));
-        assert!(Chunked::<u8>::default().is_empty());
+        assert_eq!(Chunked::<u8>::default().iter().count(), 0);
     }
 
     #[test]

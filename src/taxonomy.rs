@@ -473,8 +473,7 @@ pub fn article_hash(post: &Post, body: &Body) -> Option<u64> {
     };
     // ASCII that is never kept: white space and the Markdown/HTML punctuation of links.
     let dropped = |b: u8| {
-        b.is_ascii_whitespace()
-            || matches!(b, b'[' | b']' | b'(' | b')' | b'|' | b'>' | b'<' | 0x0b)
+        char::from(b).is_whitespace() || matches!(b, b'[' | b']' | b'(' | b')' | b'|' | b'>' | b'<')
     };
     let mut count = 0usize;
     let mut in_tag = false;

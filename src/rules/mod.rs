@@ -255,7 +255,7 @@ pub fn check(
     links::check(&mut ctx);
     attribution::check(&mut ctx);
     custom::check(&mut ctx);
-    let facts = cross::wanted(settings).then(|| cross::facts(post, body.as_ref(), site));
+    let facts = cross::wanted(settings).then(|| cross::facts(post, body.as_ref(), settings, site));
     (ctx.diagnostics, facts)
 }
 
