@@ -183,7 +183,7 @@ fn generate(posts: usize, out: &std::path::Path, seed: u64) -> std::io::Result<(
             ("emnews".to_string(), "东财滚动新闻".to_string(), body)
         } else if kind < 99 {
             let source = *rng.pick(SOURCES);
-            let slug = postlint::taxonomy::pinyin_slug(source);
+            let slug = postlint::testing::pinyin_slug(source);
             let mut body = String::new();
             let paras = 3 + rng.below(14);
             for p in 0..paras {

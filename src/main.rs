@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use postlint::cli::{Cli, main_with};
+use postlint::{Cli, main_with};
 
 fn main() -> ExitCode {
     ExitCode::from(main_with(Cli::parse()))

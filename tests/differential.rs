@@ -4,7 +4,7 @@
 //! no other.
 
 use html5gum::{Token as Gum, Tokenizer};
-use postlint::html::{Token, Tokens, tokenize};
+use postlint::testing::{Token, Tokens, tokenize};
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use postlint::cli::{RulesFormat, rules_table};
+use postlint::{RulesFormat, rules_table};
 
 fn readme() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()

@@ -7,9 +7,8 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::Command;
 
-use postlint::engine::Target;
-use postlint::fix::{self, fix_target_with, write_atomic_with};
-use postlint::site::SiteModel;
+use postlint::testing::{fix_target_with, write_atomic, write_atomic_with};
+use postlint::{RunContext, SiteModel, Target};
 
 /// DT002 (fixable: the site's offset is added) in an otherwise clean post.
 const FIXABLE: &str =
@@ -24,9 +23,9 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-fn settings(dir: &Path) -> postlint::config::Settings {
-    let s = postlint::config::Settings::discover(dir, dir).unwrap();
-    let (s, _) = postlint::engine::prepare(&s, &postlint::engine::RunOptions::default(), dir);
+fn settings(dir: &Path) -> postlint::Settings {
+    let s = postlint::discover(dir, dir).unwrap();
+    let (s, _) = postlint::prepare(&s, &postlint::RunOptions::default(), dir);
     s
 }
 
@@ -97,8 +96,7 @@ fn a_full_disk_while_writing_leaves_the_original() {
         })
     };
     let (checked, fixed) = fix_target_with(
-        &settings,
-        &SiteModel::default(),
+        &RunContext::new(&settings, &SiteModel::default()),
         &target,
         false,
         &|| {},
@@ -136,12 +134,11 @@ fn a_file_changed_between_read_and_write_is_not_overwritten() {
     let edited = FIXABLE.replace("正文。", "作者刚改过的正文。");
     let writer_edits = || std::fs::write(&post, &edited).unwrap();
     let (checked, fixed) = fix_target_with(
-        &settings,
-        &SiteModel::default(),
+        &RunContext::new(&settings, &SiteModel::default()),
         &target,
         false,
         &writer_edits,
-        &fix::write_atomic,
+        &write_atomic,
     );
     assert_eq!(fixed, 0);
     assert!(

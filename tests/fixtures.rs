@@ -5,10 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use postlint::config::Settings;
-use postlint::diagnostic::render;
-use postlint::engine::{RunOptions, check_bytes, prepare};
-use postlint::rules::Rule;
+use postlint::{Rule, RunContext, RunOptions, check_bytes, prepare, render};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -41,9 +38,9 @@ fn run(path: &Path) -> (String, BTreeSet<String>) {
     // A fixture folder with its own postlint.yaml uses it; the others use the pack they are named after.
     let own = fixtures_dir().join(pack).join("postlint.yaml");
     let settings = if own.is_file() {
-        Settings::from_file(&own, &fixtures_dir()).unwrap()
+        postlint::load(&own, &fixtures_dir()).unwrap()
     } else {
-        Settings::builtin(pack, fixtures_dir()).unwrap()
+        postlint::builtin(pack, fixtures_dir()).unwrap()
     };
     // The site around the fixture (tests/fixtures/finews/ is a small site with `_config.yml`).
     let options = RunOptions {
@@ -54,7 +51,7 @@ fn run(path: &Path) -> (String, BTreeSet<String>) {
     let (settings, site) = prepare(&settings, &options, &fixtures_dir());
     let display = rel.to_string_lossy().replace('\\', "/");
     let bytes = std::fs::read(path).unwrap();
-    let diags = check_bytes(&settings, &site, &display, bytes, true);
+    let diags = check_bytes(&RunContext::new(&settings, &site), &display, bytes, true);
     let rendered: String = diags
         .iter()
         .map(|d| render(d, false, 80))

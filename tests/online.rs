@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use postlint::online::{self, Checker, Options, Problem};
+use postlint::testing::online::{self, Checker};
+use postlint::testing::{ExternalLinks as Options, LinkProblem as Problem};
 
 /// Status, reason and headers of an answer.
 type Reply = (u16, &'static str, Vec<(&'static str, String)>);

@@ -313,23 +313,23 @@ fn invalid_utf8_in_a_path() {
 /// read): each is a clear failure (exit 2), and the others are checked.
 #[test]
 fn files_that_vanish_or_become_unreadable_mid_run() {
-    use postlint::engine::{self, RunOptions};
+    use postlint::RunOptions;
     let dir = site();
     write(dir.path(), "_posts/2021-12-08-gone.md", ORDINARY.as_bytes());
     write(dir.path(), "_posts/2021-12-08-dir.md", ORDINARY.as_bytes());
-    let settings = postlint::config::Settings::discover(dir.path(), dir.path()).unwrap();
+    let settings = postlint::discover(dir.path(), dir.path()).unwrap();
     let options = RunOptions {
         paths: vec![dir.path().join("_posts")],
         ..RunOptions::default()
     };
-    let (settings, site) = engine::prepare(&settings, &options, dir.path());
-    let (targets, failures) = engine::discover(&settings, &options, dir.path());
+    let (settings, site) = postlint::prepare(&settings, &options, dir.path());
+    let (targets, failures) = postlint::find_files(&settings, &options, dir.path());
     assert_eq!(targets.len(), 3);
     std::fs::remove_file(dir.path().join("_posts/2021-12-08-gone.md")).unwrap();
     // Replaced by a directory: unreadable as a file, even for root.
     std::fs::remove_file(dir.path().join("_posts/2021-12-08-dir.md")).unwrap();
     std::fs::create_dir(dir.path().join("_posts/2021-12-08-dir.md")).unwrap();
-    let outcome = engine::run_on(
+    let outcome = postlint::run_on(
         &settings,
         site,
         &options,

@@ -220,7 +220,7 @@ fn fixable_post_and_mutations() {
     assert!(
         selfcheck::fix_invariants(
             &selfcheck::packs()[0],
-            &postlint::site::SiteModel::default(),
+            &postlint::SiteModel::default(),
             "_posts/2021-12-08-a.md",
             b"---\ndate: 2021-12-08 10:18:31\n---\n",
         )
@@ -280,17 +280,18 @@ fn hostile_corpus_through_the_binary() {
     let before = run(&[]);
     assert_eq!(before["summary"]["files"], 2000);
     run(&["--fix"]);
-    let settings = postlint::config::Settings::discover(dir.path(), dir.path()).unwrap();
-    let (settings, site) = postlint::engine::prepare(
-        &settings,
-        &postlint::engine::RunOptions::default(),
-        dir.path(),
-    );
+    let settings = postlint::discover(dir.path(), dir.path()).unwrap();
+    let (settings, site) =
+        postlint::prepare(&settings, &postlint::RunOptions::default(), dir.path());
     let mut changed = 0;
     for (name, original) in &originals {
         let now = std::fs::read(posts.join(name)).unwrap();
         let display = format!("_posts/{name}");
-        let (expected, count) = postlint::fix::fix_bytes(&settings, &site, &display, original);
+        let (expected, count) = postlint::testing::fix_bytes(
+            &postlint::RunContext::new(&settings, &site),
+            &display,
+            original,
+        );
         if count == 0 {
             assert_eq!(&now, original, "{name} changed without a fix");
         } else {

@@ -6,9 +6,9 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use postlint::selfcheck;
-use postlint::site::SiteModel;
+use postlint::SiteModel;
 
-static PACKS: LazyLock<Vec<postlint::config::Settings>> = LazyLock::new(selfcheck::packs);
+static PACKS: LazyLock<Vec<postlint::Settings>> = LazyLock::new(selfcheck::packs);
 
 fuzz_target!(|data: &[u8]| {
     let site = SiteModel::default();

@@ -1,29 +1,11 @@
 //! Custom declarative rules from the config's `custom:` list: a regex that a front matter field
 //! or the body must (`require`) or must not (`forbid`) match.
 
-use regex::Regex;
-
-use super::{Context, Level};
+use super::Context;
 use crate::diagnostic::Diagnostic;
-use crate::yaml::NodeKind;
-
-#[derive(Debug, Clone)]
-pub enum Target {
-    Field(String),
-    Body,
-}
-
-#[derive(Debug, Clone)]
-pub struct CustomRule {
-    pub code: String,
-    pub name: String,
-    pub level: Level,
-    pub target: Target,
-    pub forbid: bool,
-    pub regex: Regex,
-    pub message: String,
-    pub help: Option<String>,
-}
+use crate::jekyll::yaml::NodeKind;
+use crate::settings::Level;
+use crate::settings::custom_rules::{CustomRule, Target};
 
 fn diag(rule: &CustomRule, span: std::ops::Range<usize>, label: &str) -> Option<Diagnostic> {
     let severity = rule.level.severity()?;
@@ -38,14 +20,14 @@ fn diag(rule: &CustomRule, span: std::ops::Range<usize>, label: &str) -> Option<
 /// At most this many `forbid` matches per rule and file (a runaway pattern stays readable).
 const MAX_MATCHES: usize = 100;
 
-pub fn check(ctx: &mut Context) {
-    if !ctx.post.is_post() {
+/// Run the custom rules that are on over a post, adding their findings to `out`.
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    if !cx.post.is_post() {
         return;
     }
-    let post = ctx.post;
+    let post = cx.post;
     let text = &post.text;
-    let mut out = Vec::new();
-    for rule in &ctx.settings.custom {
+    for rule in &cx.settings.custom {
         if rule.level == Level::Off {
             continue;
         }
@@ -105,5 +87,4 @@ pub fn check(ctx: &mut Context) {
             }
         }
     }
-    ctx.diagnostics.extend(out);
 }

@@ -1,18 +1,24 @@
 //! FM: the front matter block and its schema.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
-use super::{Context, Level, Rule, RuleMeta, did_you_mean};
+use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
+use crate::base::suggest::did_you_mean;
+use crate::base::text::line_of;
 use crate::diagnostic::{Edit, Fix};
-use crate::loader::FrontMatter;
-use crate::source::line_of;
-use crate::yaml::{Node, NodeKind, ScalarType};
+use crate::jekyll::document::FrontMatter;
+use crate::jekyll::yaml::{Node, NodeKind};
+use crate::settings::options::{ValueType, upsert};
+use crate::settings::{Level, RuleSettings};
 
-pub static FM001: RuleMeta = RuleMeta {
+pub static FM001: RuleDef = RuleDef {
     code: "FM001",
     name: "missing-front-matter",
-    default: Level::Warn,
-    fixable: true,
+    default: Level::Warning,
+    fix: FixKind::Safe,
+    scope: Scope::FrontMatter,
+    reads_body: false,
     summary: "the file does not start with a `---` line",
     doc: "\
 ## What it does
@@ -35,13 +41,17 @@ layout: post
 ```
 Delete the empty line so that `---` is on line 1.
 ",
+    options: &[],
+    check: Some(fm001),
 };
 
-pub static FM002: RuleMeta = RuleMeta {
+pub static FM002: RuleDef = RuleDef {
     code: "FM002",
     name: "unterminated-front-matter",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::FrontMatter,
+    reads_body: false,
     summary: "no closing `---`",
     doc: "\
 ## What it does
@@ -60,13 +70,17 @@ Shares rose…
 ```
 Add a `---` line after the last key.
 ",
+    options: &[],
+    check: Some(fm002),
 };
 
-pub static FM003: RuleMeta = RuleMeta {
+pub static FM003: RuleDef = RuleDef {
     code: "FM003",
     name: "invalid-yaml",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::FrontMatter,
+    reads_body: false,
     summary: "YAML syntax error, at its position",
     doc: "\
 ## What it does
@@ -81,13 +95,17 @@ with `--strict_front_matter`).
 `title: \"Shares \"rise\" today\"` — the inner quotes end the string early. Use single quotes
 around the value or escape the inner ones (`\\\"`).
 ",
+    options: &[],
+    check: Some(fm003),
 };
 
-pub static FM004: RuleMeta = RuleMeta {
+pub static FM004: RuleDef = RuleDef {
     code: "FM004",
     name: "missing-key",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::FrontMatter,
+    reads_body: false,
     summary: "a required key is absent (layout, title, date, categories, tags)",
     doc: "\
 ## What it does
@@ -104,13 +122,17 @@ The `finews` pack requires `layout`, `title`, `date`, `categories` and `tags`.
 ## Options
 - `keys`: the required keys (the `jekyll` pack requires none).
 ",
+    options: FM004_OPTIONS,
+    check: Some(fm004),
 };
 
-pub static FM005: RuleMeta = RuleMeta {
+pub static FM005: RuleDef = RuleDef {
     code: "FM005",
     name: "wrong-type",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::FrontMatter,
+    reads_body: false,
     summary: "a value of the wrong type, or empty (title a list, tags a map, title \"\")",
     doc: "\
 ## What it does
@@ -132,13 +154,17 @@ that is a list renders as `[\"a\", \"b\"]`. An empty title gives a post without 
 - `types`: a map of key to type.
 - `non_empty`: keys whose value must not be empty (`\"\"`, `[]` or null).
 ",
+    options: FM005_OPTIONS,
+    check: Some(fm005),
 };
 
-pub static FM006: RuleMeta = RuleMeta {
+pub static FM006: RuleDef = RuleDef {
     code: "FM006",
     name: "unknown-key",
     default: Level::Off,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::FrontMatter,
+    reads_body: false,
     summary: "a key the schema does not know",
     doc: "\
 ## What it does
@@ -156,13 +182,17 @@ loses its tags. Off in the `jekyll` pack, where any key is allowed.
 ## Options
 - `known`: further keys that are allowed.
 ",
+    options: FM006_OPTIONS,
+    check: Some(fm006),
 };
 
-pub static FM007: RuleMeta = RuleMeta {
+pub static FM007: RuleDef = RuleDef {
     code: "FM007",
     name: "disallowed-value",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::FrontMatter,
+    reads_body: false,
     summary: "a value outside the allowed set (layout not in [post])",
     doc: "\
 ## What it does
@@ -179,13 +209,17 @@ only warns that the layout does not exist).
 ## Options
 - `allowed`: a map of key to the list of allowed values.
 ",
+    options: FM007_OPTIONS,
+    check: Some(fm007),
 };
 
-pub static FM008: RuleMeta = RuleMeta {
+pub static FM008: RuleDef = RuleDef {
     code: "FM008",
     name: "duplicate-key",
-    default: Level::Warn,
-    fixable: false,
+    default: Level::Warning,
+    fix: FixKind::None,
+    scope: Scope::FrontMatter,
+    reads_body: false,
     summary: "the same key twice",
     doc: "\
 ## What it does
@@ -201,222 +235,111 @@ title: \"Old title\"
 title: \"New title\"
 ```
 ",
+    options: &[],
+    check: Some(fm008),
 };
 
-/// The value types FM005 knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueType {
-    String,
-    Bool,
-    Int,
-    List,
-    StringOrList,
-    Map,
-    Any,
-}
+const FM004_OPTIONS: &[OptionDef] = &[OptionDef {
+    key: "keys",
+    set: |s, v| {
+        s.front_matter.required = v.string_list("keys")?;
+        Ok(())
+    },
+}];
 
-impl ValueType {
-    pub fn parse(s: &str) -> Option<ValueType> {
-        Some(match s {
-            "string" => ValueType::String,
-            "bool" => ValueType::Bool,
-            "int" => ValueType::Int,
-            "list" => ValueType::List,
-            "string-or-list" => ValueType::StringOrList,
-            "map" => ValueType::Map,
-            "any" => ValueType::Any,
-            _ => return None,
-        })
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            ValueType::String => "a single value (a string)",
-            ValueType::Bool => "a boolean (true or false)",
-            ValueType::Int => "an integer",
-            ValueType::List => "a list",
-            ValueType::StringOrList => "a string or a list of strings",
-            ValueType::Map => "a mapping",
-            ValueType::Any => "anything",
-        }
-    }
-
-    fn accepts(self, node: &Node) -> bool {
-        let scalar = |n: &Node| matches!(n.kind, NodeKind::Scalar { .. } | NodeKind::Alias);
-        match self {
-            ValueType::Any => true,
-            ValueType::String => scalar(node),
-            ValueType::Bool => node.scalar_type() == Some(ScalarType::Bool),
-            ValueType::Int => node.scalar_type() == Some(ScalarType::Int),
-            ValueType::List => node.as_seq().is_some_and(|items| items.iter().all(scalar)),
-            ValueType::StringOrList => scalar(node) || ValueType::List.accepts(node),
-            ValueType::Map => node.as_map().is_some(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    pub required: Vec<String>,
-    pub types: Vec<(String, ValueType)>,
-    pub non_empty: Vec<String>,
-    pub known: Vec<String>,
-    pub allowed: Vec<(String, Vec<String>)>,
-}
-
-impl Options {
-    fn is_known(&self, key: &str) -> bool {
-        self.required.iter().any(|k| k == key)
-            || self.known.iter().any(|k| k == key)
-            || self.allowed.iter().any(|(k, _)| k == key)
-            || self.non_empty.iter().any(|k| k == key)
-    }
-
-    fn all_known(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self
-            .required
-            .iter()
-            .chain(self.known.iter())
-            .chain(self.non_empty.iter())
-            .map(String::as_str)
-            .chain(self.allowed.iter().map(|(k, _)| k.as_str()))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
-    }
-}
-
-fn upsert<T>(list: &mut Vec<(String, T)>, key: String, value: T) {
-    match list.iter_mut().find(|(k, _)| *k == key) {
-        Some(slot) => slot.1 = value,
-        None => list.push((key, value)),
-    }
-}
-
-/// Set an option of an FM rule. `Ok(false)` means the rule has no such option.
-pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
-    match (rule, key) {
-        (Rule::FM004, "keys") => opts.required = value.string_list(key)?,
-        (Rule::FM005, "non_empty") => opts.non_empty = value.string_list(key)?,
-        (Rule::FM006, "known") => opts.known = value.string_list(key)?,
-        (Rule::FM005, "types") => {
-            let entries = value
-                .as_map()
-                .ok_or("`types` must be a mapping of key to type")?;
-            for (k, v) in entries {
-                let name = k.as_str().ok_or("`types` keys must be strings")?;
-                let ty = v.as_str().and_then(ValueType::parse).ok_or_else(|| {
-                    format!(
-                        "unknown type for `{name}`: expected one of string, bool, int, list, string-or-list, map, any"
-                    )
-                })?;
-                upsert(&mut opts.types, name.to_string(), ty);
-            }
-        }
-        (Rule::FM007, "allowed") => {
-            let entries = value
-                .as_map()
-                .ok_or("`allowed` must be a mapping of key to a list of values")?;
-            for (k, v) in entries {
-                let name = k.as_str().ok_or("`allowed` keys must be strings")?;
-                upsert(
-                    &mut opts.allowed,
-                    name.to_string(),
-                    v.string_list("allowed")?,
-                );
-            }
-        }
-        _ => return Ok(false),
-    }
-    Ok(true)
-}
-
-pub fn check(ctx: &mut Context) {
-    let post = ctx.post;
-    match &post.front_matter {
-        FrontMatter::Missing { late } => {
-            // Outside `_posts/`, a file without front matter is a static file: fine.
-            if ctx.enabled(Rule::FM001) && (post.is_post() || late.is_some()) {
-                missing(ctx, late.clone());
-            }
-        }
-        FrontMatter::Unterminated { open } => {
-            if ctx.enabled(Rule::FM002) {
-                let d = ctx
-                    .diag(Rule::FM002, open.clone(), "front matter is never closed")
-                    .with_label("opened here")
-                    .with_help("add a `---` line after the last front matter key");
-                ctx.push(d);
-            }
-        }
-        FrontMatter::Invalid { error, close, .. } => {
-            if ctx.enabled(Rule::FM003) {
-                let message = format!("front matter is not valid YAML: {}", error.message);
-                // An error at the very end means the YAML stopped mid-structure: point at its
-                // last character rather than at the closing delimiter.
-                let (span, label) = if error.offset >= close.start {
-                    let end = post.text[..close.start].trim_end().len();
-                    let start = post.text[..end]
-                        .char_indices()
-                        .next_back()
-                        .map_or(end, |(i, _)| i);
-                    (start..end, "the YAML ends here, incomplete")
-                } else {
-                    let at = error.offset.min(post.text.len());
-                    (at..next_char_end(&post.text, at), "here")
-                };
-                let d = ctx
-                    .diag(Rule::FM003, span, message)
-                    .with_label(label)
-                    .with_help(
-                        "Jekyll drops the whole front matter of this post; fix the YAML syntax",
-                    );
-                ctx.push(d);
-            }
-        }
-        FrontMatter::Parsed { root, close, .. } => match root {
-            Some(root) if root.as_map().is_some() => schema(ctx, root, close.clone()),
-            Some(root) => {
-                if ctx.enabled(Rule::FM003) {
-                    let d = ctx
-                        .diag(
-                            Rule::FM003,
-                            root.span.clone(),
-                            format!(
-                                "front matter is {}, not a mapping of keys to values",
-                                root.type_name()
-                            ),
-                        )
-                        .with_label("expected `key: value` lines")
-                        .with_help("write the front matter as `key: value` lines");
-                    ctx.push(d);
-                }
-            }
-            None => {
-                if post.is_post() {
-                    required(ctx, &[], close.clone());
-                }
-            }
+const FM005_OPTIONS: &[OptionDef] = &[
+    OptionDef {
+        key: "non_empty",
+        set: |s, v| {
+            s.front_matter.non_empty = v.string_list("non_empty")?;
+            Ok(())
         },
+    },
+    OptionDef {
+        key: "types",
+        set: set_types,
+    },
+];
+
+const FM006_OPTIONS: &[OptionDef] = &[OptionDef {
+    key: "known",
+    set: |s, v| {
+        s.front_matter.known = v.string_list("known")?;
+        Ok(())
+    },
+}];
+
+const FM007_OPTIONS: &[OptionDef] = &[OptionDef {
+    key: "allowed",
+    set: set_allowed,
+}];
+
+fn set_types(s: &mut RuleSettings, value: &Node) -> Result<(), String> {
+    let entries = value
+        .as_map()
+        .ok_or("`types` must be a mapping of key to type")?;
+    for (k, v) in entries {
+        let name = k.as_str().ok_or("`types` keys must be strings")?;
+        let ty = v.as_str().and_then(ValueType::parse).ok_or_else(|| {
+            format!(
+                "unknown type for `{name}`: expected one of string, bool, int, list, string-or-list, map, any"
+            )
+        })?;
+        upsert(&mut s.front_matter.types, name.to_string(), ty);
+    }
+    Ok(())
+}
+
+fn set_allowed(s: &mut RuleSettings, value: &Node) -> Result<(), String> {
+    let entries = value
+        .as_map()
+        .ok_or("`allowed` must be a mapping of key to a list of values")?;
+    for (k, v) in entries {
+        let name = k.as_str().ok_or("`allowed` keys must be strings")?;
+        upsert(
+            &mut s.front_matter.allowed,
+            name.to_string(),
+            v.string_list("allowed")?,
+        );
+    }
+    Ok(())
+}
+
+/// The front matter's mapping and its closing line, when it parsed as one.
+fn mapping<'p>(cx: &Context<'p>) -> Option<(&'p Node, Range<usize>)> {
+    match &cx.post.front_matter {
+        FrontMatter::Parsed {
+            root: Some(root),
+            close,
+            ..
+        } if root.as_map().is_some() => Some((root, close.clone())),
+        _ => None,
     }
 }
 
-fn next_char_end(text: &str, at: usize) -> usize {
-    text.get(at..)
-        .and_then(|rest| rest.chars().next())
-        .filter(|c| *c != '\n' && *c != '\r')
-        .map_or(at, |c| at + c.len_utf8())
+/// The entries of a post's front matter mapping (the schema is the posts' schema: pages have
+/// their own keys).
+fn post_entries<'p>(cx: &Context<'p>) -> &'p [(Node, Node)] {
+    match mapping(cx) {
+        Some((root, _)) if cx.post.is_post() => root.as_map().unwrap_or(&[]),
+        _ => &[],
+    }
 }
 
-fn missing(ctx: &mut Context, late: Option<std::ops::Range<usize>>) {
-    let post = ctx.post;
+fn fm001(cx: &Context, out: &mut Report) {
+    let post = cx.post;
+    let FrontMatter::Missing { late } = &post.front_matter else {
+        return;
+    };
+    // Outside `_posts/`, a file without front matter is a static file: fine.
+    if !(post.is_post() || late.is_some()) {
+        return;
+    }
     let d = match late {
         Some(open) => {
             let blank = line_of(&post.text, open.start) - line_of(&post.text, post.start);
             let plural = if blank == 1 { "" } else { "s" };
-            ctx.diag(
-                Rule::FM001,
+            out.diag(
                 open.clone(),
                 format!(
                     "front matter starts on line {}, not line 1: Jekyll will not read it",
@@ -438,111 +361,228 @@ fn missing(ctx: &mut Context, late: Option<std::ops::Range<usize>>) {
             let first_line_end = post.text[post.start..]
                 .find(['\n', '\r'])
                 .map_or(post.text.len(), |i| post.start + i);
-            ctx.diag(
-                Rule::FM001,
-                post.start..first_line_end,
-                "file has no front matter",
-            )
-            .with_label("expected `---` here")
-            .with_help(
-                "start the file with a `---` line, the front matter keys, and a closing `---` line",
-            )
+            out.diag(post.start..first_line_end, "file has no front matter")
+                .with_label("expected `---` here")
+                .with_help(
+                    "start the file with a `---` line, the front matter keys, and a closing `---` line",
+                )
         }
     };
-    ctx.push(d);
+    out.push(d);
 }
 
-fn schema(ctx: &mut Context, root: &Node, close: std::ops::Range<usize>) {
-    let opts = &ctx.settings.front_matter;
-    let entries = root.as_map().unwrap_or(&[]);
-
-    if ctx.enabled(Rule::FM008) {
-        duplicates(ctx, root);
+fn fm002(cx: &Context, out: &mut Report) {
+    if let FrontMatter::Unterminated { open } = &cx.post.front_matter {
+        out.push(
+            out.diag(open.clone(), "front matter is never closed")
+                .with_label("opened here")
+                .with_help("add a `---` line after the last front matter key"),
+        );
     }
-    // The schema is the posts' schema: pages have their own keys.
-    if !ctx.post.is_post() {
+}
+
+fn fm003(cx: &Context, out: &mut Report) {
+    let post = cx.post;
+    match &post.front_matter {
+        FrontMatter::Invalid { error, close, .. } => {
+            let message = format!("front matter is not valid YAML: {}", error.message);
+            // An error at the very end means the YAML stopped mid-structure: point at its
+            // last character rather than at the closing delimiter.
+            let (span, label) = if error.offset >= close.start {
+                let end = post.text[..close.start].trim_end().len();
+                let start = post.text[..end]
+                    .char_indices()
+                    .next_back()
+                    .map_or(end, |(i, _)| i);
+                (start..end, "the YAML ends here, incomplete")
+            } else {
+                let at = error.offset.min(post.text.len());
+                (at..next_char_end(&post.text, at), "here")
+            };
+            out.push(out.diag(span, message).with_label(label).with_help(
+                "Jekyll drops the whole front matter of this post; fix the YAML syntax",
+            ));
+        }
+        FrontMatter::Parsed {
+            root: Some(root), ..
+        } if root.as_map().is_none() => {
+            out.push(
+                out.diag(
+                    root.span.clone(),
+                    format!(
+                        "front matter is {}, not a mapping of keys to values",
+                        root.type_name()
+                    ),
+                )
+                .with_label("expected `key: value` lines")
+                .with_help("write the front matter as `key: value` lines"),
+            );
+        }
+        _ => {}
+    }
+}
+
+fn next_char_end(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .filter(|c| *c != '\n' && *c != '\r')
+        .map_or(at, |c| at + c.len_utf8())
+}
+
+fn fm004(cx: &Context, out: &mut Report) {
+    if !cx.post.is_post() {
         return;
     }
-    required(ctx, entries, close);
+    let (entries, close) = match &cx.post.front_matter {
+        FrontMatter::Parsed {
+            root: Some(root),
+            close,
+            ..
+        } => match root.as_map() {
+            Some(entries) => (entries, close),
+            None => return,
+        },
+        FrontMatter::Parsed {
+            root: None, close, ..
+        } => (&[][..], close),
+        _ => return,
+    };
+    for key in &cx.settings.rules.front_matter.required {
+        if entries
+            .iter()
+            .any(|(n, _)| n.as_str() == Some(key.as_str()))
+        {
+            continue;
+        }
+        out.push(
+            out.diag(close.clone(), format!("required key `{key}` is missing"))
+                .with_label(format!("add `{key}` before this line"))
+                .with_help(format!("add a `{key}: …` line to the front matter")),
+        );
+    }
+}
 
-    for (key_node, value) in entries {
+fn fm005(cx: &Context, out: &mut Report) {
+    let opts = &cx.settings.rules.front_matter;
+    for (key_node, value) in post_entries(cx) {
         let Some(key) = key_node.as_str() else {
             continue;
         };
-        if ctx.enabled(Rule::FM005) {
-            if let Some((_, ty)) = opts.types.iter().find(|(k, _)| k == key)
-                && !value.is_null()
-                && !ty.accepts(value)
-            {
-                let d = ctx
-                    .diag(
-                        Rule::FM005,
-                        value.span.clone(),
-                        format!("`{key}` is {}", value.type_name()),
-                    )
-                    .with_label(format!("expected {}", ty.describe()))
-                    .with_help(type_help(key, *ty, value));
-                ctx.push(d);
-            } else if opts.non_empty.iter().any(|k| k == key) && is_empty(value) {
-                let span = if value.span.is_empty() {
-                    key_node.span.clone()
-                } else {
-                    value.span.clone()
-                };
-                let d = ctx
-                    .diag(Rule::FM005, span, format!("`{key}` is empty"))
-                    .with_label("empty value")
-                    .with_help(format!("give `{key}` a value"));
-                ctx.push(d);
-            }
-        }
-        if ctx.enabled(Rule::FM006) && !opts.is_known(key) {
-            let known = opts.all_known();
-            let help = match did_you_mean(key, known.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("known keys: {}", known.join(", ")),
-            };
-            let d = ctx
-                .diag(
-                    Rule::FM006,
-                    key_node.span.clone(),
-                    format!("unknown front matter key `{key}`"),
-                )
-                .with_label("not in the schema")
-                .with_help(help);
-            ctx.push(d);
-        }
-        if ctx.enabled(Rule::FM007)
-            && let Some((_, allowed)) = opts.allowed.iter().find(|(k, _)| k == key)
+        if let Some((_, ty)) = opts.types.iter().find(|(k, _)| k == key)
+            && !value.is_null()
+            && !ty.accepts(value)
         {
-            let items: Vec<&Node> = match value.as_seq() {
-                Some(items) => items.iter().collect(),
-                None => vec![value],
+            out.push(
+                out.diag(
+                    value.span.clone(),
+                    format!("`{key}` is {}", value.type_name()),
+                )
+                .with_label(format!("expected {}", ty.describe()))
+                .with_help(type_help(key, *ty, value)),
+            );
+        } else if opts.non_empty.iter().any(|k| k == key) && is_empty(value) {
+            let span = if value.span.is_empty() {
+                key_node.span.clone()
+            } else {
+                value.span.clone()
             };
-            for item in items {
-                let Some(v) = item.as_str() else { continue };
-                if item.is_null() || allowed.iter().any(|a| a == v) {
-                    continue;
-                }
-                let list = allowed
-                    .iter()
-                    .map(|a| format!("`{a}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let help = match did_you_mean(v, allowed.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`? allowed: {list}"),
-                    None => format!("allowed: {list}"),
-                };
-                let d = ctx
-                    .diag(
-                        Rule::FM007,
-                        item.span.clone(),
-                        format!("`{key}: {v}` is not allowed"),
-                    )
-                    .with_label("not an allowed value")
-                    .with_help(help);
-                ctx.push(d);
+            out.push(
+                out.diag(span, format!("`{key}` is empty"))
+                    .with_label("empty value")
+                    .with_help(format!("give `{key}` a value")),
+            );
+        }
+    }
+}
+
+fn fm006(cx: &Context, out: &mut Report) {
+    let opts = &cx.settings.rules.front_matter;
+    for (key_node, _) in post_entries(cx) {
+        let Some(key) = key_node.as_str() else {
+            continue;
+        };
+        if opts.is_known(key) {
+            continue;
+        }
+        let known = opts.all_known();
+        let help = match did_you_mean(key, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("known keys: {}", known.join(", ")),
+        };
+        out.push(
+            out.diag(
+                key_node.span.clone(),
+                format!("unknown front matter key `{key}`"),
+            )
+            .with_label("not in the schema")
+            .with_help(help),
+        );
+    }
+}
+
+fn fm007(cx: &Context, out: &mut Report) {
+    let opts = &cx.settings.rules.front_matter;
+    for (key_node, value) in post_entries(cx) {
+        let Some(key) = key_node.as_str() else {
+            continue;
+        };
+        let Some((_, allowed)) = opts.allowed.iter().find(|(k, _)| k == key) else {
+            continue;
+        };
+        let items: Vec<&Node> = match value.as_seq() {
+            Some(items) => items.iter().collect(),
+            None => vec![value],
+        };
+        for item in items {
+            let Some(v) = item.as_str() else { continue };
+            if item.is_null() || allowed.iter().any(|a| a == v) {
+                continue;
             }
+            let list = allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let help = match did_you_mean(v, allowed.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`? allowed: {list}"),
+                None => format!("allowed: {list}"),
+            };
+            out.push(
+                out.diag(item.span.clone(), format!("`{key}: {v}` is not allowed"))
+                    .with_label("not an allowed value")
+                    .with_help(help),
+            );
+        }
+    }
+}
+
+/// Duplicate keys in every mapping of the front matter (iteratively: no recursion).
+fn fm008(cx: &Context, out: &mut Report) {
+    let Some((root, _)) = mapping(cx) else {
+        return;
+    };
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                let mut first: HashMap<&str, &Node> = HashMap::new();
+                for (k, v) in entries {
+                    stack.push(v);
+                    let Some(key) = k.as_str() else { continue };
+                    if let Some(prev) = first.get(key) {
+                        out.push(
+                            out.diag(k.span.clone(), format!("key `{key}` is defined twice"))
+                                .with_label("defined again here")
+                                .with_secondary(prev.span.clone(), "first defined here")
+                                .with_help("Jekyll keeps only the last value: remove one of them"),
+                        );
+                    } else {
+                        first.insert(key, k);
+                    }
+                }
+            }
+            NodeKind::Seq(items) => stack.extend(items.iter()),
+            _ => {}
         }
     }
 }
@@ -567,62 +607,5 @@ fn type_help(key: &str, ty: ValueType, value: &Node) -> String {
             format!("write `{key}` as a list (`[a, b]`) or a space-separated string")
         }
         _ => format!("`{key}` must be {}", ty.describe()),
-    }
-}
-
-fn required(ctx: &mut Context, entries: &[(Node, Node)], close: std::ops::Range<usize>) {
-    if !ctx.enabled(Rule::FM004) {
-        return;
-    }
-    let missing: Vec<String> = ctx
-        .settings
-        .front_matter
-        .required
-        .iter()
-        .filter(|k| !entries.iter().any(|(n, _)| n.as_str() == Some(k.as_str())))
-        .cloned()
-        .collect();
-    for key in missing {
-        let d = ctx
-            .diag(
-                Rule::FM004,
-                close.clone(),
-                format!("required key `{key}` is missing"),
-            )
-            .with_label(format!("add `{key}` before this line"))
-            .with_help(format!("add a `{key}: …` line to the front matter"));
-        ctx.push(d);
-    }
-}
-
-/// Duplicate keys in every mapping of the front matter (iteratively: no recursion).
-fn duplicates(ctx: &mut Context, root: &Node) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match &node.kind {
-            NodeKind::Map(entries) => {
-                let mut first: HashMap<&str, &Node> = HashMap::new();
-                for (k, v) in entries {
-                    stack.push(v);
-                    let Some(key) = k.as_str() else { continue };
-                    if let Some(prev) = first.get(key) {
-                        let d = ctx
-                            .diag(
-                                Rule::FM008,
-                                k.span.clone(),
-                                format!("key `{key}` is defined twice"),
-                            )
-                            .with_label("defined again here")
-                            .with_secondary(prev.span.clone(), "first defined here")
-                            .with_help("Jekyll keeps only the last value: remove one of them");
-                        ctx.push(d);
-                    } else {
-                        first.insert(key, k);
-                    }
-                }
-            }
-            NodeKind::Seq(items) => stack.extend(items.iter()),
-            _ => {}
-        }
     }
 }

@@ -1,15 +1,18 @@
 //! HT: balanced and safe HTML in the body.
 
-use super::{Context, Level, Rule, RuleMeta};
-use crate::body::{decode_entities, is_url_attr};
-use crate::html::{Balance, Token};
-use crate::yaml::Node;
+use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
+use crate::jekyll::body::{Body, decode_entities, is_url_attr};
+use crate::jekyll::markup::{Balance, Token, balance};
+use crate::settings::Level;
+use crate::settings::options::lower;
 
-pub static HT001: RuleMeta = RuleMeta {
+pub static HT001: RuleDef = RuleDef {
     code: "HT001",
     name: "unclosed-tag",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "an element opened and never closed (void elements excepted)",
     doc: "\
 ## What it does
@@ -26,13 +29,17 @@ rest of the page layout.
 ## Example
 `<div class=\"quote\"><p>…</div>` — the `<p>` is never closed.
 ",
+    options: &[],
+    check: Some(ht001),
 };
 
-pub static HT002: RuleMeta = RuleMeta {
+pub static HT002: RuleDef = RuleDef {
     code: "HT002",
     name: "mismatched-end-tag",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "an end tag that closes another element than the open one",
     doc: "\
 ## What it does
@@ -46,13 +53,17 @@ The browser ignores the end tag, so the open element runs on.
 ## Example
 `<div>…</dvi>` — expected `</div>`.
 ",
+    options: &[],
+    check: Some(ht002),
 };
 
-pub static HT003: RuleMeta = RuleMeta {
+pub static HT003: RuleDef = RuleDef {
     code: "HT003",
     name: "stray-end-tag",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "an end tag with nothing open to close",
     doc: "\
 ## What it does
@@ -65,13 +76,17 @@ drop them, or turn `</p>` and `</br>` into empty paragraphs and line breaks.
 ## Example
 `text</div>` with no `<div>` before it.
 ",
+    options: &[],
+    check: Some(ht003),
 };
 
-pub static HT004: RuleMeta = RuleMeta {
+pub static HT004: RuleDef = RuleDef {
     code: "HT004",
     name: "invalid-nesting",
-    default: Level::Warn,
-    fixable: false,
+    default: Level::Warning,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "block inside inline, `<p>` inside `<p>`, `<a>` inside `<a>`",
     doc: "\
 ## What it does
@@ -88,13 +103,17 @@ styles leak. The repaired page is not the one the source shows.
 `<p>Intro<div>Chart</div></p>` — the browser closes the `<p>` before the `<div>`, and the
 final `</p>` becomes an empty paragraph.
 ",
+    options: &[],
+    check: Some(ht004),
 };
 
-pub static HT005: RuleMeta = RuleMeta {
+pub static HT005: RuleDef = RuleDef {
     code: "HT005",
     name: "self-closing-non-void",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "`<div/>` and the like",
     doc: "\
 ## What it does
@@ -107,13 +126,17 @@ HTML ignores the `/`: `<div/>` opens a `<div>` that is never closed and swallows
 ## Example
 `<div class=\"clear\"/>` → `<div class=\"clear\"></div>`.
 ",
+    options: &[],
+    check: Some(ht005),
 };
 
-pub static HT006: RuleMeta = RuleMeta {
+pub static HT006: RuleDef = RuleDef {
     code: "HT006",
     name: "malformed-tag",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "an unterminated tag, a broken or duplicate attribute",
     doc: "\
 ## What it does
@@ -129,13 +152,17 @@ attribute, and of two duplicate attributes only the first counts.
 ## Example
 `<img src=\"a.png\"alt=\"chart\">` — missing space between the attributes.
 ",
+    options: &[],
+    check: Some(ht006),
 };
 
-pub static HT007: RuleMeta = RuleMeta {
+pub static HT007: RuleDef = RuleDef {
     code: "HT007",
     name: "disallowed-element",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "script, iframe, object, embed, form, style… (scraped content: XSS)",
     doc: "\
 ## What it does
@@ -154,13 +181,17 @@ the whole page.
 ## Options
 - `elements`: the disallowed element names (replaces the default list).
 ",
+    options: HT007_OPTIONS,
+    check: Some(ht007),
 };
 
-pub static HT008: RuleMeta = RuleMeta {
+pub static HT008: RuleDef = RuleDef {
     code: "HT008",
     name: "disallowed-attribute",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "on* event handlers and others the pack forbids",
     doc: "\
 ## What it does
@@ -181,42 +212,34 @@ Each of these runs script on your site's origin when the page loads or a reader 
 - `schemes`: URL schemes disallowed in URL-bearing attributes (default `javascript`,
   `vbscript`, `data:text/html`).
 ",
+    options: HT008_OPTIONS,
+    check: Some(ht008),
 };
 
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub elements: Vec<String>,
-    pub attributes: Vec<String>,
-    pub schemes: Vec<String>,
-}
+const HT007_OPTIONS: &[OptionDef] = &[OptionDef {
+    key: "elements",
+    set: |s, v| {
+        s.html.elements = lower(v.string_list("elements")?);
+        Ok(())
+    },
+}];
 
-impl Default for Options {
-    fn default() -> Self {
-        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
-        Options {
-            elements: list(&[
-                "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
-                "input", "button", "textarea", "select", "style", "link", "meta", "base",
-            ]),
-            attributes: list(&["on*", "srcdoc", "formaction"]),
-            schemes: list(&["javascript", "vbscript", "data:text/html"]),
-        }
-    }
-}
-
-fn lower(list: Vec<String>) -> Vec<String> {
-    list.into_iter().map(|s| s.to_ascii_lowercase()).collect()
-}
-
-pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
-    match (rule, key) {
-        (Rule::HT007, "elements") => opts.elements = lower(value.string_list(key)?),
-        (Rule::HT008, "attributes") => opts.attributes = lower(value.string_list(key)?),
-        (Rule::HT008, "schemes") => opts.schemes = lower(value.string_list(key)?),
-        _ => return Ok(false),
-    }
-    Ok(true)
-}
+const HT008_OPTIONS: &[OptionDef] = &[
+    OptionDef {
+        key: "attributes",
+        set: |s, v| {
+            s.html.attributes = lower(v.string_list("attributes")?);
+            Ok(())
+        },
+    },
+    OptionDef {
+        key: "schemes",
+        set: |s, v| {
+            s.html.schemes = lower(v.string_list("schemes")?);
+            Ok(())
+        },
+    },
+];
 
 /// A URL's scheme-relevant prefix as a browser reads it: entities decoded, ASCII white space
 /// and control characters removed, lowercased.
@@ -243,104 +266,162 @@ pub fn has_scheme(url: &str, schemes: &[String]) -> Option<String> {
         .cloned()
 }
 
-pub fn check(ctx: &mut Context) {
-    let Some(body) = ctx.body() else { return };
-    let text = &ctx.post.text;
+/// The balance of the body's tags (for HT001–HT005), computed once.
+fn balanced<'c>(cx: &'c Context, body: &Body) -> &'c [Balance] {
+    cx.html.get_or_init(|| balance(&body.html.tokens))
+}
 
-    if ctx.enabled(Rule::HT006) {
-        for m in &body.html.malformed {
-            let mut d = ctx
-                .diag(Rule::HT006, m.span.clone(), m.message.clone())
-                .with_label(m.label.clone())
-                .with_help("fix the tag so that browsers read it as written");
-            if let Some(first) = &m.first {
-                d = d
-                    .with_secondary(first.clone(), "first given here")
-                    .with_help("remove one of the two: browsers keep only the first");
-            }
-            ctx.push(d);
-        }
-    }
-
-    let balance = [
-        Rule::HT001,
-        Rule::HT002,
-        Rule::HT003,
-        Rule::HT004,
-        Rule::HT005,
-    ]
-    .iter()
-    .any(|r| ctx.enabled(*r));
-    if balance {
-        for finding in crate::html::balance(&body.html.tokens) {
-            let d = match finding {
-                Balance::Unclosed { name, span } => ctx
-                    .diag(Rule::HT001, span, format!("`<{name}>` is never closed"))
+fn ht001(cx: &Context, out: &mut Report) {
+    let Some(body) = cx.body() else { return };
+    for finding in balanced(cx, body) {
+        if let Balance::Unclosed { name, span } = finding {
+            out.push(
+                out.diag(span.clone(), format!("`<{name}>` is never closed"))
                     .with_label("opened here")
                     .with_help(format!("add `</{name}>` where the element ends")),
-                Balance::Mismatched { name, span, open, open_span } => ctx
-                    .diag(Rule::HT002, span, format!("`</{name}>` does not close the open `<{open}>`"))
-                    .with_label(format!("expected `</{open}>`"))
-                    .with_secondary(open_span, format!("`<{open}>` opened here"))
-                    .with_help(format!("did you mean `</{open}>`?")),
-                Balance::Stray { name, span, void } => {
-                    let (message, help) = if void {
-                        (
-                            format!("`</{name}>`: `<{name}>` is a void element and has no end tag"),
-                            format!("remove `</{name}>`"),
-                        )
-                    } else {
-                        (format!("`</{name}>` closes nothing"), format!("remove `</{name}>`, or add the `<{name}>` it belongs to"))
-                    };
-                    ctx.diag(Rule::HT003, span, message).with_label("nothing open to close").with_help(help)
-                }
-                Balance::Nesting { span, message, label, other, other_label, .. } => ctx
-                    .diag(Rule::HT004, span, message)
-                    .with_label(label)
-                    .with_secondary(other, other_label)
-                    .with_help("close the outer element first, or use an element that may contain this one"),
-                Balance::SelfClosing { name, span } => ctx
-                    .diag(Rule::HT005, span, format!("`<{name}/>`: `<{name}>` cannot self-close; HTML opens it"))
-                    .with_label("not a void element")
-                    .with_help(format!("write `<{name}></{name}>`")),
-            };
-            let rule = Rule::from_code_or_name(&d.code).unwrap_or(Rule::HT001);
-            if ctx.enabled(rule) {
-                ctx.push(d);
-            }
+            );
         }
     }
+}
 
-    let opts = &ctx.settings.html;
-    let mut found = Vec::new();
+fn ht002(cx: &Context, out: &mut Report) {
+    let Some(body) = cx.body() else { return };
+    for finding in balanced(cx, body) {
+        if let Balance::Mismatched {
+            name,
+            span,
+            open,
+            open_span,
+        } = finding
+        {
+            out.push(
+                out.diag(
+                    span.clone(),
+                    format!("`</{name}>` does not close the open `<{open}>`"),
+                )
+                .with_label(format!("expected `</{open}>`"))
+                .with_secondary(open_span.clone(), format!("`<{open}>` opened here"))
+                .with_help(format!("did you mean `</{open}>`?")),
+            );
+        }
+    }
+}
+
+fn ht003(cx: &Context, out: &mut Report) {
+    let Some(body) = cx.body() else { return };
+    for finding in balanced(cx, body) {
+        if let Balance::Stray { name, span, void } = finding {
+            let (message, help) = if *void {
+                (
+                    format!("`</{name}>`: `<{name}>` is a void element and has no end tag"),
+                    format!("remove `</{name}>`"),
+                )
+            } else {
+                (
+                    format!("`</{name}>` closes nothing"),
+                    format!("remove `</{name}>`, or add the `<{name}>` it belongs to"),
+                )
+            };
+            out.push(
+                out.diag(span.clone(), message)
+                    .with_label("nothing open to close")
+                    .with_help(help),
+            );
+        }
+    }
+}
+
+fn ht004(cx: &Context, out: &mut Report) {
+    let Some(body) = cx.body() else { return };
+    for finding in balanced(cx, body) {
+        if let Balance::Nesting {
+            span,
+            message,
+            label,
+            other,
+            other_label,
+            ..
+        } = finding
+        {
+            out.push(
+                out.diag(span.clone(), message.clone())
+                    .with_label(label.clone())
+                    .with_secondary(other.clone(), other_label.clone())
+                    .with_help(
+                        "close the outer element first, or use an element that may contain this one",
+                    ),
+            );
+        }
+    }
+}
+
+fn ht005(cx: &Context, out: &mut Report) {
+    let Some(body) = cx.body() else { return };
+    for finding in balanced(cx, body) {
+        if let Balance::SelfClosing { name, span } = finding {
+            out.push(
+                out.diag(
+                    span.clone(),
+                    format!("`<{name}/>`: `<{name}>` cannot self-close; HTML opens it"),
+                )
+                .with_label("not a void element")
+                .with_help(format!("write `<{name}></{name}>`")),
+            );
+        }
+    }
+}
+
+fn ht006(cx: &Context, out: &mut Report) {
+    let Some(body) = cx.body() else { return };
+    for m in &body.html.malformed {
+        let mut d = out
+            .diag(m.span.clone(), m.message.clone())
+            .with_label(m.label.clone())
+            .with_help("fix the tag so that browsers read it as written");
+        if let Some(first) = &m.first {
+            d = d
+                .with_secondary(first.clone(), "first given here")
+                .with_help("remove one of the two: browsers keep only the first");
+        }
+        out.push(d);
+    }
+}
+
+fn ht007(cx: &Context, out: &mut Report) {
+    let Some(body) = cx.body() else { return };
+    let opts = &cx.settings.rules.html;
     for token in &body.html.tokens {
-        let Token::Start {
-            name, span, attrs, ..
-        } = token
-        else {
+        let Token::Start { name, span, .. } = token else {
             continue;
         };
-        if ctx.enabled(Rule::HT007) && opts.elements.iter().any(|e| e == name) {
-            found.push(
-                ctx.diag(Rule::HT007, span.clone(), format!("`<{name}>` is not allowed in a post"))
+        if opts.elements.iter().any(|e| e == name) {
+            out.push(
+                out.diag(span.clone(), format!("`<{name}>` is not allowed in a post"))
                     .with_label("disallowed element")
                     .with_help(format!(
                         "remove the `<{name}>` element; scraped content must not run code or change the page (HT007's `elements` lists what is banned)"
                     )),
             );
         }
-        if !ctx.enabled(Rule::HT008) {
+    }
+}
+
+fn ht008(cx: &Context, out: &mut Report) {
+    let Some(body) = cx.body() else { return };
+    let opts = &cx.settings.rules.html;
+    let text = &cx.post.text;
+    for token in &body.html.tokens {
+        let Token::Start { name, attrs, .. } = token else {
             continue;
-        }
+        };
         for attr in attrs {
             let banned = opts.attributes.iter().any(|a| match a.strip_suffix('*') {
                 Some(prefix) => attr.name.starts_with(prefix),
                 None => attr.name == *a,
             });
             if banned {
-                found.push(
-                    ctx.diag(
-                        Rule::HT008,
+                out.push(
+                    out.diag(
                         attr.name_span.clone(),
                         format!("`{}` attribute on `<{name}>` is not allowed", attr.name),
                     )
@@ -374,9 +455,8 @@ pub fn check(ctx: &mut Context) {
             }
             let url = normalized_url(&text[value.clone()]);
             if let Some(scheme) = has_scheme(&url, &opts.schemes) {
-                found.push(
-                    ctx.diag(
-                        Rule::HT008,
+                out.push(
+                    out.diag(
                         value.clone(),
                         format!("`{}` on `<{name}>` uses a `{scheme}` URL", attr.name),
                     )
@@ -385,8 +465,5 @@ pub fn check(ctx: &mut Context) {
                 );
             }
         }
-    }
-    for d in found {
-        ctx.push(d);
     }
 }

@@ -3,17 +3,20 @@
 
 use url::Url;
 
-use super::{Context, Level, Rule, RuleMeta};
-use crate::body::LinkSource;
-use crate::rules::html::{has_scheme, normalized_url};
-use crate::site::categories_of;
-use crate::yaml::Node;
+use super::html::{has_scheme, normalized_url};
+use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
+use crate::jekyll::body::{Link, LinkSource};
+use crate::jekyll::site::{SiteModel, categories_of};
+use crate::settings::Level;
+use crate::settings::options::lower;
 
-pub static LK001: RuleMeta = RuleMeta {
+pub static LK001: RuleDef = RuleDef {
     code: "LK001",
     name: "malformed-url",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "a URL that does not parse (spaces, bad host, bad escapes)",
     doc: "\
 ## What it does
@@ -29,13 +32,17 @@ Browsers guess at such URLs or refuse them: the reader gets a 404 or nothing hap
 ## Example
 `[source](http://example.com/a b.html)`, `<http://exa mple.com>`, `[x](http://host:99999/)`.
 ",
+    options: &[],
+    check: Some(lk001),
 };
 
-pub static LK002: RuleMeta = RuleMeta {
+pub static LK002: RuleDef = RuleDef {
     code: "LK002",
     name: "disallowed-scheme",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "javascript:, vbscript:, data:, file: …",
     doc: "\
 ## What it does
@@ -52,13 +59,17 @@ links point at the writer's own disk and are broken for every reader.
 ## Options
 - `schemes`: the disallowed schemes (default `javascript`, `vbscript`, `data`, `file`).
 ",
+    options: LK002_OPTIONS,
+    check: Some(lk002),
 };
 
-pub static LK003: RuleMeta = RuleMeta {
+pub static LK003: RuleDef = RuleDef {
     code: "LK003",
     name: "insecure-link",
-    default: Level::Warn,
-    fixable: false,
+    default: Level::Warning,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "http:// where https is expected (per-host allow list)",
     doc: "\
 ## What it does
@@ -76,13 +87,17 @@ An `http://` image or script on an https page is mixed content that browsers blo
 - `allow_hosts`: hosts allowed over `http` (the `finews` pack allows the aggregator and source
   hosts that only serve http).
 ",
+    options: LK003_OPTIONS,
+    check: Some(lk003),
 };
 
-pub static LK004: RuleMeta = RuleMeta {
+pub static LK004: RuleDef = RuleDef {
     code: "LK004",
     name: "broken-internal-link",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "a link into the site (relative, protocol-relative or site host) whose target does not exist",
     doc: "\
 ## What it does
@@ -106,13 +121,17 @@ against the post's URL, not its file.
 - `generated`: URL templates of pages the site generates, with `{category}` for each of the
   post's categories (e.g. `/category/{category}.html`).
 ",
+    options: LK004_OPTIONS,
+    check: Some(lk004),
 };
 
-pub static LK005: RuleMeta = RuleMeta {
+pub static LK005: RuleDef = RuleDef {
     code: "LK005",
     name: "empty-link",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: true,
     summary: "empty target or empty link text",
     doc: "\
 ## What it does
@@ -126,13 +145,17 @@ source URL is missing; a link without text is invisible to readers and to screen
 ## Example
 `<>` on a line of its own, where the source URL should be.
 ",
+    options: &[],
+    check: Some(lk005),
 };
 
-pub static LK006: RuleMeta = RuleMeta {
+pub static LK006: RuleDef = RuleDef {
     code: "LK006",
     name: "dead-link",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::Online,
+    reads_body: true,
     summary: "`--online` only: HTTP error, timeout or refused connection",
     doc: "\
 ## What it does
@@ -156,68 +179,381 @@ The `links:` section of the config (not `rules:`): `online`, `timeout`, `max_con
 `per_host`, `per_host_interval`, `retries`, `retry_wait`, `max_redirects`, `cache`,
 `cache_max_age`, `accept`, `exclude`, `include`, `allow_private` — see the README.
 ",
+    options: &[],
+    check: Some(lk006),
 };
+
+const LK002_OPTIONS: &[OptionDef] = &[OptionDef {
+    key: "schemes",
+    set: |s, v| {
+        s.links.schemes = lower(v.string_list("schemes")?);
+        Ok(())
+    },
+}];
+
+const LK003_OPTIONS: &[OptionDef] = &[OptionDef {
+    key: "allow_hosts",
+    set: |s, v| {
+        s.links.allow_hosts = lower(v.string_list("allow_hosts")?);
+        Ok(())
+    },
+}];
+
+const LK004_OPTIONS: &[OptionDef] = &[OptionDef {
+    key: "generated",
+    set: |s, v| {
+        let items = v.string_list("generated")?;
+        if let Some(bad) = items.iter().find(|t| !t.starts_with('/')) {
+            return Err(format!(
+                "`generated` templates are URL paths starting with `/`, not `{bad}`"
+            ));
+        }
+        s.links.generated = items;
+        Ok(())
+    },
+}];
+
+/// The key a link is checked and cached under: the parsed URL without its fragment, or `None`
+/// for what is not an absolute http(s) URL (protocol-relative links are https).
+pub fn request_key(link: &str) -> Option<String> {
+    let link = link.trim();
+    let full;
+    let link = if link.starts_with("//") {
+        full = format!("https:{link}");
+        &full
+    } else {
+        link
+    };
+    let scheme_end = link.find(':')?;
+    if !matches!(
+        link[..scheme_end].to_ascii_lowercase().as_str(),
+        "http" | "https"
+    ) {
+        return None;
+    }
+    let mut url = Url::parse(link).ok()?;
+    url.host_str().filter(|h| !h.is_empty())?;
+    url.set_fragment(None);
+    Some(url.into())
+}
+
+/// What was wrong with a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// An HTTP status outside `accept` (after retries and redirects).
+    Status { code: u16, reason: String },
+    /// No answer: timeout, refused or dropped connection, unknown host, redirect loop, …
+    Failed(String),
+    /// Not requested: the host is (or resolves to) a non-public address.
+    Blocked(String),
+}
+
+impl LinkProblem {
+    pub fn describe(&self) -> String {
+        match self {
+            LinkProblem::Status { code, reason } if reason.is_empty() => format!("HTTP {code}"),
+            LinkProblem::Status { code, reason } => format!("HTTP {code} {reason}"),
+            LinkProblem::Failed(m) | LinkProblem::Blocked(m) => m.clone(),
+        }
+    }
+}
 
 /// The key under which `--online` checks a link, or `None` for a link it does not request:
 /// not an absolute http(s) URL, templated by Liquid, or on the site's own hosts.
-pub fn online_key(url: &str, site: &crate::site::SiteModel) -> Option<String> {
+pub fn online_key(url: &str, site: &SiteModel) -> Option<String> {
     let url = url.trim();
     if url.contains("{{") || url.contains("{%") || malformed(url).is_some() {
         return None;
     }
-    let key = crate::online::key(url)?;
+    let key = request_key(url)?;
     let host = Url::parse(&key).ok()?.host_str()?.to_ascii_lowercase();
     (!site.is_own_host(&host)).then_some(key)
 }
 
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub schemes: Vec<String>,
-    pub allow_hosts: Vec<String>,
-    pub generated: Vec<String>,
+/// One link of the body as every LK rule sees it, read once.
+pub(crate) struct Prelude {
+    /// The link's index in the body's links.
+    index: usize,
+    reading: Reading,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            schemes: ["javascript", "vbscript", "data", "file"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            allow_hosts: Vec::new(),
-            generated: Vec::new(),
-        }
-    }
+/// What a link is.
+enum Reading {
+    /// No destination (`[x]()`, `<a href="">`, `<>`).
+    Empty,
+    /// A URL that does not parse, and why.
+    Malformed(String),
+    /// A scheme the pack forbids (a script URL in HTML is HT008's).
+    Disallowed(String),
+    /// A URL to look at further: its scheme, and, for http(s) and protocol-relative ones, the
+    /// parsed URL and its host.
+    Usable {
+        scheme: Option<String>,
+        parsed: Option<Url>,
+        host: Option<String>,
+    },
 }
 
-pub fn set_option(opts: &mut Options, rule: Rule, key: &str, value: &Node) -> Result<bool, String> {
-    match (rule, key) {
-        (Rule::LK002, "schemes") => {
-            opts.schemes = value
-                .string_list(key)?
-                .into_iter()
-                .map(|s| s.to_ascii_lowercase())
-                .collect()
-        }
-        (Rule::LK003, "allow_hosts") => {
-            opts.allow_hosts = value
-                .string_list(key)?
-                .into_iter()
-                .map(|s| s.to_ascii_lowercase())
-                .collect();
-        }
-        (Rule::LK004, "generated") => {
-            let items = value.string_list(key)?;
-            if let Some(bad) = items.iter().find(|t| !t.starts_with('/')) {
-                return Err(format!(
-                    "`generated` templates are URL paths starting with `/`, not `{bad}`"
-                ));
+/// The body's links with what each is (none for a page), read on first use. Links whose URL
+/// Liquid builds at build time are left out.
+fn prelude<'c>(cx: &'c Context) -> Option<(&'c [Link], &'c [Prelude])> {
+    let body = cx.body()?;
+    let schemes = &cx.settings.rules.links.schemes;
+    let read = cx.links.get_or_init(|| {
+        let mut out = Vec::new();
+        for (index, link) in body.links.iter().enumerate() {
+            let url = link.url.trim();
+            if url.contains("{{") || url.contains("{%") {
+                continue;
             }
-            opts.generated = items;
+            let reading = if link.source == LinkSource::EmptyAutolink || url.is_empty() {
+                Reading::Empty
+            } else {
+                match parse_checked(url) {
+                    Err(problem) => Reading::Malformed(problem),
+                    Ok(web) => {
+                        let lower = normalized_url(url);
+                        let script_in_html = link.source == LinkSource::Html
+                            && (lower.starts_with("javascript:") || lower.starts_with("vbscript:"));
+                        match has_scheme(&lower, schemes).filter(|_| !script_in_html) {
+                            Some(scheme) => Reading::Disallowed(scheme),
+                            None => {
+                                let scheme = scheme_of(url).map(str::to_ascii_lowercase);
+                                // Parsed by `parse_checked` (ftp and ws(s) URLs are not looked
+                                // at further).
+                                let parsed = match scheme.as_deref() {
+                                    Some("http" | "https") => web,
+                                    None if url.starts_with("//") => web,
+                                    _ => None,
+                                };
+                                let host = parsed
+                                    .as_ref()
+                                    .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+                                Reading::Usable {
+                                    scheme,
+                                    parsed,
+                                    host,
+                                }
+                            }
+                        }
+                    }
+                }
+            };
+            out.push(Prelude { index, reading });
         }
-        _ => return Ok(false),
+        out
+    });
+    Some((&body.links, read))
+}
+
+/// The links that are usable URLs: the link, its trimmed URL, scheme, parsed URL and host.
+fn usable<'c>(
+    cx: &'c Context,
+) -> impl Iterator<
+    Item = (
+        &'c Link,
+        &'c str,
+        &'c Option<String>,
+        &'c Option<Url>,
+        &'c Option<String>,
+    ),
+> {
+    let (links, read) = prelude(cx).unwrap_or((&[], &[]));
+    read.iter().filter_map(move |p| match &p.reading {
+        Reading::Usable {
+            scheme,
+            parsed,
+            host,
+        } => {
+            let link = links.get(p.index)?;
+            Some((link, link.url.trim(), scheme, parsed, host))
+        }
+        _ => None,
+    })
+}
+
+fn lk001(cx: &Context, out: &mut Report) {
+    let Some((links, read)) = prelude(cx) else {
+        return;
+    };
+    for p in read {
+        let (Reading::Malformed(problem), Some(link)) = (&p.reading, links.get(p.index)) else {
+            continue;
+        };
+        out.push(
+            out.diag(link.span.clone(), format!("malformed URL: {problem}"))
+                .with_label("malformed URL")
+                .with_help(
+                    "fix the URL so that it parses; percent-encode spaces and reserved characters",
+                ),
+        );
     }
-    Ok(true)
+}
+
+fn lk002(cx: &Context, out: &mut Report) {
+    let Some((links, read)) = prelude(cx) else {
+        return;
+    };
+    for p in read {
+        let (Reading::Disallowed(scheme), Some(link)) = (&p.reading, links.get(p.index)) else {
+            continue;
+        };
+        out.push(
+            out.diag(
+                link.span.clone(),
+                format!("`{scheme}:` links are not allowed"),
+            )
+            .with_label(format!("`{scheme}:` URL"))
+            .with_help("link to an http(s) page instead"),
+        );
+    }
+}
+
+fn lk003(cx: &Context, out: &mut Report) {
+    let allow = &cx.settings.rules.links.allow_hosts;
+    for (link, _, scheme, _, host) in usable(cx) {
+        if scheme.as_deref() != Some("http") {
+            continue;
+        }
+        let Some(h) = host else { continue };
+        if host_allowed(h, allow) {
+            continue;
+        }
+        out.push(
+            out.diag(
+                link.span.clone(),
+                format!("insecure `http://` link to `{h}`"),
+            )
+            .with_label("http")
+            .with_help(format!(
+                "use `https://` (or add `{h}` to LK003's `allow_hosts` if it only serves http)"
+            )),
+        );
+    }
+}
+
+/// Links into the site.
+fn lk004(cx: &Context, out: &mut Report) {
+    let site = cx.site;
+    if site.root.is_none() || !cx.post.is_post() {
+        return;
+    }
+    let Some(base) = site.post_url(cx.post) else {
+        return;
+    };
+    let generated: Vec<String> = cx
+        .post
+        .root()
+        .map(categories_of)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|c| {
+            cx.settings
+                .rules
+                .links
+                .generated
+                .iter()
+                .map(move |t| t.replace("{category}", c))
+        })
+        .collect();
+    for (link, url, scheme, parsed, host) in usable(cx) {
+        let internal_path = match (scheme, parsed, host) {
+            (_, Some(u), Some(h)) if site.is_own_host(h) => Some(u.path().to_string()),
+            (None, None, _)
+                if !url.starts_with('#') && !url.starts_with("//") && !url.starts_with('?') =>
+            {
+                let path = url.split(['#', '?']).next().unwrap_or("");
+                (!path.is_empty()).then(|| resolve_path(base, path))
+            }
+            _ => None,
+        };
+        let Some(path) = internal_path else { continue };
+        let path = percent_decode(&path);
+        if site.exists(&path, &generated) {
+            continue;
+        }
+        let mut d = out
+            .diag(
+                link.span.clone(),
+                format!("`{url}` points at `{path}`, which the site does not have"),
+            )
+            .with_label("broken link");
+        let rooted = format!(
+            "/{}",
+            url.trim_start_matches("../").trim_start_matches("./")
+        );
+        d = if scheme.is_none() && !url.starts_with('/') && site.exists(&rooted, &generated) {
+            d.with_help(format!(
+                "relative links resolve against the post's URL `{base}`; did you mean `{rooted}`?"
+            ))
+        } else if scheme.is_none() && !url.starts_with('/') {
+            d.with_help(format!(
+                "relative links resolve against the post's URL `{base}`"
+            ))
+        } else {
+            d.with_help("link to a page, post or file that exists")
+        };
+        out.push(d);
+    }
+}
+
+fn lk005(cx: &Context, out: &mut Report) {
+    let Some((links, read)) = prelude(cx) else {
+        return;
+    };
+    for p in read {
+        let Some(link) = links.get(p.index) else {
+            continue;
+        };
+        if matches!(p.reading, Reading::Empty) {
+            let what = if link.source == LinkSource::EmptyAutolink {
+                "empty autolink `<>`"
+            } else {
+                "link has an empty destination"
+            };
+            out.push(
+                out.diag(link.span.start..link.span.end.max(link.span.start), what)
+                    .with_label("no URL")
+                    .with_help("write the URL, or remove the link"),
+            );
+        } else if link.empty_text {
+            out.push(
+                out.diag(link.whole.clone(), "link has no text")
+                    .with_label("nothing to click")
+                    .with_help("give the link a text that says where it goes"),
+            );
+        }
+    }
+}
+
+fn lk006(cx: &Context, out: &mut Report) {
+    let Some(problems) = cx.online else { return };
+    for (link, url, ..) in usable(cx) {
+        let Some(key) = online_key(url, cx.site) else {
+            continue;
+        };
+        let Some(problem) = problems.get(&key) else {
+            continue;
+        };
+        let (label, help) = match problem {
+            LinkProblem::Blocked(_) => (
+                "not requested",
+                "readers cannot reach a private address either; to check it anyway, set `links.allow_private: true`",
+            ),
+            _ => (
+                "dead link",
+                "update the link (an archived copy, e.g. web.archive.org, can stand in for a vanished page), or exclude it with `links.exclude`",
+            ),
+        };
+        out.push(
+            out.diag(
+                link.span.clone(),
+                format!("dead link `{}`: {}", shorten(url, 100), problem.describe()),
+            )
+            .with_label(label)
+            .with_help(help),
+        );
+    }
 }
 
 fn host_allowed(host: &str, allow: &[String]) -> bool {
@@ -341,189 +677,6 @@ fn resolve_path(base: &str, target: &str) -> String {
     out
 }
 
-pub fn check(ctx: &mut Context) {
-    let Some(body) = ctx.body() else { return };
-    let opts = &ctx.settings.links;
-    let site = ctx.site;
-    let post_url = if ctx.enabled(Rule::LK004) && site.root.is_some() && ctx.post.is_post() {
-        site.post_url(ctx.post)
-    } else {
-        None
-    };
-    let generated: Vec<String> = ctx
-        .post
-        .root()
-        .map(categories_of)
-        .unwrap_or_default()
-        .iter()
-        .flat_map(|c| {
-            opts.generated
-                .iter()
-                .map(move |t| t.replace("{category}", c))
-        })
-        .collect();
-
-    let mut out = Vec::new();
-    for link in &body.links {
-        let url = link.url.trim();
-        // Liquid decides these at build time: left alone.
-        if url.contains("{{") || url.contains("{%") {
-            continue;
-        }
-        if link.source == LinkSource::EmptyAutolink || url.is_empty() {
-            if ctx.enabled(Rule::LK005) {
-                let what = if link.source == LinkSource::EmptyAutolink {
-                    "empty autolink `<>`"
-                } else {
-                    "link has an empty destination"
-                };
-                out.push(
-                    ctx.diag(
-                        Rule::LK005,
-                        link.span.clone().start..link.span.end.max(link.span.start),
-                        what,
-                    )
-                    .with_label("no URL")
-                    .with_help("write the URL, or remove the link"),
-                );
-            }
-            continue;
-        }
-        if link.empty_text && ctx.enabled(Rule::LK005) {
-            out.push(
-                ctx.diag(Rule::LK005, link.whole.clone(), "link has no text")
-                    .with_label("nothing to click")
-                    .with_help("give the link a text that says where it goes"),
-            );
-        }
-        let web = match parse_checked(url) {
-            Ok(web) => web,
-            Err(problem) => {
-                if ctx.enabled(Rule::LK001) {
-                    out.push(
-                        ctx.diag(Rule::LK001, link.span.clone(), format!("malformed URL: {problem}"))
-                            .with_label("malformed URL")
-                            .with_help("fix the URL so that it parses; percent-encode spaces and reserved characters"),
-                    );
-                }
-                continue;
-            }
-        };
-        let lower = normalized_url(url);
-        let script_in_html = link.source == LinkSource::Html
-            && (lower.starts_with("javascript:") || lower.starts_with("vbscript:"));
-        if !script_in_html
-            && ctx.enabled(Rule::LK002)
-            && let Some(scheme) = has_scheme(&lower, &opts.schemes)
-        {
-            out.push(
-                ctx.diag(
-                    Rule::LK002,
-                    link.span.clone(),
-                    format!("`{scheme}:` links are not allowed"),
-                )
-                .with_label(format!("`{scheme}:` URL"))
-                .with_help("link to an http(s) page instead"),
-            );
-            continue;
-        }
-        let scheme = scheme_of(url).map(str::to_ascii_lowercase);
-        // Parsed by `parse_checked` (ftp and ws(s) URLs are not looked at further).
-        let parsed = match scheme.as_deref() {
-            Some("http" | "https") => web,
-            None if url.starts_with("//") => web,
-            _ => None,
-        };
-        let host = parsed
-            .as_ref()
-            .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
-        if scheme.as_deref() == Some("http")
-            && ctx.enabled(Rule::LK003)
-            && let Some(h) = &host
-            && !host_allowed(h, &opts.allow_hosts)
-        {
-            out.push(
-                ctx.diag(
-                    Rule::LK003,
-                    link.span.clone(),
-                    format!("insecure `http://` link to `{h}`"),
-                )
-                .with_label("http")
-                .with_help(format!(
-                    "use `https://` (or add `{h}` to LK003's `allow_hosts` if it only serves http)"
-                )),
-            );
-        }
-        if ctx.enabled(Rule::LK006)
-            && let Some(problems) = &site.online
-            && let Some(key) = online_key(url, site)
-            && let Some(problem) = problems.get(&key)
-        {
-            let (label, help) = match problem {
-                crate::online::Problem::Blocked(_) => (
-                    "not requested",
-                    "readers cannot reach a private address either; to check it anyway, set `links.allow_private: true`",
-                ),
-                _ => (
-                    "dead link",
-                    "update the link (an archived copy, e.g. web.archive.org, can stand in for a vanished page), or exclude it with `links.exclude`",
-                ),
-            };
-            out.push(
-                ctx.diag(
-                    Rule::LK006,
-                    link.span.clone(),
-                    format!("dead link `{}`: {}", shorten(url, 100), problem.describe()),
-                )
-                .with_label(label)
-                .with_help(help),
-            );
-        }
-        // LK004: links into the site.
-        let Some(base) = &post_url else { continue };
-        let internal_path = match (&scheme, &parsed, &host) {
-            (_, Some(u), Some(h)) if site.is_own_host(h) => Some(u.path().to_string()),
-            (None, None, _)
-                if !url.starts_with('#') && !url.starts_with("//") && !url.starts_with('?') =>
-            {
-                let path = url.split(['#', '?']).next().unwrap_or("");
-                (!path.is_empty()).then(|| resolve_path(base, path))
-            }
-            _ => None,
-        };
-        let Some(path) = internal_path else { continue };
-        let path = percent_decode(&path);
-        if !site.exists(&path, &generated) {
-            let mut d = ctx
-                .diag(
-                    Rule::LK004,
-                    link.span.clone(),
-                    format!("`{url}` points at `{path}`, which the site does not have"),
-                )
-                .with_label("broken link");
-            let rooted = format!(
-                "/{}",
-                url.trim_start_matches("../").trim_start_matches("./")
-            );
-            d = if scheme.is_none() && !url.starts_with('/') && site.exists(&rooted, &generated) {
-                d.with_help(format!(
-                    "relative links resolve against the post's URL `{base}`; did you mean `{rooted}`?"
-                ))
-            } else if scheme.is_none() && !url.starts_with('/') {
-                d.with_help(format!(
-                    "relative links resolve against the post's URL `{base}`"
-                ))
-            } else {
-                d.with_help("link to a page, post or file that exists")
-            };
-            out.push(d);
-        }
-    }
-    for d in out {
-        ctx.push(d);
-    }
-}
-
 /// A URL cut to `max` characters for a message.
 fn shorten(url: &str, max: usize) -> String {
     match url.char_indices().nth(max) {
@@ -574,5 +727,26 @@ mod tests {
         assert!(host_allowed("eastmoney.com", &allow));
         assert!(!host_allowed("noteastmoney.com", &allow));
         assert!(host_allowed("finews.zning.xyz", &allow));
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            request_key("https://Example.com/a#frag").as_deref(),
+            Some("https://example.com/a")
+        );
+        assert_eq!(
+            request_key("//cdn.example.com/x.png").as_deref(),
+            Some("https://cdn.example.com/x.png")
+        );
+        assert_eq!(
+            request_key("HTTP://example.com").as_deref(),
+            Some("http://example.com/")
+        );
+        assert_eq!(request_key("/local/page.html"), None);
+        assert_eq!(request_key("mailto:a@b.c"), None);
+        assert_eq!(request_key("javascript:alert(1)"), None);
+        assert_eq!(request_key("http://"), None);
+        assert_eq!(request_key("http://exa mple.com/"), None);
     }
 }

@@ -15,174 +15,22 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
-use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use regex::Regex;
 use url::Url;
+
+use crate::rules::links::LinkProblem;
+use crate::settings::external_links::ExternalLinks;
 
 /// The file name of the cache, beside the config (or in the working directory).
 pub const CACHE_NAME: &str = ".postlint-cache.json";
 /// The longest `Retry-After` honoured; a server asking for longer is reported as it answered.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
-/// The `links:` section of the configuration.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Check external links (also `--online`).
-    pub online: bool,
-    /// For one request, connect to last byte.
-    pub timeout: Duration,
-    /// Requests in flight at once, overall.
-    pub max_concurrency: usize,
-    /// Requests in flight at once to one host.
-    pub per_host: usize,
-    /// The least time between the starts of two requests to one host.
-    pub per_host_interval: Duration,
-    /// Retries after a 429, a 5xx, a timeout or a dropped connection.
-    pub retries: u32,
-    /// The first wait before a retry; doubled for each further one.
-    pub retry_wait: Duration,
-    /// Redirects followed before giving up.
-    pub max_redirects: u32,
-    /// Read and write the cache file.
-    pub cache: bool,
-    /// How long a cached result is trusted.
-    pub cache_max_age: Duration,
-    /// Status codes that count as alive.
-    pub accept: Vec<RangeInclusive<u16>>,
-    /// URLs matching any of these are not checked.
-    pub exclude: Vec<Regex>,
-    /// When not empty, only URLs matching one of these are checked.
-    pub include: Vec<Regex>,
-    /// Allow connections to loopback, private and link-local addresses.
-    pub allow_private: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            online: false,
-            timeout: Duration::from_secs(10),
-            max_concurrency: 32,
-            per_host: 4,
-            per_host_interval: Duration::ZERO,
-            retries: 2,
-            retry_wait: Duration::from_secs(1),
-            max_redirects: 5,
-            cache: true,
-            cache_max_age: Duration::from_secs(24 * 3600),
-            accept: vec![200..=299],
-            exclude: Vec::new(),
-            include: Vec::new(),
-            allow_private: false,
-        }
-    }
-}
-
-impl Options {
-    fn accepts(&self, status: u16) -> bool {
-        self.accept.iter().any(|r| r.contains(&status))
-    }
-
-    /// Whether the URL (a cache key) is to be checked at all.
-    pub fn wanted(&self, url: &str) -> bool {
-        !self.exclude.iter().any(|r| r.is_match(url))
-            && (self.include.is_empty() || self.include.iter().any(|r| r.is_match(url)))
-    }
-}
-
-/// Parse a duration such as `500ms`, `5s`, `2m`, `12h`, `7d` (a bare number is seconds).
-pub fn parse_duration(s: &str) -> Option<Duration> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(s.len());
-    let (number, unit) = s.split_at(split);
-    let n: f64 = number.parse().ok()?;
-    let seconds = match unit.trim() {
-        "ms" => n / 1000.0,
-        "" | "s" => n,
-        "m" | "min" => n * 60.0,
-        "h" => n * 3600.0,
-        "d" => n * 86400.0,
-        "w" => n * 7.0 * 86400.0,
-        _ => return None,
-    };
-    (0.0..1e10)
-        .contains(&seconds)
-        .then(|| Duration::from_secs_f64(seconds))
-}
-
-/// Parse one `accept` item: `200`, `200..=299` or `200..300`.
-pub fn parse_accept(s: &str) -> Option<RangeInclusive<u16>> {
-    let s = s.trim();
-    let code = |t: &str| {
-        t.trim()
-            .parse::<u16>()
-            .ok()
-            .filter(|c| (100..=999).contains(c))
-    };
-    if let Some((a, b)) = s.split_once("..=") {
-        let (a, b) = (code(a)?, code(b)?);
-        return (a <= b).then_some(a..=b);
-    }
-    if let Some((a, b)) = s.split_once("..") {
-        let (a, b) = (code(a)?, code(b)?);
-        return (a < b).then(|| a..=b - 1);
-    }
-    code(s).map(|c| c..=c)
-}
-
-/// The key a link is checked and cached under: the parsed URL without its fragment, or `None`
-/// for what is not an absolute http(s) URL (protocol-relative links are https).
-pub fn key(link: &str) -> Option<String> {
-    let link = link.trim();
-    let full;
-    let link = if link.starts_with("//") {
-        full = format!("https:{link}");
-        &full
-    } else {
-        link
-    };
-    let scheme_end = link.find(':')?;
-    if !matches!(
-        link[..scheme_end].to_ascii_lowercase().as_str(),
-        "http" | "https"
-    ) {
-        return None;
-    }
-    let mut url = Url::parse(link).ok()?;
-    url.host_str().filter(|h| !h.is_empty())?;
-    url.set_fragment(None);
-    Some(url.into())
-}
-
-/// What was wrong with a link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    /// An HTTP status outside `accept` (after retries and redirects).
-    Status { code: u16, reason: String },
-    /// No answer: timeout, refused or dropped connection, unknown host, redirect loop, …
-    Failed(String),
-    /// Not requested: the host is (or resolves to) a non-public address.
-    Blocked(String),
-}
-
-impl Problem {
-    pub fn describe(&self) -> String {
-        match self {
-            Problem::Status { code, reason } if reason.is_empty() => format!("HTTP {code}"),
-            Problem::Status { code, reason } => format!("HTTP {code} {reason}"),
-            Problem::Failed(m) | Problem::Blocked(m) => m.clone(),
-        }
-    }
-}
-
 /// A result: alive (with its final status) or a problem.
-type Verdict = Result<u16, Problem>;
+type Verdict = Result<u16, LinkProblem>;
 
 /// What an online pass did, for the summary line.
 #[derive(Debug, Clone, Default)]
@@ -287,7 +135,7 @@ pub fn system_resolver() -> Resolve {
 
 /// Checks URLs over HTTP.
 pub struct Checker {
-    options: Options,
+    options: ExternalLinks,
     agent: ureq::Agent,
     requests: std::sync::atomic::AtomicUsize,
 }
@@ -295,7 +143,7 @@ pub struct Checker {
 impl Checker {
     /// A checker that resolves names with the system and refuses non-public addresses unless
     /// `allow_private`.
-    pub fn new(options: &Options) -> Checker {
+    pub fn new(options: &ExternalLinks) -> Checker {
         let forbid: Forbid = if options.allow_private {
             Arc::new(|_| false)
         } else {
@@ -305,7 +153,7 @@ impl Checker {
     }
 
     /// A checker with its own resolver and address policy (for tests).
-    pub fn with_network(options: &Options, resolve: Resolve, forbid: Forbid) -> Checker {
+    pub fn with_network(options: &ExternalLinks, resolve: Resolve, forbid: Forbid) -> Checker {
         let resolver = move |netloc: &str| -> io::Result<Vec<SocketAddr>> {
             let addrs = resolve(netloc)?;
             let host = netloc
@@ -390,7 +238,7 @@ impl Checker {
     /// One request, following redirects by hand.
     fn follow(&self, url: &str, method: &str) -> Answer {
         let Ok(mut current) = Url::parse(url) else {
-            return Answer::Final(Problem::Failed("not a valid URL".into()));
+            return Answer::Final(LinkProblem::Failed("not a valid URL".into()));
         };
         let mut seen: HashSet<Url> = HashSet::new();
         seen.insert(current.clone());
@@ -409,26 +257,26 @@ impl Checker {
                 && let Some(location) = location
             {
                 let Ok(next) = current.join(&location) else {
-                    return Answer::Final(Problem::Failed(format!(
+                    return Answer::Final(LinkProblem::Failed(format!(
                         "HTTP {code} redirects to an invalid URL `{}`",
                         clean(&location, 80)
                     )));
                 };
                 if !matches!(next.scheme(), "http" | "https") {
-                    return Answer::Final(Problem::Failed(format!(
+                    return Answer::Final(LinkProblem::Failed(format!(
                         "HTTP {code} redirects to an unsupported scheme `{}:`",
                         next.scheme()
                     )));
                 }
                 if !seen.insert(next.clone()) {
-                    return Answer::Final(Problem::Failed(format!(
+                    return Answer::Final(LinkProblem::Failed(format!(
                         "redirect loop (back to `{}`)",
                         clean(next.as_str(), 80)
                     )));
                 }
                 hops += 1;
                 if hops > self.options.max_redirects {
-                    return Answer::Final(Problem::Failed(format!(
+                    return Answer::Final(LinkProblem::Failed(format!(
                         "more than {} redirects",
                         self.options.max_redirects
                     )));
@@ -456,14 +304,14 @@ enum Answer {
     /// A failure worth retrying (timeout, dropped or refused connection).
     Transient(String),
     /// A failure that retrying will not change.
-    Final(Problem),
+    Final(LinkProblem),
 }
 
 impl Answer {
-    fn into_problem(self) -> Problem {
+    fn into_problem(self) -> LinkProblem {
         match self {
-            Answer::Status { code, reason, .. } => Problem::Status { code, reason },
-            Answer::Transient(m) => Problem::Failed(m),
+            Answer::Status { code, reason, .. } => LinkProblem::Status { code, reason },
+            Answer::Transient(m) => LinkProblem::Failed(m),
             Answer::Final(p) => p,
         }
     }
@@ -478,7 +326,7 @@ fn transport(t: &ureq::Transport) -> Answer {
                 .get_ref()
                 .and_then(|i| i.downcast_ref::<BlockedAddress>())
             {
-                return Answer::Final(Problem::Blocked(blocked.to_string()));
+                return Answer::Final(LinkProblem::Blocked(blocked.to_string()));
             }
             return match io.kind() {
                 io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
@@ -491,9 +339,9 @@ fn transport(t: &ureq::Transport) -> Answer {
                 | io::ErrorKind::BrokenPipe => {
                     Answer::Transient("the server closed the connection without answering".into())
                 }
-                _ if t.kind() == ureq::ErrorKind::Dns => {
-                    Answer::Final(Problem::Failed(format!("cannot resolve the host: {io}")))
-                }
+                _ if t.kind() == ureq::ErrorKind::Dns => Answer::Final(LinkProblem::Failed(
+                    format!("cannot resolve the host: {io}"),
+                )),
                 _ => Answer::Transient(clean(&io.to_string(), 80)),
             };
         }
@@ -503,12 +351,12 @@ fn transport(t: &ureq::Transport) -> Answer {
         .message()
         .map_or_else(|| t.kind().to_string(), str::to_string);
     match t.kind() {
-        ureq::ErrorKind::Dns => Answer::Final(Problem::Failed(format!(
+        ureq::ErrorKind::Dns => Answer::Final(LinkProblem::Failed(format!(
             "cannot resolve the host: {}",
             clean(&message, 80)
         ))),
         ureq::ErrorKind::InvalidUrl | ureq::ErrorKind::UnknownScheme => {
-            Answer::Final(Problem::Failed(clean(&message, 80)))
+            Answer::Final(LinkProblem::Failed(clean(&message, 80)))
         }
         ureq::ErrorKind::BadStatus | ureq::ErrorKind::BadHeader => Answer::Transient(format!(
             "the server sent a malformed answer ({})",
@@ -706,7 +554,7 @@ impl Cache {
     }
 
     /// A fresh cached result for `url`.
-    fn get(&self, url: &str, options: &Options) -> Option<Verdict> {
+    fn get(&self, url: &str, options: &ExternalLinks) -> Option<Verdict> {
         let e = self.entries.get(url)?;
         let age = now_secs().saturating_sub(e.checked);
         if age > options.cache_max_age.as_secs() {
@@ -715,7 +563,7 @@ impl Cache {
         Some(if options.accepts(e.status) {
             Ok(e.status)
         } else {
-            Err(Problem::Status {
+            Err(LinkProblem::Status {
                 code: e.status,
                 reason: e.reason.clone(),
             })
@@ -727,7 +575,7 @@ impl Cache {
     fn put(&mut self, url: &str, verdict: &Verdict) {
         let (status, reason) = match verdict {
             Ok(code) => (*code, String::new()),
-            Err(Problem::Status { code, reason })
+            Err(LinkProblem::Status { code, reason })
                 if (400..=499).contains(code) && !matches!(code, 408 | 429) =>
             {
                 (*code, reason.clone())
@@ -752,7 +600,7 @@ impl Cache {
         self.version = CACHE_VERSION;
         let mut bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
         bytes.push(b'\n');
-        crate::fix::write_atomic(path, &bytes)
+        crate::base::fs::write_atomic(path, &bytes)
     }
 }
 
@@ -764,12 +612,12 @@ pub fn cache_path(config_dir: &Path) -> PathBuf {
 /// Check every URL (cached results first), and return the problems by URL, with warnings
 /// about the cache and the run's numbers.
 pub fn run(
-    options: &Options,
+    options: &ExternalLinks,
     urls: Vec<String>,
     cache_file: Option<&Path>,
     checker: &Checker,
     progress: bool,
-) -> (HashMap<String, Problem>, Stats, Vec<String>) {
+) -> (HashMap<String, LinkProblem>, Stats, Vec<String>) {
     let mut warnings = Vec::new();
     let mut stats = Stats {
         urls: urls.len(),
@@ -832,45 +680,6 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_and_accept() {
-        assert_eq!(parse_duration("5s"), Some(Duration::from_secs(5)));
-        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
-        assert_eq!(parse_duration("7d"), Some(Duration::from_secs(7 * 86400)));
-        assert_eq!(parse_duration("2"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
-        assert_eq!(parse_duration("5 parsecs"), None);
-        assert_eq!(parse_duration("-1s"), None);
-        assert_eq!(parse_duration(""), None);
-        assert_eq!(parse_accept("200..=299"), Some(200..=299));
-        assert_eq!(parse_accept("200..300"), Some(200..=299));
-        assert_eq!(parse_accept("429"), Some(429..=429));
-        assert_eq!(parse_accept("300..=200"), None);
-        assert_eq!(parse_accept("abc"), None);
-        assert_eq!(parse_accept("70000"), None);
-    }
-
-    #[test]
-    fn keys() {
-        assert_eq!(
-            key("https://Example.com/a#frag").as_deref(),
-            Some("https://example.com/a")
-        );
-        assert_eq!(
-            key("//cdn.example.com/x.png").as_deref(),
-            Some("https://cdn.example.com/x.png")
-        );
-        assert_eq!(
-            key("HTTP://example.com").as_deref(),
-            Some("http://example.com/")
-        );
-        assert_eq!(key("/local/page.html"), None);
-        assert_eq!(key("mailto:a@b.c"), None);
-        assert_eq!(key("javascript:alert(1)"), None);
-        assert_eq!(key("http://"), None);
-        assert_eq!(key("http://exa mple.com/"), None);
-    }
 
     #[test]
     fn address_classes() {
@@ -941,27 +750,27 @@ mod tests {
     #[test]
     fn cache_keeps_only_lasting_results() {
         let mut c = Cache::default();
-        let o = Options::default();
+        let o = ExternalLinks::default();
         c.put("https://a/", &Ok(200));
         c.put(
             "https://b/",
-            &Err(Problem::Status {
+            &Err(LinkProblem::Status {
                 code: 404,
                 reason: "Not Found".into(),
             }),
         );
         c.put(
             "https://c/",
-            &Err(Problem::Status {
+            &Err(LinkProblem::Status {
                 code: 503,
                 reason: String::new(),
             }),
         );
-        c.put("https://d/", &Err(Problem::Failed("timed out".into())));
+        c.put("https://d/", &Err(LinkProblem::Failed("timed out".into())));
         assert_eq!(c.get("https://a/", &o), Some(Ok(200)));
         assert!(matches!(
             c.get("https://b/", &o),
-            Some(Err(Problem::Status { code: 404, .. }))
+            Some(Err(LinkProblem::Status { code: 404, .. }))
         ));
         assert_eq!(c.get("https://c/", &o), None);
         assert_eq!(c.get("https://d/", &o), None);
@@ -971,9 +780,9 @@ mod tests {
         assert_eq!(
             c.get(
                 "https://a/",
-                &Options {
+                &ExternalLinks {
                     cache_max_age: Duration::from_secs(10),
-                    ..Options::default()
+                    ..ExternalLinks::default()
                 }
             ),
             None

@@ -4,8 +4,8 @@
 use std::ops::Range;
 use std::path::Path;
 
-use crate::source::{Decoded, decode};
-use crate::yaml::{self, Node, YamlError};
+use super::yaml::{self, Node, YamlError};
+use crate::base::text::{Decoded, decode};
 
 /// Where a file sits in a Jekyll site, which decides the checks on its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub struct Post {
     pub kind: Kind,
     /// The file name (last path component).
     pub file_name: String,
-    /// The text; invalid UTF-8 bytes are replaced one for one (see [`crate::source`]).
+    /// The text; invalid UTF-8 bytes are replaced one for one (see [`crate::base::text`]).
     pub text: String,
     /// The first byte that is not UTF-8: its offset and value.
     pub first_invalid: Option<(usize, u8)>,
@@ -57,7 +57,7 @@ pub struct Post {
     pub front_matter: FrontMatter,
     /// The body: everything after the front matter (or the whole file without one).
     pub body: Range<usize>,
-    /// The URL the post is published at, computed once by [`crate::site::SiteModel::post_url`]
+    /// The URL the post is published at, computed once by [`super::site::SiteModel::post_url`]
     /// (the links rules and the cross-file facts both need it).
     pub url: std::sync::OnceLock<Option<String>>,
 }

@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
-use crate::loader::{FrontMatter, Post};
-use crate::yaml::{self, Node};
+use super::date::{filename_date, parse_lenient};
+use super::document::{FrontMatter, Kind, Post};
+use super::url::{expand_style, page_url, permalink_regex, push_path};
+use super::yaml::{self, Node};
+use crate::base::hash::fnv1a;
 
 /// Folders that are never part of the built site.
 const SKIP_DIRS: &[&str] = &[
@@ -44,9 +47,6 @@ pub struct SiteModel {
     posts: std::sync::OnceLock<Vec<u64>>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
-    /// `--online`: the external links that failed, by [`crate::online::key`] (`None` when
-    /// links are not checked online).
-    pub online: Option<std::collections::HashMap<String, crate::online::Problem>>,
     /// Category and tag names of the run, interned (the cross-file index holds ids).
     names: Interner<str>,
     /// Pairings of a post's category and tags (`[category, tags…]` over name ids), interned:
@@ -127,53 +127,6 @@ fn walk_site(root: &Path, skip_posts: bool) -> ignore::Walk {
             !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && skipped)
         })
         .build()
-}
-
-/// Jekyll's built-in permalink styles.
-pub fn expand_style(style: &str) -> String {
-    match style {
-        "date" => "/:categories/:year/:month/:day/:title:output_ext",
-        "pretty" => "/:categories/:year/:month/:day/:title/",
-        "ordinal" => "/:categories/:year/:y_day/:title:output_ext",
-        "weekdate" => "/:categories/:year/W:week/:short_day/:title:output_ext",
-        "none" => "/:categories/:title:output_ext",
-        other => other,
-    }
-    .to_string()
-}
-
-fn permalink_regex(template: &str) -> Option<Regex> {
-    let mut re = String::from("^");
-    let mut rest = template;
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix("/:categories") {
-            re.push_str("(?:/[^?#]+?)?");
-            rest = r;
-            continue;
-        }
-        if let Some(stripped) = rest.strip_prefix(':') {
-            let name_len = stripped
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                .count();
-            let name = &stripped[..name_len];
-            re.push_str(match name {
-                "year" => r"(?P<year>[0-9]{4})",
-                "month" => r"(?P<month>[0-9]{2})",
-                "day" => r"(?P<day>[0-9]{2})",
-                "title" | "slug" => r"(?P<title>[^/]+?)",
-                "output_ext" => r"(?:\.html)?",
-                _ => "[^/]*?",
-            });
-            rest = &stripped[name_len..];
-            continue;
-        }
-        let c = rest.chars().next()?;
-        re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
-        rest = &rest[c.len_utf8()..];
-    }
-    re.push('$');
-    Regex::new(&re).ok()
 }
 
 /// The nearest folder holding `_config.yml`, from each start upward.
@@ -279,7 +232,7 @@ impl SiteModel {
                 ext.as_str(),
                 "md" | "markdown" | "mkdown" | "mkdn" | "mkd" | "html" | "htm"
             );
-            if page && let Some((url, post)) = page_url(entry.path(), &rel_str, &ext) {
+            if page && let Some((url, post)) = read_page(entry.path(), &rel_str) {
                 self.urls.insert(url);
                 if rel_str.starts_with("category/")
                     && let Some(c) = post.root().and_then(|r| r.get("category"))
@@ -392,11 +345,7 @@ impl SiteModel {
                     .join(format!("{y}-{m}-{d}-{slug}.{ext}"))
                     .is_file()
             });
-        direct
-            || self
-                .posts()
-                .binary_search(&crate::baseline::fnv1a(key.as_bytes()))
-                .is_ok()
+        direct || self.posts().binary_search(&fnv1a(key.as_bytes())).is_ok()
     }
 
     /// The posts' keys, sorted (8 bytes a post: a set would take twice that).
@@ -414,7 +363,7 @@ impl SiteModel {
                 {
                     let rel = rel.to_string_lossy().replace('\\', "/");
                     if let Some(key) = post_key(&rel) {
-                        keys.push(crate::baseline::fnv1a(key.as_bytes()));
+                        keys.push(fnv1a(key.as_bytes()));
                     }
                 }
             }
@@ -432,6 +381,20 @@ impl SiteModel {
             .as_deref()
     }
 
+    /// The URL a page is published at (from its path as given).
+    pub fn page_url(&self, post: &Post) -> Option<String> {
+        Some(page_url(&post.path, permalink(post)))
+    }
+
+    /// The URL a file is published at: a post's by the permalink rules, any other's as a
+    /// page's.
+    pub fn url_of(&self, post: &Post) -> Option<String> {
+        match post.kind {
+            Kind::Post => self.post_url(post).map(str::to_string),
+            _ => self.page_url(post),
+        }
+    }
+
     fn compute_post_url(&self, post: &Post) -> Option<String> {
         let root = match &post.front_matter {
             FrontMatter::Parsed { root, .. } => root.as_ref(),
@@ -444,11 +407,11 @@ impl SiteModel {
         {
             return Some(p.to_string());
         }
-        let (fy, fm, fd) = crate::rules::file::filename_date(&post.file_name)?;
+        let (fy, fm, fd) = filename_date(&post.file_name)?;
         let date = root
             .and_then(|r| r.get("date"))
             .and_then(Node::as_str)
-            .and_then(|d| crate::rules::dates::parse_lenient(d.trim()))
+            .and_then(|d| parse_lenient(d.trim()))
             .map_or((fy, fm, fd), |p| (p.year, p.month, p.day));
         let stem = post
             .file_name
@@ -493,15 +456,6 @@ impl SiteModel {
     }
 }
 
-/// Append `piece` to a URL path, without doubled slashes (an empty `:categories` leaves none).
-fn push_path(url: &mut String, piece: &str) {
-    for c in piece.chars() {
-        if !(c == '/' && url.ends_with('/')) {
-            url.push(c);
-        }
-    }
-}
-
 /// `categories` (or `category`) of a post: a space-separated string or a list.
 pub fn categories_of(root: &Node) -> Vec<String> {
     let mut out = Vec::new();
@@ -526,15 +480,15 @@ pub fn categories_of(root: &Node) -> Vec<String> {
 /// `2021/12/08/slug` from a post's path (its file name's date and slug).
 fn post_key(rel: &str) -> Option<String> {
     let name = rel.rsplit('/').next()?;
-    let (y, m, d) = crate::rules::file::filename_date(name)?;
+    let (y, m, d) = filename_date(name)?;
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     let slug = stem.splitn(4, '-').nth(3)?;
     Some(format!("{y:04}/{m:02}/{d:02}/{slug}"))
 }
 
-/// A page's URL: its `permalink`, else its path with `.html` (`index` → the folder). `None`
-/// when the file has no front matter (then it is a static file at its own path).
-fn page_url(path: &Path, rel: &str, ext: &str) -> Option<(String, Post)> {
+/// A page's URL and its front matter; `None` when the file has no front matter (then it is a
+/// static file at its own path).
+fn read_page(path: &Path, rel: &str) -> Option<(String, Post)> {
     let bytes = std::fs::read(path).ok()?;
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let text = String::from_utf8_lossy(head);
@@ -543,36 +497,19 @@ fn page_url(path: &Path, rel: &str, ext: &str) -> Option<(String, Post)> {
         return None;
     }
     let post = Post::from_bytes(rel, text.as_bytes().to_vec());
-    if let Some(p) = post
-        .root()
+    Some((page_url(rel, permalink(&post)), post))
+}
+
+/// A file's front matter `permalink`, when it is a string.
+fn permalink(post: &Post) -> Option<&str> {
+    post.root()
         .and_then(|r| r.get("permalink"))
         .and_then(Node::as_str)
-        && p.starts_with('/')
-    {
-        return Some((p.to_string(), post));
-    }
-    let stem = rel.strip_suffix(&format!(".{ext}")).unwrap_or(rel);
-    let url = match stem.strip_suffix("index") {
-        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
-        _ => format!("/{stem}.html"),
-    };
-    Some((url, post))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn permalink_templates() {
-        let re = permalink_regex(&expand_style("date")).unwrap();
-        let c = re
-            .captures("/emnews/2021/12/08/202112082206672930.html")
-            .unwrap();
-        assert_eq!(&c["title"], "202112082206672930");
-        assert!(re.is_match("/2021/12/08/x.html"));
-        assert!(!re.is_match("/emnews/"));
-    }
 
     #[test]
     fn hosts() {

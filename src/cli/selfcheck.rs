@@ -2,17 +2,18 @@
 //! input: no panic, every span inside the file and on character boundaries, output that
 //! renders and JSON that parses, and `--fix` that leaves nothing fixable.
 
-use crate::config::Settings;
+use crate::config;
 use crate::diagnostic::Diagnostic;
-use crate::engine::{self, Outcome};
-use crate::site::SiteModel;
+use crate::engine::{self, Outcome, RunContext};
+use crate::jekyll::site::SiteModel;
+use crate::settings::Settings;
 
 /// The settings the checks run under: the `finews` pack and the `jekyll` pack, every rule on
 /// at its pack's level, with a fixed "now".
 pub fn packs() -> Vec<Settings> {
     ["finews", "jekyll"]
         .iter()
-        .filter_map(|p| Settings::builtin(p, std::path::PathBuf::from(".")).ok())
+        .filter_map(|p| config::builtin(p, std::path::PathBuf::from(".")).ok())
         .collect()
 }
 
@@ -33,7 +34,7 @@ pub fn check_invariants(
     display: &str,
     bytes: &[u8],
 ) -> Result<Vec<Diagnostic>, String> {
-    let text = crate::source::decode(bytes.to_vec()).text;
+    let text = crate::base::text::decode(bytes.to_vec()).text;
     if text.len() != bytes.len() {
         return Err(format!(
             "decoding changed the length: {} → {}",
@@ -41,7 +42,12 @@ pub fn check_invariants(
             text.len()
         ));
     }
-    let diags = engine::check_bytes(settings, site, display, bytes.to_vec(), true);
+    let diags = engine::check_bytes(
+        &RunContext::new(settings, site),
+        display,
+        bytes.to_vec(),
+        true,
+    );
     for d in &diags {
         let what = format!("{} {:?} {:?}", d.code, d.span, d.message);
         if !span_ok(&text, &d.span) {
@@ -70,7 +76,7 @@ pub fn check_invariants(
                 d.start, d.end
             ));
         }
-        let rendered = crate::diagnostic::render(d, false, 80);
+        let rendered = super::report::render(d, false, 80);
         if rendered.is_empty() {
             return Err(format!("empty rendering: {what}"));
         }
@@ -82,17 +88,17 @@ pub fn check_invariants(
         ..Outcome::default()
     };
     let mut json = Vec::new();
-    crate::report::json(&mut json, &outcome).map_err(|e| e.to_string())?;
+    super::report::json(&mut json, &outcome).map_err(|e| e.to_string())?;
     serde_json::from_slice::<serde_json::Value>(&json)
         .map_err(|e| format!("JSON output does not parse: {e}"))?;
     let mut sarif = Vec::new();
-    crate::report::sarif(&mut sarif, &outcome, &crate::report::rule_infos(settings))
+    super::report::sarif(&mut sarif, &outcome, &super::report::rule_infos(settings))
         .map_err(|e| e.to_string())?;
     serde_json::from_slice::<serde_json::Value>(&sarif)
         .map_err(|e| format!("SARIF output does not parse: {e}"))?;
     let mut out = Vec::new();
-    crate::report::short(&mut out, &outcome.diagnostics).map_err(|e| e.to_string())?;
-    crate::report::github(&mut out, &outcome.diagnostics).map_err(|e| e.to_string())?;
+    super::report::short(&mut out, &outcome.diagnostics).map_err(|e| e.to_string())?;
+    super::report::github(&mut out, &outcome.diagnostics).map_err(|e| e.to_string())?;
     Ok(diags)
 }
 
@@ -104,18 +110,23 @@ pub fn fix_invariants(
     display: &str,
     bytes: &[u8],
 ) -> Result<(), String> {
-    let (fixed, count) = crate::fix::fix_bytes(settings, site, display, bytes);
+    let (fixed, count) = engine::fix::fix_bytes(&RunContext::new(settings, site), display, bytes);
     if count == 0 && fixed != bytes {
         return Err("no fix applied, yet the bytes changed".into());
     }
-    let after = engine::check_bytes(settings, site, display, fixed.clone(), false);
+    let after = engine::check_bytes(
+        &RunContext::new(settings, site),
+        display,
+        fixed.clone(),
+        false,
+    );
     if let Some(d) = after.iter().find(|d| d.fixable()) {
         return Err(format!(
             "a fixable finding remains after --fix: {} {}",
             d.code, d.message
         ));
     }
-    let (again, more) = crate::fix::fix_bytes(settings, site, display, &fixed);
+    let (again, more) = engine::fix::fix_bytes(&RunContext::new(settings, site), display, &fixed);
     if more != 0 || again != fixed {
         return Err("a second --fix changed the file again".into());
     }
@@ -139,7 +150,7 @@ pub fn all(bytes: &[u8]) -> Result<(), String> {
 /// The YAML front matter parser on any text: node spans inside the text and on character
 /// boundaries, an error's offset inside the text.
 pub fn yaml_invariants(text: &str) -> Result<(), String> {
-    match crate::yaml::parse(text, 0) {
+    match crate::jekyll::yaml::parse(text, 0) {
         Ok(Some(root)) => {
             let mut stack = vec![&root];
             while let Some(node) = stack.pop() {
@@ -147,8 +158,8 @@ pub fn yaml_invariants(text: &str) -> Result<(), String> {
                     return Err(format!("YAML node span {:?} is bad", node.span));
                 }
                 match &node.kind {
-                    crate::yaml::NodeKind::Seq(items) => stack.extend(items),
-                    crate::yaml::NodeKind::Map(entries) => {
+                    crate::jekyll::yaml::NodeKind::Seq(items) => stack.extend(items),
+                    crate::jekyll::yaml::NodeKind::Map(entries) => {
                         stack.extend(entries.iter().flat_map(|(k, v)| [k, v]));
                     }
                     _ => {}
@@ -165,12 +176,12 @@ pub fn yaml_invariants(text: &str) -> Result<(), String> {
 /// The body pass (HTML scanner and link extractor) on any text: token, malformed-tag and link
 /// spans inside the text and on character boundaries; the balance checker runs.
 pub fn body_invariants(text: &str) -> Result<(), String> {
-    let body = crate::body::analyse(text, 0..text.len());
+    let body = crate::jekyll::body::analyse(text, 0..text.len());
     for t in &body.html.tokens {
         if !span_ok(text, t.span()) {
             return Err(format!("tag span {:?} is bad", t.span()));
         }
-        if let crate::html::Token::Start { attrs, .. } = t {
+        if let crate::jekyll::markup::Token::Start { attrs, .. } = t {
             for a in attrs {
                 if !span_ok(text, &a.name_span)
                     || a.value.as_ref().is_some_and(|v| !span_ok(text, v))
@@ -193,6 +204,6 @@ pub fn body_invariants(text: &str) -> Result<(), String> {
             return Err(format!("link text span {:?} is bad", l.text_span));
         }
     }
-    let _ = crate::html::balance(&body.html.tokens);
+    let _ = crate::jekyll::markup::balance(&body.html.tokens);
     Ok(())
 }

@@ -10,15 +10,19 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::diagnostic::Diagnostic;
-use crate::rules::{Level, RuleMeta};
-use crate::source::line_of;
+use super::select::Selector;
+use super::{FixKind, RuleDef, Scope};
+use crate::base::text::line_of;
+use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::settings::Level;
 
-pub static SU001: RuleMeta = RuleMeta {
+pub static SU001: RuleDef = RuleDef {
     code: "SU001",
     name: "unused-suppression",
-    default: Level::Warn,
-    fixable: true,
+    default: Level::Warning,
+    fix: FixKind::Safe,
+    scope: Scope::Suppression,
+    reads_body: false,
     summary: "a suppression comment that suppresses nothing (or names no rule)",
     doc: "\
 ## What it does
@@ -33,6 +37,8 @@ nothing at all.
 ## Example
 `<!-- postlint-disable-next-line HT001 -->` above a line whose tags are balanced.
 ",
+    options: &[],
+    check: None,
 };
 
 static HTML_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -54,39 +60,18 @@ enum Kind {
 struct Directive {
     kind: Kind,
     /// Selectors as written (empty: every rule).
-    selectors: Vec<String>,
+    selectors: Vec<Selector>,
     span: Range<usize>,
     line: usize,
     used: bool,
 }
 
-/// Whether a selector (a code, a name or a code prefix) names a diagnostic's rule.
-pub fn matches(selector: &str, d: &Diagnostic) -> bool {
-    let upper = selector.to_ascii_uppercase();
-    *d.name == *selector || d.code.to_ascii_uppercase().starts_with(&upper)
-}
-
-fn known(selector: &str, custom: &[(String, String)]) -> bool {
-    !crate::rules::select(selector).is_empty()
-        || selector.eq_ignore_ascii_case("SU001")
-        || selector == "unused-suppression"
-        || custom
-            .iter()
-            .any(|(c, n)| c.eq_ignore_ascii_case(selector) || n == selector)
-}
-
-/// Whether a rule's findings are not known when one file is checked: the cross-file rules,
-/// judged after all files, and LK006, whose answer depends on the network of the day (a
-/// suppression of a flaky link is not unused while the link happens to answer).
-fn cross_file(selector: &str) -> bool {
-    let u = selector.to_ascii_uppercase();
-    u.starts_with("XF")
-        || u == "TX005"
-        || u == "LK006"
-        || selector == "inconsistent-taxonomy"
-        || selector == "duplicate-post"
-        || selector == "permalink-collision"
-        || selector == "dead-link"
+/// Whether a selector names only rules whose findings are not known when one file is checked:
+/// the cross-file rules, judged after all files, and LK006, whose answer depends on the network
+/// of the day (a suppression of a flaky link is not unused while the link happens to answer).
+fn not_judged_per_file(selector: &Selector) -> bool {
+    let rules = selector.rules();
+    !rules.is_empty() && rules.iter().all(|r| !r.def().scope.judged_per_file())
 }
 
 /// The directives of a file: HTML comments after `body_start`, YAML comments before it.
@@ -125,10 +110,9 @@ fn directives(text: &str, body_start: usize) -> Vec<Directive> {
     out
 }
 
-fn selectors(s: &str) -> Vec<String> {
+fn selectors(s: &str) -> Vec<Selector> {
     s.split([' ', ',', '\t'])
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
+        .filter_map(Selector::parse)
         .collect()
 }
 
@@ -154,7 +138,8 @@ pub fn apply(
             if dir.span.start > d.span.start {
                 break;
             }
-            let applies = dir.selectors.is_empty() || dir.selectors.iter().any(|s| matches(s, d));
+            let applies = dir.selectors.is_empty()
+                || dir.selectors.iter().any(|s| s.matches(&d.code, &d.name));
             match dir.kind {
                 Kind::Disable if applies => region = Some(i),
                 Kind::Enable if applies => region = None,
@@ -169,7 +154,8 @@ pub fn apply(
             .iter_mut()
             .filter(|x| x.kind == Kind::NextLine && x.line + 1 == line)
         {
-            if dir.selectors.is_empty() || dir.selectors.iter().any(|s| matches(s, d)) {
+            if dir.selectors.is_empty() || dir.selectors.iter().any(|s| s.matches(&d.code, &d.name))
+            {
                 dir.used = true;
                 suppressed = true;
             }
@@ -180,26 +166,34 @@ pub fn apply(
         return;
     };
     for dir in &ds {
-        let unknown: Vec<&String> = dir.selectors.iter().filter(|s| !known(s, custom)).collect();
+        let unknown: Vec<&Selector> = dir
+            .selectors
+            .iter()
+            .filter(|s| !s.is_known(custom))
+            .collect();
         let message = if !unknown.is_empty() {
             format!(
                 "suppression names unknown rule(s): {}",
                 unknown
                     .iter()
-                    .map(|s| format!("`{s}`"))
+                    .map(|s| format!("`{}`", s.as_str()))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
         } else if dir.used
             || dir.kind == Kind::Enable
-            || dir.selectors.iter().any(|s| cross_file(s))
+            || dir.selectors.iter().any(not_judged_per_file)
         {
             continue;
         } else {
             let what = if dir.selectors.is_empty() {
                 "any finding".to_string()
             } else {
-                dir.selectors.join(", ")
+                dir.selectors
+                    .iter()
+                    .map(Selector::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             format!("unused suppression: no {what} to suppress here")
         };
@@ -215,8 +209,8 @@ pub fn apply(
             let alone = text[line_start..dir.span.start].trim().is_empty()
                 && text[dir.span.end..line_end].trim().is_empty();
             if alone {
-                d = d.with_fix(crate::diagnostic::Fix {
-                    edits: vec![crate::diagnostic::Edit {
+                d = d.with_fix(Fix {
+                    edits: vec![Edit {
                         range: line_start..line_end,
                         replacement: String::new(),
                     }],
@@ -229,6 +223,8 @@ pub fn apply(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn findings_not_known_per_file_are_never_unused() {
         for s in [
@@ -239,10 +235,10 @@ mod tests {
             "dead-link",
             "duplicate-post",
         ] {
-            assert!(super::cross_file(s), "{s}");
+            assert!(not_judged_per_file(&Selector::parse(s).unwrap()), "{s}");
         }
-        for s in ["LK005", "DT002", "LK"] {
-            assert!(!super::cross_file(s), "{s}");
+        for s in ["LK005", "DT002", "LK", "ALL"] {
+            assert!(!not_judged_per_file(&Selector::parse(s).unwrap()), "{s}");
         }
     }
 }

@@ -11,11 +11,12 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::config::Settings;
+use crate::base::pinyin::pinyin_matches;
 use crate::engine::{RunOptions, discover};
-use crate::loader::Post;
-use crate::site::host_of;
-use crate::taxonomy::{attribution, back_links, items, pinyin_matches, source_link};
+use crate::jekyll::article::{attribution, back_links, items, source_link};
+use crate::jekyll::document::Post;
+use crate::jekyll::site::host_of;
+use crate::settings::Settings;
 
 /// What one post says about its category.
 struct Seen {
@@ -71,7 +72,7 @@ fn top(counts: &BTreeMap<String, usize>) -> Option<(&String, usize)> {
 /// Learn a registry from the posts the options name, on top of `settings` (the chosen pack).
 pub fn infer(settings: &Settings, pack: &str, options: &RunOptions, cwd: &Path) -> Inferred {
     let (targets, _) = discover(settings, options, cwd);
-    let registry = &settings.registry;
+    let registry = &settings.categories;
     let defaults = &registry.defaults;
     let seen: Vec<Seen> = targets
         .par_iter()
@@ -84,7 +85,7 @@ pub fn infer(settings: &Settings, pack: &str, options: &RunOptions, cwd: &Path) 
             let (cats, _) = items(&post, "categories", "category");
             let category = cats.first()?.value.clone();
             let (tags, _) = items(&post, "tags", "tag");
-            let body = crate::body::analyse(&post.text, post.body.clone());
+            let body = crate::jekyll::body::analyse(&post.text, post.body.clone());
             let source = source_link(&body).filter(|l| !l.url.is_empty());
             Some(Seen {
                 category,
@@ -94,7 +95,7 @@ pub fn infer(settings: &Settings, pack: &str, options: &RunOptions, cwd: &Path) 
                     .filter(|n| !n.is_empty()),
                 host: source.and_then(|l| host_of(&l.url)),
                 has_source: source.is_some(),
-                has_back_links: back_links(&body, &post.text, defaults)
+                has_back_links: back_links(&body, &post.text, defaults.back_link_texts())
                     .iter()
                     .any(|l| !l.home),
                 one_category: cats.len() == 1,

@@ -6,12 +6,19 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{self, Settings};
+pub mod infer;
+pub mod report;
+pub mod selfcheck;
+
+use crate::base::fs::write_atomic;
+use crate::base::suggest::did_you_mean;
+use crate::config;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::{self, RunOptions};
-use crate::fix;
-use crate::report::{self, Format, HumanStyle};
-use crate::rules::{self, Level, RULES, Rule};
+use crate::engine::{self, RunOptions, baseline, fix};
+use crate::rules::select::Selector;
+use crate::rules::{RULES, Rule};
+use crate::settings::{Level, Settings};
+use report::{Format, HumanStyle};
 
 /// Exit statuses.
 pub const EXIT_OK: u8 = 0;
@@ -166,7 +173,7 @@ fn discovery_start(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
     let Some(first) = paths.first() else {
         return cwd.to_path_buf();
     };
-    let full = crate::paths::normalize(&cwd.join(first));
+    let full = crate::base::paths::normalize(&cwd.join(first));
     if full.is_dir() {
         full
     } else {
@@ -181,63 +188,46 @@ pub fn apply_selection(
     select: &[String],
     ignore: &[String],
 ) -> Result<(), String> {
-    let custom_matches = |sel: &str, code: &str, name: &str| {
-        sel == "ALL"
-            || name == sel
-            || code
-                .to_ascii_uppercase()
-                .starts_with(&sel.to_ascii_uppercase())
+    let parse = |list: &[String]| -> Result<Vec<Selector>, String> {
+        list.iter()
+            .filter_map(|s| Selector::parse(s))
+            .map(|s| {
+                if s.is_known(&settings.custom_names()) {
+                    Ok(s)
+                } else {
+                    Err(format!(
+                        "unknown rule selector `{}` (see `postlint rules`)",
+                        s.as_str()
+                    ))
+                }
+            })
+            .collect()
     };
-    let check = |s: &str, settings: &Settings| -> Result<(), String> {
-        let known = !rules::select(s).is_empty()
-            || settings
-                .custom
-                .iter()
-                .any(|c| custom_matches(s, &c.code, &c.name));
-        if known {
-            Ok(())
-        } else {
-            Err(format!(
-                "unknown rule selector `{s}` (see `postlint rules`)"
-            ))
-        }
-    };
-    let select: Vec<&str> = select
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let ignore: Vec<&str> = ignore
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect();
-    for s in select.iter().chain(&ignore) {
-        check(s, settings)?;
-    }
+    let select = parse(select)?;
+    let ignore = parse(ignore)?;
     if !select.is_empty() {
-        let chosen: Vec<Rule> = select.iter().flat_map(|s| rules::select(s)).collect();
         for rule in Rule::ALL {
-            if !chosen.contains(rule) {
-                settings.set_level(*rule, Level::Off);
-            } else if settings.level(*rule) == Level::Off {
-                settings.set_level(*rule, Level::Warn);
+            let def = rule.def();
+            if !select.iter().any(|s| s.matches(def.code, def.name)) {
+                rule.set_level(settings, Level::Off);
+            } else if rule.level(settings) == Level::Off {
+                rule.set_level(settings, Level::Warning);
             }
         }
         for c in &mut settings.custom {
-            if !select.iter().any(|s| custom_matches(s, &c.code, &c.name)) {
+            if !select.iter().any(|s| s.matches(&c.code, &c.name)) {
                 c.level = Level::Off;
             } else if c.level == Level::Off {
-                c.level = Level::Warn;
+                c.level = Level::Warning;
             }
         }
     }
     for s in &ignore {
-        for rule in rules::select(s) {
-            settings.set_level(rule, Level::Off);
+        for rule in s.rules() {
+            rule.set_level(settings, Level::Off);
         }
         for c in &mut settings.custom {
-            if custom_matches(s, &c.code, &c.name) {
+            if s.matches(&c.code, &c.name) {
                 c.level = Level::Off;
             }
         }
@@ -255,8 +245,8 @@ fn check(args: CheckArgs) -> u8 {
         }
     };
     let loaded = match &args.config {
-        Some(path) => Settings::from_file(path, &cwd),
-        None => Settings::discover(&discovery_start(&cwd, &args.paths), &cwd),
+        Some(path) => config::load(path, &cwd),
+        None => config::discover(&discovery_start(&cwd, &args.paths), &cwd),
     };
     let mut settings = match loaded {
         Ok(settings) => settings,
@@ -276,9 +266,9 @@ fn check(args: CheckArgs) -> u8 {
         eprintln!("error: {message}");
         return EXIT_FAILURE;
     }
-    settings.online.online |= args.online;
+    settings.links.online |= args.online;
     if args.no_cache {
-        settings.online.cache = false;
+        settings.links.cache = false;
     }
     let options = RunOptions {
         paths: args.paths.clone(),
@@ -298,7 +288,7 @@ fn check(args: CheckArgs) -> u8 {
         return if files > 0 { EXIT_FINDINGS } else { EXIT_OK };
     }
     let baseline = match &args.baseline {
-        Some(path) => match crate::baseline::load(&cwd.join(path)) {
+        Some(path) => match baseline::load(&cwd.join(path)) {
             Ok(b) => Some(b),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -348,11 +338,11 @@ fn check(args: CheckArgs) -> u8 {
         let findings: Vec<_> = outcome
             .diagnostics
             .iter()
-            .filter(|d| !engine::is_failure(d))
+            .filter(|d| !d.is_failure())
             .cloned()
             .collect();
-        let b = crate::baseline::from_findings(&findings);
-        if let Err(e) = crate::baseline::save(&cwd.join(path), &b) {
+        let b = baseline::from_findings(&findings);
+        if let Err(e) = baseline::save(&cwd.join(path), &b) {
             eprintln!("error: {e}");
             return EXIT_FAILURE;
         }
@@ -368,7 +358,7 @@ fn check(args: CheckArgs) -> u8 {
         };
     }
     if let Some(b) = &baseline {
-        let dropped = crate::baseline::filter(&mut outcome.diagnostics, b);
+        let dropped = baseline::filter(&mut outcome.diagnostics, b);
         if !args.quiet && args.format == Format::Human && dropped > 0 {
             eprintln!("{dropped} findings recorded in the baseline are not shown");
         }
@@ -434,25 +424,25 @@ pub fn rules_table(format: RulesFormat) -> String {
                     m.code,
                     m.name,
                     m.default.to_string(),
-                    if m.fixable { "yes" } else { "" },
+                    if m.fixable() { "yes" } else { "" },
                     m.summary
                 ));
             }
         }
         RulesFormat::Markdown => {
             out.push_str("| code | name | `jekyll` | `finews` | fix | what it finds |\n|---|---|---|---|---|---|\n");
-            let finews = Settings::builtin("finews", PathBuf::from(".")).ok();
+            let finews = config::builtin("finews", PathBuf::from(".")).ok();
             for (rule, m) in Rule::ALL.iter().zip(RULES) {
                 let fin = finews
                     .as_ref()
-                    .map_or(String::new(), |s| s.level(*rule).to_string());
+                    .map_or(String::new(), |s| rule.level(s).to_string());
                 out.push_str(&format!(
                     "| {} | {} | {} | {} | {} | {} |\n",
                     m.code,
                     m.name,
                     m.default,
                     fin,
-                    if m.fixable { "yes" } else { "" },
+                    if m.fixable() { "yes" } else { "" },
                     m.summary.replace('|', "\\|")
                 ));
             }
@@ -464,21 +454,19 @@ pub fn rules_table(format: RulesFormat) -> String {
 fn rule_doc(name: &str) -> u8 {
     match Rule::from_code_or_name(name) {
         Some(rule) => {
-            let m = rule.meta();
+            let m = rule.def();
             println!("# {} ({})\n", m.code, m.name);
             println!(
                 "Default level: {}. Fixable: {}.\n",
                 m.default,
-                if m.fixable { "yes" } else { "no" }
+                if m.fixable() { "yes" } else { "no" }
             );
             print!("{}", m.doc);
             EXIT_OK
         }
         None => {
-            let names = Rule::ALL
-                .iter()
-                .flat_map(|r| [r.meta().code, r.meta().name]);
-            match rules::did_you_mean(name, names) {
+            let names = RULES.iter().flat_map(|r| [r.code, r.name]);
+            match did_you_mean(name, names) {
                 Some(s) => eprintln!("error: unknown rule `{name}`; did you mean `{s}`?"),
                 None => eprintln!("error: unknown rule `{name}` (`postlint rules` lists them)"),
             }
@@ -505,7 +493,7 @@ fn init(pack: &str, infer: bool, paths: &[PathBuf], force: bool) -> u8 {
                 return EXIT_FAILURE;
             }
         };
-        let settings = match Settings::builtin(pack, cwd.clone()) {
+        let settings = match config::builtin(pack, cwd.clone()) {
             Ok(s) => s,
             Err(_) => return EXIT_FAILURE,
         };
@@ -514,8 +502,8 @@ fn init(pack: &str, infer: bool, paths: &[PathBuf], force: bool) -> u8 {
             keep_source: false,
             progress: false,
         };
-        let learned = crate::infer::infer(&settings, pack, &options, &cwd);
-        return match fix::write_atomic(path, learned.yaml.as_bytes()) {
+        let learned = infer::infer(&settings, pack, &options, &cwd);
+        return match write_atomic(path, learned.yaml.as_bytes()) {
             Ok(()) => {
                 println!(
                     "wrote postlint.yaml: {} categories learned from {} posts ({} ambiguous, marked in the file)",
@@ -538,7 +526,7 @@ fn init(pack: &str, infer: bool, paths: &[PathBuf], force: bool) -> u8 {
          # rules:\n\
          #   DT002: error\n"
     );
-    match fix::write_atomic(path, text.as_bytes()) {
+    match write_atomic(path, text.as_bytes()) {
         Ok(()) => {
             println!("wrote postlint.yaml (extends {pack})");
             EXIT_OK

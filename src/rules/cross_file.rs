@@ -1,25 +1,28 @@
-//! Cross-file rules, in a second pass over small per-file facts (never whole posts): duplicate
-//! articles (XF001), permalink collisions (XF002) and inconsistent tag/category pairings (TX005).
+//! Cross-file rules, judged over small per-file facts (never whole posts) once every file has
+//! been read: duplicate articles (XF001), output collisions (XF002) and inconsistent
+//! tag/category pairings (TX005). The engine gathers the facts, names the few files with a
+//! finding, and reads them again to locate each finding at its [`Anchor`].
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::body::Body;
-use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, SourceText};
-use crate::loader::{Kind, Post};
-use crate::rules::{Level, Rule, RuleMeta};
-use crate::site::SiteModel;
-use crate::source::LineIndex;
-use crate::taxonomy::{article_hash, items, source_key, source_link};
-use crate::yaml::Node;
+use super::{Context, FixKind, Rule, RuleDef, Scope};
+use crate::base::chunked::Chunked;
+use crate::base::hash::fnv1a;
+use crate::diagnostic::Diagnostic;
+use crate::jekyll::article::{article_hash, items, source_key, source_link};
+use crate::jekyll::document::{Kind, Post};
+use crate::jekyll::site::SiteModel;
+use crate::settings::{Level, Settings};
 
-pub static XF001: RuleMeta = RuleMeta {
+pub static XF001: RuleDef = RuleDef {
     code: "XF001",
     name: "duplicate-post",
-    default: Level::Warn,
-    fixable: false,
+    default: Level::Warning,
+    fix: FixKind::None,
+    scope: Scope::CrossFile,
+    reads_body: true,
     summary: "two posts with the same source link or the same body (the same article posted twice)",
     doc: "\
 ## What it does
@@ -35,13 +38,17 @@ Readers see the same article twice in the feed; scrapers that re-run on a failur
 ## Example
 `_posts/2021-12-08-202112082206748961.md` and `…206749391.md` with identical text.
 ",
+    options: &[],
+    check: None,
 };
 
-pub static XF002: RuleMeta = RuleMeta {
+pub static XF002: RuleDef = RuleDef {
     code: "XF002",
     name: "permalink-collision",
     default: Level::Error,
-    fixable: false,
+    fix: FixKind::None,
+    scope: Scope::CrossFile,
+    reads_body: false,
     summary: "two files (posts or pages) that Jekyll would publish at the same URL",
     doc: "\
 ## What it does
@@ -55,6 +62,32 @@ Jekyll writes both files to the same place in `_site/`: one of them silently dis
 ## Example
 `README.md` and `index.md` both set `permalink: /`.
 ",
+    options: &[],
+    check: None,
+};
+
+pub static TX005: RuleDef = RuleDef {
+    code: "TX005",
+    name: "inconsistent-taxonomy",
+    default: Level::Warning,
+    fix: FixKind::None,
+    scope: Scope::CrossFile,
+    reads_body: false,
+    summary: "across files, one tag used with several categories or the reverse",
+    doc: "\
+## What it does
+Across all files of a run, finds a tag used with several categories (or a category with several
+tags), and reports the posts that disagree with the majority, naming the majority pairing. It
+needs no registry.
+
+## Why is this bad?
+A tag that means two sources, or a source under two tags, splits a feed in two.
+
+## Example
+201 posts pair `emnews` with `东财滚动新闻`; one pairs `sitenews` with it.
+",
+    options: &[],
+    check: None,
 };
 
 /// What one file contributes to the cross-file rules: 40 bytes of hashes and ids, the only
@@ -62,7 +95,7 @@ Jekyll writes both files to the same place in `_site/`: one of them silently dis
 /// read again to locate it.
 #[derive(Debug, Clone)]
 pub struct Facts {
-    /// The file's id ([`crate::engine::file_id`], set by the engine).
+    /// The file's id (the engine's file id, set by the engine).
     pub file: u64,
     /// A hash of the URL it is published at.
     pub url: Option<Hash>,
@@ -83,42 +116,6 @@ pub type Hash = std::num::NonZeroU64;
 
 fn hash(h: u64) -> Hash {
     Hash::new(h).unwrap_or(Hash::MIN)
-}
-
-/// A list in chunks of at most [`CHUNK`] items: it grows without copying itself and without
-/// the spare half a doubling vector keeps, and two lists join without a copy.
-#[derive(Debug)]
-pub struct Chunked<T> {
-    chunks: Vec<Vec<T>>,
-}
-
-const CHUNK: usize = 4096;
-
-impl<T> Default for Chunked<T> {
-    fn default() -> Self {
-        Chunked { chunks: Vec::new() }
-    }
-}
-
-impl<T> Chunked<T> {
-    pub fn push(&mut self, item: T) {
-        match self.chunks.last_mut() {
-            Some(last) if last.len() < CHUNK => last.push(item),
-            _ => {
-                let mut chunk = Vec::with_capacity(if self.chunks.is_empty() { 16 } else { CHUNK });
-                chunk.push(item);
-                self.chunks.push(chunk);
-            }
-        }
-    }
-
-    pub fn append(&mut self, mut other: Chunked<T>) {
-        self.chunks.append(&mut other.chunks);
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.chunks.iter().flatten()
-    }
 }
 
 /// The groups of two or more files that share a key (file ids, in no order). The keys alone
@@ -145,33 +142,32 @@ fn duplicates(all: &Chunked<Facts>, key: impl Fn(&Facts) -> Option<Hash>) -> Vec
     groups.into_values().collect()
 }
 
-/// Whether any cross-file rule is on.
-pub fn wanted(settings: &Settings) -> bool {
-    [Rule::TX005, Rule::XF001, Rule::XF002]
-        .iter()
-        .any(|r| settings.level(*r) != Level::Off)
-}
-
 /// Facts of one loaded file: what the rules that are on use (the article hash reads the whole
 /// body; nothing computes it when XF001 is off).
-pub fn facts(post: &Post, body: Option<&Body>, settings: &Settings, site: &SiteModel) -> Facts {
-    let on = |rule: Rule| settings.level(rule) != Level::Off;
+pub fn facts(cx: &Context) -> Facts {
+    let (post, settings, site) = (cx.post, cx.settings, cx.site);
+    let on = |rule: Rule| rule.is_on(settings);
     let is_post = post.is_post();
-    let url_hash = |u: &str| hash(crate::baseline::fnv1a(u.as_bytes()));
+    let url_hash = |u: &str| hash(fnv1a(u.as_bytes()));
     let url = if !on(Rule::XF002) {
         None
     } else if post.kind == Kind::Post {
         site.post_url(post).map(url_hash)
     } else if post.kind == Kind::Document && post.root().is_some() {
-        page_url(post).as_deref().map(url_hash)
+        site.page_url(post).as_deref().map(url_hash)
     } else {
         None
     };
-    let (source, article) = match body.filter(|_| is_post && on(Rule::XF001)) {
+    let body = if is_post && on(Rule::XF001) {
+        cx.body()
+    } else {
+        None
+    };
+    let (source, article) = match body {
         Some(body) => (
             source_link(body)
                 .and_then(|l| source_key(&l.url))
-                .map(|k| hash(crate::baseline::fnv1a(k.as_bytes()))),
+                .map(|k| hash(fnv1a(k.as_bytes()))),
             article_hash(post, body).map(hash),
         ),
         None => (None, None),
@@ -201,7 +197,7 @@ pub fn facts(post: &Post, body: Option<&Body>, settings: &Settings, site: &SiteM
 
 /// Where a cross-file finding points in its file (found again when the file is re-read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Anchor {
+pub enum Anchor {
     /// The source link.
     Source,
     /// The first line of the body.
@@ -213,10 +209,10 @@ enum Anchor {
 }
 
 /// The span of `anchor` in a file read again.
-fn anchor_span(post: &Post, anchor: Anchor) -> Option<Range<usize>> {
+pub fn anchor_span(post: &Post, anchor: Anchor) -> Option<Range<usize>> {
     match anchor {
         Anchor::Source => {
-            let body = crate::body::analyse(&post.text, post.body.clone());
+            let body = crate::jekyll::body::analyse(&post.text, post.body.clone());
             source_link(&body).map(|l| l.span.clone())
         }
         Anchor::Article => {
@@ -248,33 +244,6 @@ fn anchor_span(post: &Post, anchor: Anchor) -> Option<Range<usize>> {
     }
 }
 
-/// The URL a checked file is published at, read again (for the rare collision report).
-fn url_of(target: &crate::engine::Target, site: &SiteModel) -> Option<String> {
-    let bytes = std::fs::read(target.path()).ok()?;
-    let post = Post::from_bytes(&target.display, bytes);
-    match post.kind {
-        Kind::Post => site.post_url(&post).map(str::to_string),
-        _ => page_url(&post),
-    }
-}
-
-/// A page's URL: its `permalink`, else its path with `.html` (`index` → its folder).
-fn page_url(post: &Post) -> Option<String> {
-    if let Some(p) = post
-        .root()
-        .and_then(|r| r.get("permalink"))
-        .and_then(Node::as_str)
-    {
-        return Some(p.to_string());
-    }
-    let rel = post.path.trim_start_matches("./");
-    let stem = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
-    Some(match stem.strip_suffix("index") {
-        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
-        _ => format!("/{stem}.html"),
-    })
-}
-
 fn others(paths: &[Arc<str>], me: &Arc<str>) -> String {
     let list: Vec<String> = paths
         .iter()
@@ -287,44 +256,44 @@ fn others(paths: &[Arc<str>], me: &Arc<str>) -> String {
 /// What the cross-file rules found, over file ids: the files are named and the findings
 /// located by [`Found::report`].
 #[derive(Debug, Default)]
-pub struct Found {
-    by_source: Vec<Vec<u64>>,
-    by_text: Vec<Vec<u64>>,
-    by_url: Vec<Vec<u64>>,
-    /// TX005: each post unlike the others, and what to say.
-    unlike: Vec<(u64, String)>,
+pub struct CrossFileFindings {
+    same_source: Vec<Vec<u64>>,
+    same_text: Vec<Vec<u64>>,
+    same_url: Vec<Vec<u64>>,
+    /// TX005: each post whose pairing goes against the majority, and what to say.
+    against_majority: Vec<(u64, String)>,
 }
 
-impl Found {
+impl CrossFileFindings {
     pub fn is_empty(&self) -> bool {
-        self.by_source.is_empty()
-            && self.by_text.is_empty()
-            && self.by_url.is_empty()
-            && self.unlike.is_empty()
+        self.same_source.is_empty()
+            && self.same_text.is_empty()
+            && self.same_url.is_empty()
+            && self.against_majority.is_empty()
     }
 
     /// The files to name.
     pub fn files(&self) -> std::collections::HashSet<u64> {
-        [&self.by_source, &self.by_text, &self.by_url]
+        [&self.same_source, &self.same_text, &self.same_url]
             .into_iter()
             .flatten()
             .flatten()
             .copied()
-            .chain(self.unlike.iter().map(|(f, _)| *f))
+            .chain(self.against_majority.iter().map(|(f, _)| *f))
             .collect()
     }
 
     /// The findings, named by `names` (a file missing there, gone since it was checked, is
-    /// left out) and located in their files.
+    /// left out), each with the place in its file it points at (located by the engine, which
+    /// reads those few files again). `url_of` gives a file's URL (for XF002's message).
     pub fn report(
         self,
-        names: &HashMap<u64, crate::engine::Target>,
+        names: &HashMap<u64, Arc<str>>,
+        url_of: impl Fn(u64) -> Option<String>,
         settings: &Settings,
-        site: &SiteModel,
-        keep_source: bool,
-    ) -> Vec<Diagnostic> {
+    ) -> Vec<(Diagnostic, Anchor)> {
         let mut out: Vec<(Diagnostic, Anchor)> = Vec::new();
-        let name = |f: &u64| -> Option<Arc<str>> { names.get(f).map(|t| Arc::from(&*t.display)) };
+        let name = |f: &u64| -> Option<Arc<str>> { names.get(f).cloned() };
         // Each group in path order: the first file is kept, the others are reported.
         let sorted = |group: &[u64]| -> Vec<(u64, Arc<str>)> {
             let mut g: Vec<(u64, Arc<str>)> =
@@ -332,7 +301,7 @@ impl Found {
             g.sort_by(|a, b| a.1.cmp(&b.1));
             g
         };
-        let mk = |rule: &RuleMeta, level: Level, path: &Arc<str>, message: String| {
+        let mk = |rule: &RuleDef, level: Level, path: &Arc<str>, message: String| {
             let severity = level.severity()?;
             let mut d = Diagnostic::new(rule.code, rule.name, severity, 0..0, message);
             d.path = Arc::clone(path);
@@ -341,18 +310,18 @@ impl Found {
 
         // XF001: the same source, then the same text (a post reported for its source is not
         // reported again for its text).
-        let level = settings.level(Rule::XF001);
+        let level = Rule::XF001.level(settings);
         let mut reported: std::collections::HashSet<u64> = std::collections::HashSet::new();
         let passes = [
             (
-                &self.by_source,
+                &self.same_source,
                 Anchor::Source,
                 "same source as",
                 "duplicate source",
                 "the same article is posted twice: delete this post",
             ),
             (
-                &self.by_text,
+                &self.same_text,
                 Anchor::Article,
                 "same article text as",
                 "duplicate text",
@@ -379,13 +348,13 @@ impl Found {
         }
 
         // XF002: the same URL.
-        let level = settings.level(Rule::XF002);
-        for group in &self.by_url {
+        let level = Rule::XF002.level(settings);
+        for group in &self.same_url {
             let group = sorted(group);
             // The URL itself, recomputed from one of the files (collisions are rare).
             let url = group
                 .first()
-                .and_then(|(f, _)| url_of(names.get(f)?, site))
+                .and_then(|(f, _)| url_of(*f))
                 .unwrap_or_default();
             let paths: Vec<Arc<str>> = group.iter().map(|(_, p)| Arc::clone(p)).collect();
             for (_, path) in group.iter().skip(1) {
@@ -400,9 +369,9 @@ impl Found {
         }
 
         // TX005.
-        let level = settings.level(Rule::TX005);
-        let meta = Rule::TX005.meta();
-        for (file, message) in self.unlike {
+        let level = Rule::TX005.level(settings);
+        let meta = Rule::TX005.def();
+        for (file, message) in self.against_majority {
             if let Some(path) = name(&file)
                 && let Some(d) = mk(meta, level, &path, message)
             {
@@ -412,22 +381,23 @@ impl Found {
                 out.push((d, Anchor::Tags));
             }
         }
-        locate(out, names, keep_source)
+        out
     }
 }
 
-/// The cross-file findings over the facts of a run (named and located by [`Found::report`]).
-pub fn check(all: &Chunked<Facts>, settings: &Settings, site: &SiteModel) -> Found {
-    let mut found = Found::default();
-    if settings.level(Rule::XF001) != Level::Off {
-        found.by_source = duplicates(all, |f| f.source);
-        found.by_text = duplicates(all, |f| f.article);
+/// The cross-file findings over the facts of a run (named and located by
+/// [`CrossFileFindings::report`]).
+pub fn find(all: &Chunked<Facts>, settings: &Settings, site: &SiteModel) -> CrossFileFindings {
+    let mut found = CrossFileFindings::default();
+    if Rule::XF001.is_on(settings) {
+        found.same_source = duplicates(all, |f| f.source);
+        found.same_text = duplicates(all, |f| f.article);
     }
-    if settings.level(Rule::XF002) != Level::Off {
-        found.by_url = duplicates(all, |f| f.url);
+    if Rule::XF002.is_on(settings) {
+        found.same_url = duplicates(all, |f| f.url);
     }
-    if settings.level(Rule::TX005) != Level::Off {
-        found.unlike = unlike(all, site);
+    if Rule::TX005.is_on(settings) {
+        found.against_majority = against_majority(all, site);
     }
     found
 }
@@ -435,7 +405,7 @@ pub fn check(all: &Chunked<Facts>, settings: &Settings, site: &SiteModel) -> Fou
 /// TX005: the posts whose tag/category pairing goes against the majority pairing of one of
 /// their tags or of their category (over interned names; counted per distinct pairing, so
 /// the work per post is one map update).
-fn unlike(all: &Chunked<Facts>, site: &SiteModel) -> Vec<(u64, String)> {
+fn against_majority(all: &Chunked<Facts>, site: &SiteModel) -> Vec<(u64, String)> {
     let mut counts: HashMap<u32, usize> = HashMap::new();
     for f in all.iter().filter(|f| f.pairing != NONE) {
         *counts.entry(f.pairing).or_default() += 1;
@@ -514,59 +484,6 @@ fn unlike(all: &Chunked<Facts>, site: &SiteModel) -> Vec<(u64, String)> {
         .collect()
 }
 
-/// Give the findings their spans and positions (and, for the human format, the source) by
-/// reading each file once more — only the few files that have a cross-file finding. A file
-/// that cannot be read again keeps its findings at line 1.
-fn locate(
-    found: Vec<(Diagnostic, Anchor)>,
-    names: &HashMap<u64, crate::engine::Target>,
-    keep_source: bool,
-) -> Vec<Diagnostic> {
-    let paths: HashMap<&str, &crate::engine::Target> =
-        names.values().map(|t| (&*t.display, t)).collect();
-    let mut by_path: HashMap<Arc<str>, Vec<(Diagnostic, Anchor)>> = HashMap::new();
-    for (d, anchor) in found {
-        by_path
-            .entry(Arc::clone(&d.path))
-            .or_default()
-            .push((d, anchor));
-    }
-    let mut out = Vec::new();
-    for (path, list) in by_path {
-        let post = paths
-            .get(&*path)
-            .and_then(|t| std::fs::read(t.path()).ok())
-            .map(|bytes| Post::from_bytes(&path, bytes));
-        let Some(post) = post else {
-            out.extend(list.into_iter().map(|(mut d, _)| {
-                d.start.line = 1;
-                d.start.column = 1;
-                d.end = d.start;
-                d
-            }));
-            continue;
-        };
-        let text = &post.text;
-        let index = LineIndex::new(text);
-        let source = keep_source.then(|| {
-            Arc::new(SourceText {
-                name: path.to_string(),
-                text: text.clone(),
-            })
-        });
-        for (mut d, anchor) in list {
-            d.span = anchor_span(&post, anchor).unwrap_or(0..0);
-            let (s, e) = index.range(text, &d.span);
-            d.start = s;
-            d.end = e;
-            d.fingerprint = crate::baseline::fingerprint(&d, text);
-            d.source.clone_from(&source);
-            out.push(d);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,28 +502,6 @@ mod tests {
     fn facts_stay_small() {
         // Kept for every file of a run: 300,000 of them on a large site.
         assert_eq!(std::mem::size_of::<Facts>(), 40);
-    }
-
-    #[test]
-    fn chunked_keeps_every_item_in_chunks_of_at_most_chunk() {
-        let mut a = Chunked::default();
-        for i in 0..(2 * CHUNK as u64 + 5) {
-            a.push(i);
-        }
-        let mut b = Chunked::default();
-        b.push(u64::MAX);
-        a.append(b);
-        assert_eq!(a.iter().count(), 2 * CHUNK + 6);
-        assert!(
-            a.chunks
-                .iter()
-                .all(|c| c.len() <= CHUNK && c.capacity() <= CHUNK)
-        );
-        let items: Vec<u64> = a.iter().copied().collect();
-        assert_eq!(items[..3], [0, 1, 2]);
-        assert_eq!(items[2 * CHUNK + 4], 2 * CHUNK as u64 + 4);
-        assert_eq!(items.last(), Some(&u64::MAX));
-        assert_eq!(Chunked::<u8>::default().iter().count(), 0);
     }
 
     #[test]

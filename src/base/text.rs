@@ -1,7 +1,5 @@
 //! Source text: decoding a file's bytes without moving any offset, and byte → line/column.
 
-use std::ops::Range;
-
 /// The byte that stands in for each byte of an invalid UTF-8 sequence, so that the text keeps
 /// the file's exact byte offsets (SUB, U+001A: one byte, never meaningful in a post).
 pub const REPLACEMENT: u8 = 0x1A;
@@ -119,13 +117,6 @@ impl LineIndex {
             out[i] = pos;
         }
         out
-    }
-
-    pub fn range(&self, text: &str, span: &Range<usize>) -> (Position, Position) {
-        (
-            self.position(text, span.start),
-            self.position(text, span.end.max(span.start)),
-        )
     }
 }
 

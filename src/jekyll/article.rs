@@ -1,251 +1,11 @@
-//! Categories, tags, attribution and back links: the category registry (with its open-registry
-//! derivation from the source name), the pinyin match, and the facts of one post that the TX,
-//! SA and XF rules and `init --infer` read.
+//! The facts of one post that the TX, SA and XF rules and `init --infer` read: its categories
+//! and tags with their spans, the attribution line, the back links, the source link and the
+//! article's text hash.
 
 use std::ops::Range;
 
-use pinyin::{ToPinyin, ToPinyinMulti};
-
-use crate::body::{Body, LinkSource};
-use crate::loader::Post;
-
-/// Whether a post must carry something (attribution, source link, back links).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Need {
-    #[default]
-    Required,
-    Optional,
-    None,
-}
-
-impl Need {
-    pub fn parse(s: &str) -> Option<Need> {
-        match s {
-            "required" => Some(Need::Required),
-            "optional" => Some(Need::Optional),
-            "none" => Some(Need::None),
-            _ => None,
-        }
-    }
-}
-
-/// One category of the registry. Unset fields come from the `"*"` entry.
-#[derive(Debug, Clone, Default)]
-pub struct Category {
-    pub name: Option<String>,
-    pub tag: Option<String>,
-    pub source_hosts: Option<Vec<String>>,
-    pub attribution: Option<Need>,
-    /// Whether the attribution must name this category's source (`match`) or any (`any`).
-    pub attribution_any: Option<bool>,
-    pub source_link: Option<Need>,
-    pub back_links: Option<Need>,
-    /// Accepted targets of the category back link (templates with `{slug}`).
-    pub category_links: Option<Vec<String>>,
-    /// Accepted targets of the home back link.
-    pub home_links: Option<Vec<String>>,
-}
-
-/// How a category not in the registry must look, and the texts rules look for.
-#[derive(Debug, Clone)]
-pub struct Defaults {
-    /// `pinyin`: the slug is the pinyin of the source name (open registry); `none`: closed.
-    pub derive_pinyin: bool,
-    /// The tag of a source (`{name}新闻`).
-    pub tag: String,
-    /// The attribution line (`（文章来源：{name}）`).
-    pub attribution_format: String,
-    /// The text of the category back link (`返回{tag}`) and of the home link (`返回首页`).
-    pub back_link_text: String,
-    pub home_link_text: String,
-    pub category: Category,
-}
-
-impl Default for Defaults {
-    fn default() -> Self {
-        Defaults {
-            derive_pinyin: false,
-            tag: "{name}".into(),
-            attribution_format: String::new(),
-            back_link_text: String::new(),
-            home_link_text: String::new(),
-            category: Category::default(),
-        }
-    }
-}
-
-/// The registry: explicit categories by slug, and the defaults.
-#[derive(Debug, Clone, Default)]
-pub struct Registry {
-    pub categories: Vec<(String, Category)>,
-    pub defaults: Defaults,
-}
-
-impl Registry {
-    pub fn is_empty(&self) -> bool {
-        self.categories.is_empty() && !self.defaults.derive_pinyin
-    }
-
-    /// A closed registry lists every category (no derivation).
-    pub fn is_closed(&self) -> bool {
-        !self.categories.is_empty() && !self.defaults.derive_pinyin
-    }
-
-    pub fn get(&self, slug: &str) -> Option<&Category> {
-        self.categories
-            .iter()
-            .find(|(s, _)| s == slug)
-            .map(|(_, c)| c)
-    }
-
-    /// The tags the registry knows.
-    pub fn known_tags(&self) -> impl Iterator<Item = String> + '_ {
-        self.categories.iter().filter_map(|(_, c)| self.tag_of(c))
-    }
-
-    /// A category's tag: its own, or the default template applied to its name.
-    pub fn tag_of(&self, c: &Category) -> Option<String> {
-        c.tag.clone().or_else(|| {
-            c.name
-                .as_ref()
-                .map(|n| self.defaults.tag.replace("{name}", n))
-        })
-    }
-
-    /// The source name a tag implies under the default template (`X新闻` → `X`).
-    pub fn name_from_tag<'t>(&self, tag: &'t str) -> Option<&'t str> {
-        let (pre, post) = self.defaults.tag.split_once("{name}")?;
-        let name = tag.strip_prefix(pre)?.strip_suffix(post)?;
-        (!name.is_empty()).then_some(name)
-    }
-}
-
-/// The resolved requirements for one post's category.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    pub slug: String,
-    pub name: Option<String>,
-    pub tag: Option<String>,
-    pub source_hosts: Vec<String>,
-    pub attribution: Need,
-    pub attribution_any: bool,
-    pub source_link: Need,
-    pub back_links: Need,
-    pub category_links: Vec<String>,
-    pub home_links: Vec<String>,
-    /// Whether the registry lists the category (else it was derived).
-    pub listed: bool,
-}
-
-impl Registry {
-    /// Requirements for `slug`, from its entry (or the derivation, with `name` from the post).
-    pub fn resolve(&self, slug: &str, derived_name: Option<&str>) -> Resolved {
-        let entry = self.get(slug);
-        let d = &self.defaults.category;
-        let pick = |f: fn(&Category) -> Option<Need>, default: Need| {
-            entry.and_then(f).or_else(|| f(d)).unwrap_or(default)
-        };
-        let name = entry
-            .and_then(|c| c.name.clone())
-            .or_else(|| derived_name.map(str::to_string));
-        let tag = match entry {
-            Some(c) => self.tag_of(c).or_else(|| {
-                name.as_ref()
-                    .map(|n| self.defaults.tag.replace("{name}", n))
-            }),
-            None => name
-                .as_ref()
-                .map(|n| self.defaults.tag.replace("{name}", n)),
-        };
-        let list = |f: fn(&Category) -> Option<Vec<String>>| {
-            entry.and_then(f).or_else(|| f(d)).unwrap_or_default()
-        };
-        Resolved {
-            slug: slug.to_string(),
-            name,
-            tag,
-            source_hosts: list(|c| c.source_hosts.clone()),
-            attribution: pick(|c| c.attribution, Need::None),
-            attribution_any: entry
-                .and_then(|c| c.attribution_any)
-                .or(d.attribution_any)
-                .unwrap_or(false),
-            source_link: pick(|c| c.source_link, Need::None),
-            back_links: pick(|c| c.back_links, Need::None),
-            category_links: list(|c| c.category_links.clone())
-                .into_iter()
-                .map(|t| t.replace("{slug}", slug))
-                .collect(),
-            home_links: list(|c| c.home_links.clone()),
-            listed: entry.is_some(),
-        }
-    }
-}
-
-/// Whether `slug` is the pinyin of `name` as the site's generator writes it (xpinyin: syllables
-/// joined without separators, other characters kept), accepting any reading of a polyphonic
-/// character and `v`/`u`/`ü` for `ü`.
-pub fn pinyin_matches(name: &str, slug: &str) -> bool {
-    let chars: Vec<char> = name.chars().collect();
-    let slug = slug.as_bytes();
-    // Depth-first over (character, slug position), each state once: O(chars × slug × readings).
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![(0usize, 0usize)];
-    while let Some((ci, si)) = stack.pop() {
-        if !seen.insert((ci, si)) {
-            continue;
-        }
-        if ci == chars.len() {
-            if si == slug.len() {
-                return true;
-            }
-            continue;
-        }
-        let c = chars[ci];
-        match c.to_pinyin_multi() {
-            Some(multi) => {
-                for reading in multi {
-                    for variant in spellings(reading.plain()) {
-                        if slug[si..].starts_with(variant.as_bytes()) {
-                            stack.push((ci + 1, si + variant.len()));
-                        }
-                    }
-                }
-            }
-            None => {
-                let mut buf = [0u8; 4];
-                let lit = c.encode_utf8(&mut buf).as_bytes();
-                if slug[si..].starts_with(lit) {
-                    stack.push((ci + 1, si + lit.len()));
-                }
-            }
-        }
-    }
-    false
-}
-
-fn spellings(reading: &str) -> Vec<String> {
-    if reading.contains('ü') {
-        vec![
-            reading.replace('ü', "v"),
-            reading.replace('ü', "u"),
-            reading.to_string(),
-        ]
-    } else {
-        vec![reading.to_string()]
-    }
-}
-
-/// The slug the generator would most likely write for `name` (each character's most common
-/// reading; `ü` as `v`, as xpinyin writes it).
-pub fn pinyin_slug(name: &str) -> String {
-    name.chars()
-        .map(|c| match c.to_pinyin() {
-            Some(p) => p.plain().replace('ü', "v"),
-            None => c.to_string(),
-        })
-        .collect()
-}
+use super::body::{Body, LinkSource};
+use super::document::Post;
 
 /// A value of `categories`/`tags` with its span (a string is split on white space, as Jekyll does).
 #[derive(Debug, Clone)]
@@ -362,11 +122,19 @@ pub struct BackLink {
     pub home: bool,
 }
 
+/// The texts that make a link a back link: the category link's template (`返回{tag}`) and
+/// the home link's text (`返回首页`).
+#[derive(Debug, Clone, Copy)]
+pub struct BackLinkTexts<'a> {
+    pub category: &'a str,
+    pub home: &'a str,
+}
+
 /// The footer's back links: Markdown links whose text is the home text, or starts like the
 /// category text (`返回…`).
-pub fn back_links(body: &Body, text: &str, defaults: &Defaults) -> Vec<BackLink> {
-    let prefix = defaults.back_link_text.split('{').next().unwrap_or("");
-    if defaults.home_link_text.is_empty() && prefix.is_empty() {
+pub fn back_links(body: &Body, text: &str, texts: BackLinkTexts) -> Vec<BackLink> {
+    let prefix = texts.category.split('{').next().unwrap_or("");
+    if texts.home.is_empty() && prefix.is_empty() {
         return Vec::new();
     }
     body.links
@@ -375,7 +143,7 @@ pub fn back_links(body: &Body, text: &str, defaults: &Defaults) -> Vec<BackLink>
         .filter_map(|l| {
             let span = l.text_span.clone()?;
             let t = text.get(span.clone())?.trim().to_string();
-            let home = t == defaults.home_link_text;
+            let home = t == texts.home;
             (home || (!prefix.is_empty() && t.starts_with(prefix))).then(|| BackLink {
                 text: t,
                 text_span: span,
@@ -410,7 +178,7 @@ pub fn target_matches(target: &str, accepted: &[String]) -> bool {
 }
 
 /// The source link: the first autolink that is not a back link (or `<>`).
-pub fn source_link(body: &Body) -> Option<&crate::body::Link> {
+pub fn source_link(body: &Body) -> Option<&super::body::Link> {
     body.links
         .iter()
         .find(|l| matches!(l.source, LinkSource::Autolink | LinkSource::EmptyAutolink))
@@ -531,39 +299,6 @@ pub fn article_hash(post: &Post, body: &Body) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pinyin_as_the_generator_writes_it() {
-        // Slugs from xpinyin 0.7.6 (`Pinyin().get_pinyin(name)` without `-`).
-        for (name, slug) in [
-            ("中国消费者报", "zhongguoxiaofeizhebao"),
-            ("21财经", "21caijing"),
-            ("36氪", "36ke"),
-            ("安信国际证券(香港)", "anxinguojizhengquan(xianggang)"),
-            (
-                "21世纪经济报道 21财经APP",
-                "21shijijingjibaodao 21caijingAPP",
-            ),
-            (
-                "21世纪经济报道  南财理财通",
-                "21shijijingjibaodao  nancailicaitong",
-            ),
-            ("Career In 投行PEVC", "Career In touxingPEVC"),
-            ("东财滚动新闻", "dongcaigundongxinwen"),
-            ("银行", "yinxing"),
-            ("重庆", "zhongqing"),
-            ("站长消息", "zhanchangxiaoxi"),
-            ("TechWeb", "TechWeb"),
-        ] {
-            assert!(pinyin_matches(name, slug), "{name} → {slug}");
-        }
-        // Other readings of polyphonic characters are accepted too.
-        assert!(pinyin_matches("银行", "yinhang"));
-        assert!(pinyin_matches("重庆", "chongqing"));
-        assert!(!pinyin_matches("中国消费者报", "zhongguoxiaofeizhe"));
-        assert!(!pinyin_matches("天风研究", "zhongguoxiaofeizhebao"));
-        assert_eq!(pinyin_slug("中国消费者报"), "zhongguoxiaofeizhebao");
-    }
 
     #[test]
     fn source_keys() {

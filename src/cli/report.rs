@@ -1,11 +1,17 @@
-//! Reporters: the same diagnostics as human (miette), short, or JSON output.
+//! Reporters: the same diagnostics as human (miette), short, JSON, SARIF or GitHub output.
 
+use std::fmt;
 use std::io::{self, Write};
+use std::ops::Range;
+use std::sync::Arc;
 
+use miette::{LabeledSpan, NamedSource, SourceSpan};
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Severity, render};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Outcome;
+use crate::rules::Rule;
+use crate::settings::{Level, Settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -166,21 +172,21 @@ pub struct RuleInfo {
     pub name: String,
     pub summary: String,
     pub doc: String,
-    pub level: crate::rules::Level,
+    pub level: Level,
 }
 
 /// Every built-in rule (at its configured level) and every custom rule.
-pub fn rule_infos(settings: &crate::config::Settings) -> Vec<RuleInfo> {
-    let mut out: Vec<RuleInfo> = crate::rules::Rule::ALL
+pub fn rule_infos(settings: &Settings) -> Vec<RuleInfo> {
+    let mut out: Vec<RuleInfo> = Rule::ALL
         .iter()
         .map(|r| {
-            let m = r.meta();
+            let m = r.def();
             RuleInfo {
                 code: m.code.into(),
                 name: m.name.into(),
                 summary: m.summary.into(),
                 doc: m.doc.into(),
-                level: settings.level(*r),
+                level: r.level(settings),
             }
         })
         .collect();
@@ -207,11 +213,11 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn sarif_level(level: crate::rules::Level) -> &'static str {
+fn sarif_level(level: Level) -> &'static str {
     match level {
-        crate::rules::Level::Error => "error",
-        crate::rules::Level::Warn => "warning",
-        crate::rules::Level::Off => "none",
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Off => "none",
     }
 }
 
@@ -227,7 +233,7 @@ pub fn sarif(out: &mut impl Write, outcome: &Outcome, rules: &[RuleInfo]) -> io:
     let results: Vec<serde_json::Value> = outcome
         .diagnostics
         .iter()
-        .filter(|d| !crate::engine::is_failure(d))
+        .filter(|d| !d.is_failure())
         .map(|d| {
             let mut text = d.message.clone();
             if let Some(h) = &d.help {
@@ -259,7 +265,7 @@ pub fn sarif(out: &mut impl Write, outcome: &Outcome, rules: &[RuleInfo]) -> io:
     let notifications: Vec<serde_json::Value> = outcome
         .diagnostics
         .iter()
-        .filter(|d| crate::engine::is_failure(d))
+        .filter(|d| d.is_failure())
         .map(|d| {
             json!({
                 "level": "error",
@@ -281,7 +287,7 @@ pub fn sarif(out: &mut impl Write, outcome: &Outcome, rules: &[RuleInfo]) -> io:
                     "shortDescription": { "text": r.summary },
                     "fullDescription": { "text": r.summary },
                     "help": { "text": r.doc, "markdown": r.doc },
-                    "defaultConfiguration": { "level": sarif_level(r.level), "enabled": r.level != crate::rules::Level::Off },
+                    "defaultConfiguration": { "level": sarif_level(r.level), "enabled": r.level != Level::Off },
                 })).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
@@ -334,6 +340,164 @@ pub fn github(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()
         )?;
     }
     Ok(())
+}
+
+/// A diagnostic made ready for miette's renderer.
+pub struct Rendered<'a> {
+    diag: &'a Diagnostic,
+    source: Option<CharColumns>,
+}
+
+/// A named source whose snippet header counts columns in characters, as the short and JSON
+/// formats do (miette counts bytes: `（文章来源` would put column 16 at 40).
+struct CharColumns {
+    named: NamedSource<Arc<str>>,
+    text: Arc<str>,
+}
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self.named.read_span(span, before, after)?;
+        if contents.column() == 0 {
+            return Ok(contents);
+        }
+        let offset = span.offset().min(self.text.len());
+        let Some(before_span) = self.text.get(..offset) else {
+            return Ok(contents);
+        };
+        let line_start = before_span.rfind('\n').map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(contents.column(), |s| s.chars().count());
+        let mut fixed = miette::MietteSpanContents::new_named(
+            contents.name().unwrap_or_default().to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        );
+        if let Some(language) = contents.language() {
+            fixed = fixed.with_language(language);
+        }
+        Ok(Box::new(fixed))
+    }
+}
+
+impl<'a> Rendered<'a> {
+    pub fn new(diag: &'a Diagnostic) -> Self {
+        let source = diag.source.as_ref().map(|s| {
+            // Bytes that were not UTF-8 are shown as `?` (one byte each, so spans still fit).
+            let shown: Arc<str> = if s.text.contains(char::from(crate::base::text::REPLACEMENT)) {
+                Arc::from(
+                    s.text
+                        .replace(char::from(crate::base::text::REPLACEMENT), "?"),
+                )
+            } else {
+                Arc::from(s.text.as_str())
+            };
+            CharColumns {
+                named: NamedSource::new(s.name.clone(), Arc::clone(&shown))
+                    .with_language("markdown"),
+                text: shown,
+            }
+        });
+        Rendered { diag, source }
+    }
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rendered")
+            .field("code", &self.diag.code)
+            .finish()
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let d = self.diag;
+        if d.name.is_empty() {
+            Some(Box::new(d.code.to_string()))
+        } else {
+            Some(Box::new(format!("{} ({})", d.code, d.name)))
+        }
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h.as_str()) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let d = self.diag;
+        let len = d.source.as_ref().map_or(0, |s| s.text.len());
+        let clamp = move |r: &Range<usize>| -> SourceSpan {
+            let start = r.start.min(len);
+            let end = r.end.clamp(start, len);
+            SourceSpan::new(start.into(), end - start)
+        };
+        let primary = LabeledSpan::new_primary_with_span(d.label.clone(), clamp(&d.span));
+        let rest = d
+            .secondary
+            .iter()
+            .map(move |(r, l)| LabeledSpan::new_with_span(Some(l.clone()), clamp(r)));
+        Some(Box::new(std::iter::once(primary).chain(rest)))
+    }
+}
+
+/// Render diagnostics the way the human format does, with a fixed theme and width.
+pub fn render(diag: &Diagnostic, color: bool, width: usize) -> String {
+    use miette::{GraphicalReportHandler, GraphicalTheme};
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    // Wrap at spaces only: URLs and paths in messages stay whole.
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut out = String::new();
+    let rendered = Rendered::new(diag);
+    if handler.render_report(&mut out, &rendered).is_err() {
+        out = format!(
+            "{}:{}:{}: {} {}\n",
+            diag.path, diag.start.line, diag.start.column, diag.code, diag.message
+        );
+    }
+    out
 }
 
 #[cfg(test)]

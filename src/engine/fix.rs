@@ -1,18 +1,17 @@
 //! `--fix`: apply the fixes rules offer, through a temporary file and an atomic rename,
 //! touching only the bytes of the fixes.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::config::Settings;
-use crate::diagnostic::Edit;
-use crate::engine::{
-    self, Checked, Outcome, RunOptions, Target, check_bytes, check_file, io_diagnostic,
-};
-use crate::site::SiteModel;
+use super::walk::{Files, Target};
+use super::{Checked, Outcome, RunContext, RunOptions, check_bytes, check_file};
+use crate::base::fs::write_atomic;
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::settings::Settings;
 
 /// How many rounds of fixes a file gets (a fix can make another one possible).
 const MAX_ROUNDS: usize = 8;
@@ -62,16 +61,11 @@ pub fn apply_edits(bytes: &[u8], mut edits: Vec<Edit>) -> (Vec<u8>, usize) {
 }
 
 /// Fix one file's bytes in memory: rounds of check-and-apply until nothing is fixable.
-pub fn fix_bytes(
-    settings: &Settings,
-    site: &SiteModel,
-    display: &str,
-    original: &[u8],
-) -> (Vec<u8>, usize) {
+pub fn fix_bytes(run: &RunContext, display: &str, original: &[u8]) -> (Vec<u8>, usize) {
     let mut bytes = original.to_vec();
     let mut total = 0usize;
     for _ in 0..MAX_ROUNDS {
-        let edits: Vec<Edit> = check_bytes(settings, site, display, bytes.clone(), false)
+        let edits: Vec<Edit> = check_bytes(run, display, bytes.clone(), false)
             .into_iter()
             .filter_map(|d| d.fix)
             .flat_map(|f| f.edits)
@@ -89,51 +83,10 @@ pub fn fix_bytes(
     (bytes, total)
 }
 
-/// Write `bytes` to `path` through a temporary file in the same directory and a rename, so
-/// that the file is either the old or the new content, never a mix. Keeps the permissions,
-/// and writes through a symbolic link to its target.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic_with(path, bytes, |file, bytes| file.write_all(bytes))
-}
-
-/// [`write_atomic`] with the writing of the temporary file given (tests inject a full disk
-/// here). Whatever `write` does, the target is the old content until the final rename, and a
-/// failed temporary file is removed.
-pub fn write_atomic_with(
-    path: &Path,
-    bytes: &[u8],
-    write: impl FnOnce(&mut std::fs::File, &[u8]) -> io::Result<()>,
-) -> io::Result<()> {
-    let target = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
-        _ => path.to_path_buf(),
-    };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".postlint-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
-    write(tmp.as_file_mut(), bytes)?;
-    tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(&target) {
-        tmp.as_file().set_permissions(meta.permissions())?;
-    }
-    tmp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
-}
-
 /// Fix one file on disk; returns what remains (with the file's cross-file facts) and the
 /// number of fixes.
-fn fix_target(
-    settings: &Settings,
-    site: &SiteModel,
-    target: &Target,
-    keep_source: bool,
-) -> (Checked, usize) {
-    fix_target_with(settings, site, target, keep_source, &|| {}, &write_atomic)
+fn fix_target(run: &RunContext, target: &Target, keep_source: bool) -> (Checked, usize) {
+    fix_target_with(run, target, keep_source, &|| {}, &write_atomic)
 }
 
 /// What happens between fixing in memory and writing (tests change the file here).
@@ -145,15 +98,14 @@ pub type Writer<'a> = &'a (dyn Fn(&Path, &[u8]) -> io::Result<()> + Sync);
 /// is left byte-identical unless the whole fixed text was written.
 #[doc(hidden)]
 pub fn fix_target_with(
-    settings: &Settings,
-    site: &SiteModel,
+    run: &RunContext,
     target: &Target,
     keep_source: bool,
     before_write: BeforeWrite,
     writer: Writer,
 ) -> (Checked, usize) {
     let failed = |message: String| Checked {
-        diagnostics: vec![io_diagnostic(&target.display, message)],
+        diagnostics: vec![Diagnostic::io(&target.display, message)],
         is_post: false,
         facts: None,
     };
@@ -161,24 +113,15 @@ pub fn fix_target_with(
         Ok(b) => b,
         Err(e) => return (failed(format!("cannot read file: {e}")), 0),
     };
-    let (fixed, count) = fix_bytes(settings, site, &target.display, &original);
+    let (fixed, count) = fix_bytes(run, &target.display, &original);
     if count == 0 {
-        return (
-            check_file(settings, site, &target.display, original, keep_source),
-            0,
-        );
+        return (check_file(run, &target.display, original, keep_source), 0);
     }
     let keep = |message: String| {
-        let mut checked = check_file(
-            settings,
-            site,
-            &target.display,
-            original.clone(),
-            keep_source,
-        );
+        let mut checked = check_file(run, &target.display, original.clone(), keep_source);
         checked
             .diagnostics
-            .push(io_diagnostic(&target.display, message));
+            .push(Diagnostic::io(&target.display, message));
         (checked, 0)
     };
     // A read-only file is the user's "do not touch" (the rename would replace it anyway).
@@ -193,10 +136,7 @@ pub fn fix_target_with(
         Err(e) => return (failed(format!("cannot read file: {e}")), 0),
     }
     match writer(target.path(), &fixed) {
-        Ok(()) => (
-            check_file(settings, site, &target.display, fixed, keep_source),
-            count,
-        ),
+        Ok(()) => (check_file(run, &target.display, fixed, keep_source), count),
         Err(e) => keep(format!("cannot write the fixed file (left unchanged): {e}")),
     }
 }
@@ -204,13 +144,19 @@ pub fn fix_target_with(
 /// The fixes as a unified diff, without writing anything. Returns the diff and the number of
 /// files it changes.
 pub fn diff(settings: &Settings, options: &RunOptions, cwd: &Path) -> (String, usize) {
-    let (settings, site) = engine::prepare(settings, options, cwd);
-    let (targets, _) = engine::discover(&settings, options, cwd);
+    let (settings, site) = super::prepare(settings, options, cwd);
+    let (targets, _) = super::discover(&settings, options, cwd);
+    // Fixes never depend on the network: no online pass.
+    let run = RunContext {
+        settings: &settings,
+        site: &site,
+        online: None,
+    };
     let diffs: Vec<String> = targets
         .par_iter()
         .filter_map(|t| {
             let original = std::fs::read(t.path()).ok()?;
-            let (fixed, count) = fix_bytes(&settings, &site, &t.display, &original);
+            let (fixed, count) = fix_bytes(&run, &t.display, &original);
             if count == 0 {
                 return None;
             }
@@ -232,9 +178,9 @@ pub fn diff(settings: &Settings, options: &RunOptions, cwd: &Path) -> (String, u
 /// Check with fixes applied.
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, Fixed) {
     let started = Instant::now();
-    let (settings, site) = engine::prepare(settings, options, cwd);
-    let (files, failures) = engine::Files::new(&settings, options, cwd);
-    engine::run_files(
+    let (settings, site) = super::prepare(settings, options, cwd);
+    let (files, failures) = Files::new(&settings, options, cwd);
+    super::run_files(
         &settings, site, options, cwd, &files, failures, started, fix_target,
     )
 }

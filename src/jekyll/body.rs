@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use crate::html::{self, Token, Tokens};
+use super::markup::{self as html, Token, Tokens};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkSource {

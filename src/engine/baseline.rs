@@ -27,32 +27,6 @@ fn one() -> usize {
     1
 }
 
-/// FNV-1a, 64 bits: stable across platforms and Rust versions (unlike `DefaultHasher`).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// The fingerprint of a finding: its code, its message, and the offending text with white
-/// space folded (the whole line when the span is empty).
-pub fn fingerprint(d: &Diagnostic, text: &str) -> u64 {
-    let span = d.span.start.min(text.len())..d.span.end.min(text.len());
-    let mut piece = text.get(span.clone()).unwrap_or("");
-    if piece.trim().is_empty() {
-        let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[span.start..]
-            .find('\n')
-            .map_or(text.len(), |i| span.start + i);
-        piece = text.get(start..end).unwrap_or("");
-    }
-    let folded: String = piece.split_whitespace().collect::<Vec<_>>().join(" ");
-    fnv1a(format!("{}\u{0}{}\u{0}{folded}", d.code, d.message).as_bytes())
-}
-
 fn key(d: &Diagnostic) -> (String, String, String) {
     (
         d.rel.to_string(),
@@ -101,7 +75,7 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
 pub fn save(path: &Path, baseline: &Baseline) -> Result<(), String> {
     let mut text = serde_json::to_string_pretty(baseline).map_err(|e| e.to_string())?;
     text.push('\n');
-    crate::fix::write_atomic(path, text.as_bytes())
+    crate::base::fs::write_atomic(path, text.as_bytes())
         .map_err(|e| format!("cannot write baseline `{}`: {e}", path.display()))
 }
 
@@ -120,7 +94,7 @@ pub fn filter(diags: &mut Vec<Diagnostic>, baseline: &Baseline) -> usize {
         .collect();
     let before = diags.len();
     diags.retain(|d| {
-        if crate::engine::is_failure(d) {
+        if d.is_failure() {
             return true;
         }
         match left.get_mut(&key(d)) {

@@ -1,0 +1,471 @@
+//! The engine: find the files, check them in parallel (the per-file pass), judge the
+//! cross-file and site rules over what the files gave (the site pass), apply suppressions,
+//! `per_file_ignores`, fixes and baselines, and return sorted diagnostics.
+
+pub mod baseline;
+pub mod fix;
+pub mod online;
+pub mod site_pass;
+pub mod walk;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use globset::{GlobBuilder, GlobSetBuilder};
+use rayon::prelude::*;
+
+use crate::base::chunked::Chunked;
+use crate::base::paths::normalize;
+use crate::base::text::LineIndex;
+use crate::diagnostic::{Diagnostic, Severity, SourceText, finalize};
+use crate::jekyll::document::Post;
+use crate::jekyll::site::{SiteModel, find_root};
+use crate::rules::cross_file::Facts;
+use crate::rules::links::LinkProblem;
+use crate::rules::select::Selector;
+use crate::rules::{self, Rule, suppression};
+use crate::settings::Settings;
+use walk::{Files, Target, file_id};
+
+/// The results of the online pass: the external links that failed, by their request key.
+pub type OnlineResults = std::collections::HashMap<String, LinkProblem>;
+
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Files and directories to check; empty means the config's `posts` globs, else `.`.
+    pub paths: Vec<PathBuf>,
+    /// Keep each file's text on its diagnostics (for the human format).
+    pub keep_source: bool,
+    /// Show a progress bar on stderr (the CLI asks for it on a terminal).
+    pub progress: bool,
+}
+
+/// Runs shorter than this many files get no progress bar.
+const PROGRESS_MIN_FILES: usize = 2_000;
+
+/// A progress bar on stderr for a long run, hidden until [`progress_inc`] shows it. With
+/// `files` unknown (a walk streaming into the checks), a count of the files checked so far.
+pub fn progress_bar(options: &RunOptions, files: Option<usize>) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        files.map(|n| n as u64),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
+    if !options.progress || files.is_some_and(|n| n < PROGRESS_MIN_FILES) {
+        return bar;
+    }
+    let template = if files.is_some() {
+        "{bar:40} {pos}/{len} files {elapsed}"
+    } else {
+        "{spinner} {pos} files {elapsed}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// One more file done: the bar appears once a run has taken [`PROGRESS_MIN_FILES`] files
+/// (short runs never draw one).
+pub fn progress_inc(bar: &indicatif::ProgressBar, options: &RunOptions) {
+    bar.inc(1);
+    if options.progress
+        && bar.position() == PROGRESS_MIN_FILES as u64
+        && bar.length().is_none_or(|n| n >= PROGRESS_MIN_FILES as u64)
+    {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files checked.
+    pub files: usize,
+    /// Of those, posts and drafts (the rest are pages and other files).
+    pub posts: usize,
+    /// Failures of the tool itself (unreadable files, missing paths): exit status 2.
+    pub failures: usize,
+    pub elapsed: Duration,
+    /// `--online`: what the link check did.
+    pub online: Option<online::Stats>,
+    /// Warnings about the run itself (e.g. a corrupt link cache), for stderr.
+    pub notices: Vec<String>,
+}
+
+impl Outcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    pub fn fixable(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.fixable()).count()
+    }
+}
+
+/// Check every file the options name, in parallel; diagnostics come back sorted by path and
+/// position whatever the thread order.
+pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
+    let started = Instant::now();
+    let (settings, site) = prepare(settings, options, cwd);
+    let (files, failures) = Files::new(&settings, options, cwd);
+    run_files(
+        &settings, site, options, cwd, &files, failures, started, checked,
+    )
+    .0
+}
+
+/// Check files already found (`settings` and `site` from [`prepare`], `targets` and
+/// `failures` from [`discover`]): the run after discovery, also when files have changed,
+/// vanished or become unreadable since.
+pub fn run_on(
+    settings: &Settings,
+    site: SiteModel,
+    options: &RunOptions,
+    cwd: &Path,
+    targets: &[Target],
+    failures: Vec<Diagnostic>,
+    started: Instant,
+) -> Outcome {
+    let files = Files::listed(targets.to_vec());
+    run_files(
+        settings, site, options, cwd, &files, failures, started, checked,
+    )
+    .0
+}
+
+/// What every file of a run is checked against: the settings, the site, and the online
+/// pass's results.
+pub struct RunContext<'a> {
+    pub settings: &'a Settings,
+    pub site: &'a SiteModel,
+    pub online: Option<&'a OnlineResults>,
+}
+
+impl<'a> RunContext<'a> {
+    /// A run over `settings` and `site`, without online results.
+    pub fn new(settings: &'a Settings, site: &'a SiteModel) -> Self {
+        RunContext {
+            settings,
+            site,
+            online: None,
+        }
+    }
+}
+
+/// The step of a check run: the file checked, nothing fixed.
+fn checked(run: &RunContext, target: &Target, keep_source: bool) -> (Checked, usize) {
+    (check_target(run, target, keep_source), 0)
+}
+
+/// What the parallel check gathers, one per rayon job (merged at the end, so no lock is
+/// taken per file).
+#[derive(Default)]
+struct Gathered {
+    diagnostics: Vec<Diagnostic>,
+    facts: Chunked<Facts>,
+    files: usize,
+    posts: usize,
+    fixed: fix::Fixed,
+}
+
+impl Gathered {
+    fn merge(mut self, mut other: Gathered) -> Gathered {
+        self.diagnostics.append(&mut other.diagnostics);
+        self.facts.append(other.facts);
+        self.files += other.files;
+        self.posts += other.posts;
+        self.fixed.files += other.fixed.files;
+        self.fixed.problems += other.fixed.problems;
+        self
+    }
+}
+
+/// The run over `files`: `step` checks (or fixes) one file and says how many problems it
+/// fixed. Files stream from the walk into the checks; what is kept per file is its small
+/// cross-file facts (and its findings).
+#[allow(clippy::too_many_arguments)]
+pub fn run_files(
+    settings: &Settings,
+    site: SiteModel,
+    options: &RunOptions,
+    cwd: &Path,
+    files: &Files,
+    mut failures: Vec<Diagnostic>,
+    started: Instant,
+    step: impl Fn(&RunContext, &Target, bool) -> (Checked, usize) + Sync,
+) -> (Outcome, fix::Fixed) {
+    let (online, results, notices) = online_pass(settings, &site, files, options);
+    let site = &site;
+    let run = RunContext {
+        settings,
+        site,
+        online: results.as_ref(),
+    };
+    let bar = progress_bar(options, files.known_len());
+    let all = files
+        .iter()
+        .par_bridge()
+        .fold(Gathered::default, |mut acc, item| {
+            let target = match item {
+                Ok(t) => t,
+                Err(d) => {
+                    acc.diagnostics.push(d);
+                    return acc;
+                }
+            };
+            let (mut checked, fixed) = step(&run, &target, options.keep_source);
+            if let Some(mut f) = checked.facts {
+                f.file = file_id(&target.display);
+                acc.facts.push(f);
+            }
+            acc.files += 1;
+            acc.posts += usize::from(checked.is_post);
+            if fixed > 0 {
+                acc.fixed.files += 1;
+                acc.fixed.problems += fixed;
+            }
+            acc.diagnostics.append(&mut checked.diagnostics);
+            progress_inc(&bar, options);
+            acc
+        })
+        .reduce(Gathered::default, Gathered::merge);
+    bar.finish_and_clear();
+    let mut diagnostics = all.diagnostics;
+    diagnostics.extend(site_pass::cross_file(
+        settings,
+        site,
+        files,
+        &all.facts,
+        options.keep_source,
+    ));
+    set_rel_paths(settings, cwd, &mut diagnostics);
+    diagnostics.extend(site_pass::site_pages(settings, site, options, cwd));
+    apply_ignores(settings, &mut diagnostics);
+    diagnostics.append(&mut failures);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let failures = diagnostics.iter().filter(|d| d.is_failure()).count();
+    let outcome = Outcome {
+        diagnostics,
+        files: all.files,
+        posts: all.posts,
+        failures,
+        elapsed: started.elapsed(),
+        online,
+        notices,
+    };
+    (outcome, all.fixed)
+}
+
+/// `--online`: gather the external links of the posts, check each distinct one (cache first),
+/// and leave the failures in the site model for LK006.
+pub fn online_pass(
+    settings: &Settings,
+    site: &SiteModel,
+    files: &Files,
+    options: &RunOptions,
+) -> (Option<online::Stats>, Option<OnlineResults>, Vec<String>) {
+    if !settings.links.online || !Rule::LK006.is_on(settings) {
+        return (None, None, Vec::new());
+    }
+    let mut urls: Vec<String> = files
+        .iter()
+        .filter_map(Result::ok)
+        .par_bridge()
+        .flat_map_iter(|t| {
+            let Ok(bytes) = std::fs::read(t.path()) else {
+                return Vec::new();
+            };
+            let post = Post::from_bytes(&t.display, bytes);
+            if !post.is_post() {
+                return Vec::new();
+            }
+            crate::jekyll::body::analyse(&post.text, post.body.clone())
+                .links
+                .iter()
+                .filter_map(|l| rules::links::online_key(&l.url, site))
+                .collect()
+        })
+        .collect();
+    urls.sort_unstable();
+    urls.dedup();
+    let cache = settings
+        .links
+        .cache
+        .then(|| online::cache_path(&settings.root));
+    let checker = online::Checker::new(&settings.links);
+    let (problems, stats, notices) = online::run(
+        &settings.links,
+        urls,
+        cache.as_deref(),
+        &checker,
+        options.progress,
+    );
+    (Some(stats), Some(problems), notices)
+}
+
+/// Give each finding its path relative to the config's folder (computed once per file with a
+/// finding, not kept for every file).
+pub fn set_rel_paths(settings: &Settings, cwd: &Path, diagnostics: &mut [Diagnostic]) {
+    let root = normalize(&cwd.join(&settings.root));
+    let mut cache: std::collections::HashMap<Arc<str>, Arc<str>> = std::collections::HashMap::new();
+    for d in diagnostics {
+        let rel = cache.entry(Arc::clone(&d.path)).or_insert_with(|| {
+            let abs = normalize(&cwd.join(&*d.path));
+            match abs.strip_prefix(&root) {
+                Ok(r) => Arc::from(r.to_string_lossy().replace('\\', "/")),
+                Err(_) => Arc::clone(&d.path),
+            }
+        });
+        d.rel = Arc::clone(rel);
+    }
+}
+
+/// Drop the findings that `per_file_ignores` turns off for their file.
+pub fn apply_ignores(settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+    if settings.per_file_ignores.is_empty() {
+        return;
+    }
+    let mut builder = GlobSetBuilder::new();
+    for (glob, _) in &settings.per_file_ignores {
+        if let Ok(g) = GlobBuilder::new(glob).literal_separator(true).build() {
+            builder.add(g);
+        }
+    }
+    let Ok(set) = builder.build() else { return };
+    // `rel` is set by `set_rel_paths` before.
+    diagnostics.retain(|d| {
+        !set.matches(&*d.rel).into_iter().any(|i| {
+            settings.per_file_ignores.get(i).is_some_and(|(_, sels)| {
+                sels.iter()
+                    .filter_map(|s| Selector::parse(s))
+                    .any(|s| s.matches(&d.code, &d.name))
+            })
+        })
+    });
+}
+
+/// One file's result.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub is_post: bool,
+    /// What it contributes to the cross-file rules (a few fixed-size fields, no heap).
+    pub facts: Option<Facts>,
+}
+
+/// Read the site around the posts (once per run) and fill the settings it provides: the
+/// site's time zone, `future` and URL from `_config.yml` where the config leaves them unset.
+pub fn prepare(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Settings, SiteModel) {
+    let root = normalize(&cwd.join(&settings.root));
+    let first = options.paths.first().map(|p| normalize(&cwd.join(p)));
+    let mut starts: Vec<&Path> = vec![&root, cwd];
+    if let Some(f) = &first {
+        starts.insert(0, f);
+    }
+    let site = SiteModel::load(
+        find_root(&starts),
+        &settings.site.hosts,
+        settings.site.url.as_deref(),
+    );
+    let mut settings = settings.clone();
+    if settings.site.timezone.is_none() {
+        settings.site.timezone = site
+            .timezone
+            .as_deref()
+            .and_then(crate::jekyll::date::parse_timezone);
+    }
+    if settings.site.future.is_none() {
+        settings.site.future = site.future;
+    }
+    if settings.site.url.is_none() {
+        settings.site.url.clone_from(&site.url);
+    }
+    (settings, site)
+}
+
+/// Read and check one file.
+pub fn check_target(run: &RunContext, target: &Target, keep_source: bool) -> Checked {
+    match std::fs::read(target.path()) {
+        Ok(bytes) => check_file(run, &target.display, bytes, keep_source),
+        Err(e) => Checked {
+            diagnostics: vec![Diagnostic::io(
+                &target.display,
+                format!("cannot read file: {e}"),
+            )],
+            is_post: false,
+            facts: None,
+        },
+    }
+}
+
+/// Check one file's bytes (the engine's pure core: no I/O).
+pub fn check_bytes(
+    run: &RunContext,
+    display: &str,
+    bytes: Vec<u8>,
+    keep_source: bool,
+) -> Vec<Diagnostic> {
+    check_file(run, display, bytes, keep_source).diagnostics
+}
+
+/// Check one file's bytes: the per-file rules, then the file's suppressions; every finding
+/// located (and given the file's text, for the human format).
+pub fn check_file(run: &RunContext, display: &str, bytes: Vec<u8>, keep_source: bool) -> Checked {
+    let post = Post::from_bytes(display, bytes);
+    let is_post = post.is_post();
+    let (mut diagnostics, facts) = rules::check(&post, run.settings, run.site, run.online);
+    let directives = post.text.contains("postlint-");
+    if diagnostics.is_empty() && !directives {
+        return Checked {
+            diagnostics,
+            is_post,
+            facts,
+        };
+    }
+    let index = LineIndex::new(&post.text);
+    let path: Arc<str> = Arc::from(display);
+    finalize(&mut diagnostics, &path, &post.text, &index, None);
+    if directives {
+        suppression::apply(
+            &post.text,
+            post.body.start,
+            &mut diagnostics,
+            Rule::SU001.level(run.settings),
+            &run.settings.custom_names(),
+        );
+    }
+    let source = (keep_source && !diagnostics.is_empty()).then(|| {
+        Arc::new(SourceText {
+            name: display.to_string(),
+            text: post.text.clone(),
+        })
+    });
+    finalize(&mut diagnostics, &path, &post.text, &index, source.as_ref());
+    Checked {
+        diagnostics,
+        is_post,
+        facts,
+    }
+}
+
+/// The files to check, sorted by name, and diagnostics for paths that could not be walked
+/// (the whole list at once: for commands that want it, such as `--diff` and `init --infer`).
+pub fn discover(
+    settings: &Settings,
+    options: &RunOptions,
+    cwd: &Path,
+) -> (Vec<Target>, Vec<Diagnostic>) {
+    let (files, mut failures) = Files::new(settings, options, cwd);
+    let mut targets = Vec::new();
+    for item in files.iter() {
+        match item {
+            Ok(t) => targets.push(t),
+            Err(d) => failures.push(d),
+        }
+    }
+    targets.sort_by(|a, b| a.display.cmp(&b.display));
+    (targets, failures)
+}
