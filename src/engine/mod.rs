@@ -268,7 +268,7 @@ pub fn online_pass(
     files: &Files,
     options: &RunOptions,
 ) -> (Option<online::Stats>, Option<OnlineResults>, Vec<String>) {
-    if !settings.links.online || !Rule::LK006.is_on(settings) {
+    if !settings.links.online || !rules::registry::any_on(settings, rules::Scope::Online) {
         return (None, None, Vec::new());
     }
     let mut urls: Vec<String> = files

@@ -631,7 +631,7 @@ pub fn run(
     let mut problems = HashMap::new();
     let mut to_check = Vec::new();
     for url in urls {
-        if !options.wanted(&url) {
+        if !options.is_checked(&url) {
             stats.excluded += 1;
             continue;
         }

@@ -65,7 +65,7 @@ impl ExternalLinks {
     }
 
     /// Whether the URL (a cache key) is to be checked at all.
-    pub fn wanted(&self, url: &str) -> bool {
+    pub fn is_checked(&self, url: &str) -> bool {
         !self.exclude.iter().any(|r| r.is_match(url))
             && (self.include.is_empty() || self.include.iter().any(|r| r.is_match(url)))
     }
