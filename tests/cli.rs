@@ -592,145 +592,70 @@ fn special_files_are_reported_not_read_and_absolute_paths_stay_absolute() {
     );
 }
 
+/// A rule's fixture site (`tests/fixtures/<pack>/<CODE>`), checked in place.
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+/// The cross-file rules see each file once however the paths overlap, and, given only some
+/// files (as pre-commit passes them), just those. Their findings are in the fixtures
+/// (tests/fixtures/finews/XF001, XF002, TX005).
 #[test]
-fn cross_file_rules() {
-    let em = |id: &str, text: &str, tag: &str, cat: &str| {
-        format!(
-            "---\nlayout: post\ntitle: \"快讯\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: {cat}\ntags: {tag}\n---\n\n{text}\n\n<http://finance.eastmoney.com/news/1345,{id}.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n"
-        )
-    };
-    let posts = [
-        (
-            "_posts/2021-12-08-202112080000000001.md",
-            em(
-                "202112080000000001",
-                "离岸人民币兑美元升至2018年以来最高水平，现报6.3512。",
-                "东财滚动新闻",
-                "emnews",
-            ),
-        ),
-        // The same source id under another file name.
-        (
-            "_posts/2021-12-08-202112080000000002.md",
-            em(
-                "202112080000000001",
-                "离岸人民币兑美元汇率续创新高，市场情绪乐观向好。",
-                "东财滚动新闻",
-                "emnews",
-            ),
-        ),
-        // The same text under another id.
-        (
-            "_posts/2021-12-08-202112080000000003.md",
-            em(
-                "202112080000000003",
-                "离岸人民币兑美元升至2018年以来最高水平，现报6.3512。",
-                "东财滚动新闻",
-                "emnews",
-            ),
-        ),
-        (
-            "_posts/2021-12-08-202112080000000004.md",
-            em(
-                "202112080000000004",
-                "沪深两市成交额连续第三个交易日突破万亿元。",
-                "东财滚动新闻",
-                "emnews",
-            ),
-        ),
-        // The feed's tag under another category.
-        (
-            "_posts/2021-12-08-202112080000000005.md",
-            em(
-                "202112080000000005",
-                "北向资金午后加速流入，全天净买入逾五十亿元。",
-                "东财滚动新闻",
-                "sitenews",
-            ),
-        ),
-    ];
-    let mut files: Vec<(&str, &str)> = posts.iter().map(|(p, t)| (*p, t.as_str())).collect();
-    files.push((
-        "postlint.yaml",
-        "extends: finews\nrules:\n  SA: off\n  TX002: off\n",
-    ));
-    files.push(("_config.yml", "url: https://finews.withounder.com\n"));
-    files.push(("emnews.md", "---\ntitle: feed\npermalink: /emnews/\n---\n"));
-    files.push(("index.md", "---\ntitle: home\npermalink: /\n---\n"));
-    files.push(("README.md", "---\ntitle: readme\npermalink: /\n---\n"));
-    let dir = site(&files);
-    let o = run(dir.path(), &["check", "--format", "short"]);
+fn cross_file_rules_see_each_file_once() {
+    let dir = fixture("finews/XF001");
+    let o = run(&dir, &["check", "--format", "short"]);
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
-    let codes: Vec<&str> = out
-        .lines()
-        .map(|l| l.split_whitespace().nth(1).unwrap_or(""))
-        .collect();
-    for expected in ["XF001", "XF002", "TX005"] {
-        assert!(codes.contains(&expected), "{expected} missing from:\n{out}");
-    }
-    assert_eq!(codes.len(), 4, "{out}");
-    assert!(out.contains("_posts/2021-12-08-202112080000000002.md:11:2: XF001 same source as `_posts/2021-12-08-202112080000000001.md`"), "{out}");
-    assert!(out.contains("_posts/2021-12-08-202112080000000003.md:9:1: XF001 same article text as `_posts/2021-12-08-202112080000000001.md`"), "{out}");
-    assert!(
-        out.contains("index.md:3:12: XF002 published at `/`, like `README.md`"),
-        "{out}"
-    );
-    assert!(out.contains("_posts/2021-12-08-202112080000000005.md:6:7: TX005 tag `东财滚动新闻` goes with category `emnews` in 4 posts; here with `sitenews`"), "{out}");
-    // The human output shows each in its file, like any other diagnostic.
-    let o = run(dir.path(), &["check", "--color", "never"]);
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.add_filter(r"in \d+\.\d+s", "in [TIME]s");
-    settings.bind(|| insta::assert_snapshot!("cli_cross_file", stdout(&o)));
-
+    assert_eq!(out.lines().count(), 2, "{out}");
     // Paths that overlap (a folder, a file in it, the folder again, the whole site) find each
     // file once: the same findings, and the same number of files as the plain run.
     let files_of = |o: &Output| -> u64 {
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         v["summary"]["files"].as_u64().unwrap()
     };
-    let plain = run(dir.path(), &["check", "--format", "json"]);
+    let plain = run(&dir, &["check", "--format", "json"]);
     let overlapping = run(
-        dir.path(),
+        &dir,
         &[
             "check",
             "--format",
             "json",
             "_posts",
-            "_posts/2021-12-08-202112080000000002.md",
+            "_posts/2021-12-08-same-source.md",
             "_posts/",
             ".",
         ],
     );
+    assert_eq!(files_of(&plain), 4);
     assert_eq!(files_of(&plain), files_of(&overlapping));
     let short = run(
-        dir.path(),
+        &dir,
         &[
             "check",
             "--format",
             "short",
             "_posts",
-            "_posts/2021-12-08-202112080000000002.md",
+            "_posts/2021-12-08-same-source.md",
             ".",
         ],
     );
     assert_eq!(stdout(&short), out);
-    // Named files only (as pre-commit passes them): the cross-file rules see just those.
+    // Named files only: the cross-file rules see just those.
     let named = run(
-        dir.path(),
+        &dir,
         &[
             "check",
             "--format",
             "short",
-            "_posts/2021-12-08-202112080000000002.md",
-            "_posts/2021-12-08-202112080000000001.md",
+            "_posts/2021-12-08-same-source.md",
+            "_posts/2021-12-08-ok-original.md",
         ],
     );
     assert_eq!(
         stdout(&named).trim_end(),
-        "_posts/2021-12-08-202112080000000002.md:11:2: XF001 same source as `_posts/2021-12-08-202112080000000001.md`"
+        "_posts/2021-12-08-same-source.md:11:2: XF001 same source as `_posts/2021-12-08-ok-original.md`"
     );
 }
 
@@ -964,57 +889,15 @@ fn custom_rules_forbid_and_require() {
     assert_eq!(stdout(&o).lines().count(), 1);
 }
 
+/// The category pages are checked when the whole site is, else those under the paths given
+/// (their findings are in tests/fixtures/finews/TX007).
 #[test]
 fn category_pages_are_checked_when_the_site_is() {
-    let page = |slug: &str, title: &str| {
-        format!("---\nlayout: category\ntitle: {title}\ncategory: {slug}\n---\n")
-    };
-    let files = [
-        ("postlint.yaml".to_string(), "extends: finews\n".to_string()),
-        (
-            "_config.yml".to_string(),
-            "url: https://finews.withounder.com\n".to_string(),
-        ),
-        (
-            "category/zhongguoxiaofeizhebao.html".to_string(),
-            page("zhongguoxiaofeizhebao", "中国消费者报新闻"),
-        ),
-        (
-            "category/hunanribao.html".to_string(),
-            page("hunanribao", "湖南日报新闻"),
-        ),
-        (
-            "category/tianfeng.html".to_string(),
-            page("tianfeng", "天风研究新闻"),
-        ),
-        (
-            "category/TechWeb.html".to_string(),
-            page("TechWeb", "TechWeb新闻"),
-        ),
-        (
-            "category/Techweb.html".to_string(),
-            page("Techweb", "Techweb新闻"),
-        ),
-    ];
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let dir = site(&refs);
+    let dir = fixture("finews/TX007");
+    let o = run(&dir, &["check", "--format", "short", "--select", "TX007"]);
+    assert_eq!(stdout(&o).lines().count(), 4, "{}", stdout(&o));
     let o = run(
-        dir.path(),
-        &["check", "--format", "short", "--select", "TX007"],
-    );
-    assert_eq!(
-        stdout(&o),
-        "category/TechWeb.html:4:11: TX007 category page slug `TechWeb` is not a lowercase ASCII slug\n\
-         category/Techweb.html:4:11: TX007 category page slug `Techweb` is not a lowercase ASCII slug\n\
-         category/Techweb.html:4:11: TX007 category `Techweb` differs from `TechWeb` only by case\n\
-         category/tianfeng.html:3:8: TX007 category page title `天风研究新闻` does not name the source of `tianfeng`\n"
-    );
-    // With paths, only the category pages under them.
-    let o = run(
-        dir.path(),
+        &dir,
         &[
             "check",
             "--format",
@@ -1024,9 +907,12 @@ fn category_pages_are_checked_when_the_site_is() {
             "category/tianfeng.html",
         ],
     );
-    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        "category/tianfeng.html:3:8: TX007 category page title `天风研究新闻` does not name the source of `tianfeng`\n"
+    );
     let o = run(
-        dir.path(),
+        &dir,
         &[
             "check",
             "--format",

@@ -52,30 +52,49 @@ fn readme_example_output_is_real() {
 #[test]
 fn no_stale_snapshots() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cli = ["tests/cli.rs", "tests/online.rs"]
+        .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
+        .concat();
     for entry in std::fs::read_dir(root.join("snapshots")).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "rules" {
+            // snapshots/rules/<CODE>/<pack>__<path with / as __>.snap, one per fixture file.
+            for rule in std::fs::read_dir(entry.path()).unwrap() {
+                let rule = rule.unwrap();
+                let code = rule.file_name().to_string_lossy().into_owned();
+                for snap in std::fs::read_dir(rule.path()).unwrap() {
+                    let snap = snap.unwrap().file_name().to_string_lossy().into_owned();
+                    let Some(stem) = snap.strip_suffix(".snap") else {
+                        panic!(
+                            "unexpected file in snapshots/rules/{code}: {snap} (review pending snapshots)"
+                        );
+                    };
+                    let (pack, rel) = stem.split_once("__").unwrap();
+                    let rel = rel.replace("__", "/");
+                    let fixture = root
+                        .join("tests/fixtures")
+                        .join(pack)
+                        .join(&code)
+                        .join(&rel);
+                    assert!(
+                        fixture.exists(),
+                        "snapshot rules/{code}/{snap} has no fixture ({})",
+                        fixture.display()
+                    );
+                }
+            }
+            continue;
+        }
         assert!(
             name.ends_with(".snap"),
             "unexpected file in snapshots/: {name} (review pending snapshots)"
         );
-        if let Some(rest) = name.strip_prefix("fixtures@") {
-            // fixtures@<pack>__<path with / as __>.snap
-            let rel = rest.trim_end_matches(".snap").replace("__", "/");
-            let exists = root.join("tests/fixtures").join(&rel).exists();
-            assert!(
-                exists,
-                "snapshot {name} has no fixture (tests/fixtures/{rel})"
-            );
-        } else {
-            let cli = ["tests/cli.rs", "tests/online.rs"]
-                .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
-                .concat();
-            let stem = name.trim_end_matches(".snap");
-            let known = cli.contains(&format!("\"{stem}\""))
-                || stem
-                    .strip_prefix("cli_config_")
-                    .is_some_and(|c| cli.contains(&format!("\"{c}\"")));
-            assert!(known, "snapshot {name} is not written by any test");
-        }
+        let stem = name.trim_end_matches(".snap");
+        let known = cli.contains(&format!("\"{stem}\""))
+            || stem
+                .strip_prefix("cli_config_")
+                .is_some_and(|c| cli.contains(&format!("\"{c}\"")));
+        assert!(known, "snapshot {name} is not written by any test");
     }
 }

@@ -207,7 +207,14 @@ impl Files {
     /// be walked is an `Err` item.
     pub fn iter(&self) -> impl Iterator<Item = Result<Target, Diagnostic>> + Send + '_ {
         let walked = self.dirs.iter().flat_map(move |dir| {
-            ignore::WalkBuilder::new(dir)
+            // A relative directory is walked from `cwd` (a library caller's, not the
+            // process's), and its files keep paths relative to it.
+            let from = if dir.is_absolute() {
+                dir.clone()
+            } else {
+                self.cwd.join(dir)
+            };
+            ignore::WalkBuilder::new(from)
                 .require_git(false)
                 .follow_links(false)
                 .build()
@@ -216,7 +223,12 @@ impl Files {
                         if !entry.file_type().is_some_and(|t| t.is_file()) {
                             return None;
                         }
-                        self.target(entry.into_path(), true).map(Ok)
+                        let path = entry.into_path();
+                        let path = match path.strip_prefix(&self.cwd) {
+                            Ok(rel) if !dir.is_absolute() => rel.to_path_buf(),
+                            _ => path,
+                        };
+                        self.target(path, true).map(Ok)
                     }
                     Err(err) => Some(Err(Diagnostic::io(
                         &dir.to_string_lossy(),
