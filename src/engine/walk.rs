@@ -208,11 +208,13 @@ impl Files {
     pub fn iter(&self) -> impl Iterator<Item = Result<Target, Diagnostic>> + Send + '_ {
         let walked = self.dirs.iter().flat_map(move |dir| {
             // A relative directory is walked from `cwd` (a library caller's, not the
-            // process's), and its files keep paths relative to it.
-            let from = if dir.is_absolute() {
-                dir.clone()
-            } else {
+            // process's), and its files keep paths relative to it. (In the process's own
+            // working directory the walk needs no joining: every file of a run passes here.)
+            let rebase = !dir.is_absolute() && PROCESS_CWD.as_deref() != Some(&*self.cwd);
+            let from = if rebase {
                 self.cwd.join(dir)
+            } else {
+                dir.clone()
             };
             ignore::WalkBuilder::new(from)
                 .require_git(false)
@@ -225,7 +227,7 @@ impl Files {
                         }
                         let path = entry.into_path();
                         let path = match path.strip_prefix(&self.cwd) {
-                            Ok(rel) if !dir.is_absolute() => rel.to_path_buf(),
+                            Ok(rel) if rebase => rel.to_path_buf(),
                             _ => path,
                         };
                         self.target(path, true).map(Ok)
