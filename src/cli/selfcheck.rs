@@ -158,8 +158,8 @@ pub fn yaml_invariants(text: &str) -> Result<(), String> {
                     return Err(format!("YAML node span {:?} is bad", node.span));
                 }
                 match &node.kind {
-                    crate::jekyll::yaml::NodeKind::Seq(items) => stack.extend(items),
-                    crate::jekyll::yaml::NodeKind::Map(entries) => {
+                    crate::jekyll::yaml::NodeKind::Seq { items, .. } => stack.extend(items),
+                    crate::jekyll::yaml::NodeKind::Map { entries, .. } => {
                         stack.extend(entries.iter().flat_map(|(k, v)| [k, v]));
                     }
                     _ => {}

@@ -10,6 +10,7 @@ use crate::base::suggest::did_you_mean;
 use crate::base::text::LineIndex;
 use crate::diagnostic::{Diagnostic, Severity, SourceText, finalize};
 use crate::jekyll::date::parse_timezone;
+use crate::jekyll::yaml::NodeExt;
 use crate::jekyll::yaml::{self, Node, ScalarType};
 use crate::rules::registry::default_levels;
 use crate::rules::select::{Selector, select};

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use super::body::{Body, LinkSource};
 use super::document::Post;
+use super::yaml::NodeExt;
 
 /// A value of `categories`/`tags` with its span (a string is split on white space, as Jekyll does).
 #[derive(Debug, Clone)]

@@ -145,7 +145,10 @@ fn lines(text: &str, from: usize) -> impl Iterator<Item = (usize, usize, usize)>
             return None;
         }
         let start = pos;
-        let nl = memchr(b'\n', &bytes[start..]).map(|i| start + i);
+        let nl = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| start + i);
         let (end, next) = match nl {
             Some(i) => (i, i + 1),
             None => (bytes.len(), bytes.len()),
@@ -153,10 +156,6 @@ fn lines(text: &str, from: usize) -> impl Iterator<Item = (usize, usize, usize)>
         pos = next;
         Some((start, end, next))
     })
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
 }
 
 /// A delimiter line: `---` (or `...` when closing) followed only by white space.
@@ -171,35 +170,50 @@ fn is_delimiter(line: &str, closing: bool) -> bool {
     rest.chars().all(char::is_whitespace)
 }
 
-/// Split front matter from body as Jekyll's `YAML_FRONT_MATTER_REGEXP` does:
-/// `\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)`.
+/// Split front matter from body exactly as Jekyll's `YAML_FRONT_MATTER_REGEXP` does, and read
+/// the YAML as Psych does (the YAML handed over starts at the opening `---`, so positions are
+/// the file's).
 fn split(text: &str, start: usize) -> (FrontMatter, usize) {
-    let mut iter = lines(text, start);
-    let Some((s, e, next)) = iter.next() else {
-        return (FrontMatter::Missing { late: None }, start);
+    let Some(fm) = psych::front_matter(text) else {
+        // An opening `---` line with no closing line, or no front matter at all.
+        let opening = lines(text, start)
+            .next()
+            .filter(|&(s, e, next)| is_delimiter(&text[s..e], false) && next > e);
+        return match opening {
+            Some((s, e, _)) => (FrontMatter::Unterminated { open: s..e }, start),
+            None => (
+                FrontMatter::Missing {
+                    late: late_opening(text, start),
+                },
+                start,
+            ),
+        };
     };
-    // The opening line needs its line break (`---\s*\n`).
-    if !(is_delimiter(&text[s..e], false) && next > e) {
-        return (
-            FrontMatter::Missing {
-                late: late_opening(text, start),
+    let (open, close) = (fm.open.clone(), fm.close.clone());
+    let front = match yaml::parse_document(&text[fm.yaml.clone()], fm.yaml.start) {
+        Ok(None) => FrontMatter::Parsed {
+            open,
+            close,
+            root: None,
+        },
+        Ok(Some(doc)) => match yaml::refused(&doc) {
+            Some((message, span)) => FrontMatter::Invalid {
+                open,
+                close,
+                error: YamlError {
+                    message,
+                    offset: span.start,
+                },
             },
-            start,
-        );
-    }
-    let open = s..e;
-    for (ls, le, lnext) in iter {
-        if is_delimiter(&text[ls..le], true) {
-            let close = ls..le;
-            let yaml_src = &text[next..ls];
-            let fm = match yaml::parse(yaml_src, next) {
-                Ok(root) => FrontMatter::Parsed { open, close, root },
-                Err(error) => FrontMatter::Invalid { open, close, error },
-            };
-            return (fm, lnext);
-        }
-    }
-    (FrontMatter::Unterminated { open }, start)
+            None => FrontMatter::Parsed {
+                open,
+                close,
+                root: Some(doc.root),
+            },
+        },
+        Err(error) => FrontMatter::Invalid { open, close, error },
+    };
+    (front, fm.body_start)
 }
 
 /// A front matter block that would be valid if the blank lines before it were removed.

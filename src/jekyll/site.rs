@@ -10,6 +10,7 @@ use regex::Regex;
 use super::date::{filename_date, parse_lenient};
 use super::document::{FrontMatter, Kind, Post};
 use super::url::{expand_style, page_url, permalink_regex, push_path};
+use super::yaml::NodeExt;
 use super::yaml::{self, Node};
 use crate::base::hash::fnv1a;
 

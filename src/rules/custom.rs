@@ -36,7 +36,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Target::Field(field) => {
                 let node = post.root().and_then(|r| r.get(field));
                 let values: Vec<std::ops::Range<usize>> = match node.map(|n| &n.kind) {
-                    Some(NodeKind::Seq(items)) => {
+                    Some(NodeKind::Seq { items, .. }) => {
                         items.iter().map(|i| i.content_span(text)).collect()
                     }
                     Some(_) => node.map(|n| n.content_span(text)).into_iter().collect(),

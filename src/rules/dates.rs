@@ -9,6 +9,7 @@ use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
 use crate::diagnostic::{Edit, Fix};
 use crate::jekyll::date::{Parsed, filename_date, format_offset, now, parse_lenient};
 use crate::jekyll::document::Kind;
+use crate::jekyll::yaml::NodeExt;
 use crate::jekyll::yaml::NodeKind;
 use crate::settings::Level;
 use crate::settings::options::{DateFormat, Pattern};

@@ -8,6 +8,7 @@ use crate::base::suggest::did_you_mean;
 use crate::base::text::line_of;
 use crate::diagnostic::{Edit, Fix};
 use crate::jekyll::document::FrontMatter;
+use crate::jekyll::yaml::NodeExt;
 use crate::jekyll::yaml::{Node, NodeKind};
 use crate::settings::options::{ValueType, upsert};
 use crate::settings::{Level, RuleSettings};
@@ -564,7 +565,7 @@ fn fm008(cx: &Context, out: &mut Report) {
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         match &node.kind {
-            NodeKind::Map(entries) => {
+            NodeKind::Map { entries, .. } => {
                 let mut first: HashMap<&str, &Node> = HashMap::new();
                 for (k, v) in entries {
                     stack.push(v);
@@ -581,7 +582,7 @@ fn fm008(cx: &Context, out: &mut Report) {
                     }
                 }
             }
-            NodeKind::Seq(items) => stack.extend(items.iter()),
+            NodeKind::Seq { items, .. } => stack.extend(items.iter()),
             _ => {}
         }
     }
@@ -590,9 +591,9 @@ fn fm008(cx: &Context, out: &mut Report) {
 fn is_empty(node: &Node) -> bool {
     match &node.kind {
         NodeKind::Scalar { value, .. } => node.is_null() || value.trim().is_empty(),
-        NodeKind::Seq(items) => items.is_empty(),
-        NodeKind::Map(entries) => entries.is_empty(),
-        NodeKind::Alias => false,
+        NodeKind::Seq { items, .. } => items.is_empty(),
+        NodeKind::Map { entries, .. } => entries.is_empty(),
+        NodeKind::Alias { .. } => false,
     }
 }
 

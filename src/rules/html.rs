@@ -3,6 +3,7 @@
 use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
 use crate::jekyll::body::{Body, decode_entities, is_url_attr};
 use crate::jekyll::markup::{Balance, Token, balance};
+use crate::jekyll::yaml::NodeExt;
 use crate::settings::Level;
 use crate::settings::options::lower;
 

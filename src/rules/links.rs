@@ -7,6 +7,7 @@ use super::html::{has_scheme, normalized_url};
 use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
 use crate::jekyll::body::{Link, LinkSource};
 use crate::jekyll::site::{SiteModel, categories_of};
+use crate::jekyll::yaml::NodeExt;
 use crate::settings::Level;
 use crate::settings::options::lower;
 

@@ -11,6 +11,7 @@ use crate::base::suggest::did_you_mean;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::jekyll::article::{Item, attribution, items};
 use crate::jekyll::site::{CategoryPage, SiteModel};
+use crate::jekyll::yaml::NodeExt;
 use crate::jekyll::yaml::{Node, ScalarType};
 use crate::settings::options::DEFAULT_SLUG;
 use crate::settings::{Level, Settings};

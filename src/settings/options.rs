@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::jekyll::yaml::NodeExt;
 use crate::jekyll::yaml::{Node, NodeKind, ScalarType};
 
 // PF: the file
@@ -70,7 +71,7 @@ impl ValueType {
     }
 
     pub fn accepts(self, node: &Node) -> bool {
-        let scalar = |n: &Node| matches!(n.kind, NodeKind::Scalar { .. } | NodeKind::Alias);
+        let scalar = |n: &Node| matches!(n.kind, NodeKind::Scalar { .. } | NodeKind::Alias { .. });
         match self {
             ValueType::Any => true,
             ValueType::String => scalar(node),
