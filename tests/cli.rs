@@ -82,7 +82,7 @@ fn short_format() {
     let o = run(dir.path(), &["check", "--format", "short", "_posts"]);
     assert_eq!(
         stdout(&o),
-        "_posts/2021-12-08-1.md:4:7: DT002 date has no UTC offset\n"
+        "_posts/2021-12-08-1.md:4:7: DT007 Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:18:31` is published as 2021-12-08 18:18:31 +0800\n"
     );
 }
 
@@ -101,8 +101,8 @@ fn json_format_matches_the_design() {
         serde_json::json!({"files": 2, "errors": 1, "warnings": 0, "fixable": 1})
     );
     let d = &v["diagnostics"][0];
-    assert_eq!(d["code"], "DT002");
-    assert_eq!(d["name"], "missing-timezone");
+    assert_eq!(d["code"], "DT007");
+    assert_eq!(d["name"], "misread-time");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["path"], "_posts/2021-12-08-1.md");
     assert_eq!(
@@ -141,7 +141,7 @@ fn columns_count_characters_with_crlf_bom_and_wide_text() {
     let o = run(dir.path(), &["check", "--format", "short", "_posts"]);
     assert_eq!(
         stdout(&o),
-        "_posts/2021-12-08-1.md:4:7: DT002 date has no UTC offset\n"
+        "_posts/2021-12-08-1.md:4:7: DT007 Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:30:00` is published as 2021-12-08 18:30:00 +0800\n"
     );
     // A value after multi-byte text on the same line: column counts characters.
     let post = "---\nlayout: post\ntitle: \"中文\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财滚动新闻\n中文: x\n---\n正文。\n\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n";
@@ -212,13 +212,13 @@ fn select_and_ignore() {
             .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
             .collect()
     };
-    assert_eq!(codes(&[]), ["FM007", "FM005", "DT002"]);
-    assert_eq!(codes(&["--select", "DT002"]), ["DT002"]);
+    assert_eq!(codes(&[]), ["FM007", "FM005", "DT007"]);
+    assert_eq!(codes(&["--select", "DT007"]), ["DT007"]);
     assert_eq!(
-        codes(&["--select", "missing-timezone,FM007"]),
-        ["FM007", "DT002"]
+        codes(&["--select", "misread-time,FM007"]),
+        ["FM007", "DT007"]
     );
-    assert_eq!(codes(&["--ignore", "FM"]), ["DT002"]);
+    assert_eq!(codes(&["--ignore", "FM"]), ["DT007"]);
     assert_eq!(
         codes(&["--select", "FM", "--ignore", "wrong-type"]),
         ["FM007"]
@@ -306,7 +306,7 @@ fn config_discovery_extends_and_globs() {
             "site/.postlint.yaml",
             "extends: ../base.yaml\nposts: [\"_posts/**/*.md\"]\nexclude: [\"_posts/drafts/**\"]\n",
         ),
-        ("base.yaml", "extends: finews\nrules:\n  DT002: warn\n"),
+        ("base.yaml", "extends: finews\nrules:\n  DT007: warn\n"),
         ("site/_posts/2021-12-08-1.md", NO_ZONE),
         ("site/_posts/drafts/2021-12-08-2.md", NO_ZONE),
         ("site/notes/readme.md", "no front matter, not a post\n"),
@@ -392,7 +392,7 @@ fn missing_paths_and_unreadable_input_exit_2_but_the_rest_is_checked() {
     assert_eq!(code(&o), 2);
     let out = stdout(&o);
     assert!(out.contains("nope.md:1:1: io cannot read path"), "{out}");
-    assert!(out.contains("DT002"), "{out}");
+    assert!(out.contains("DT007"), "{out}");
 }
 
 #[test]
@@ -461,7 +461,7 @@ fn output_is_sorted_and_independent_of_threads() {
     let lines: Vec<&str> = one.lines().collect();
     assert_eq!(lines.len(), 80);
     assert!(lines[0].starts_with("_posts/2021-12-08-000.md:2:9: FM007"));
-    assert!(lines[1].starts_with("_posts/2021-12-08-000.md:4:7: DT002"));
+    assert!(lines[1].starts_with("_posts/2021-12-08-000.md:4:7: DT007"));
 }
 
 #[test]
@@ -587,7 +587,7 @@ fn special_files_are_reported_not_read_and_absolute_paths_stay_absolute() {
         "{out}"
     );
     assert!(
-        out.contains(&format!("{}:4:7: DT002", abs.display())),
+        out.contains(&format!("{}:4:7: DT007", abs.display())),
         "{out}"
     );
 }
@@ -744,7 +744,7 @@ fn per_file_ignores_turn_rules_off_for_matching_files() {
     let dir = site(&[
         (
             "postlint.yaml",
-            "extends: finews\nrules:\n  XF001: off\nper_file_ignores:\n  \"_posts/2021-12-08-1.md\": [DT002]\n  \"_posts/old/**\": [DT, missing-back-links]\n",
+            "extends: finews\nrules:\n  XF001: off\nper_file_ignores:\n  \"_posts/2021-12-08-1.md\": [DT007]\n  \"_posts/old/**\": [DT, missing-back-links]\n",
         ),
         ("_posts/2021-12-08-1.md", NO_ZONE),
         ("_posts/2021-12-08-2.md", NO_ZONE),
@@ -753,7 +753,7 @@ fn per_file_ignores_turn_rules_off_for_matching_files() {
     let o = run(dir.path(), &["check", "--format", "short"]);
     assert_eq!(
         stdout(&o),
-        "_posts/2021-12-08-2.md:4:7: DT002 date has no UTC offset\n"
+        "_posts/2021-12-08-2.md:4:7: DT007 Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:18:31` is published as 2021-12-08 18:18:31 +0800\n"
     );
     let (status, err) = config_error("per_file_ignores:\n  \"a/**\": [DT999]\n");
     assert_eq!(status, 2);
@@ -803,7 +803,7 @@ fn baseline_survives_inserted_lines_and_reports_only_new_findings() {
     assert_eq!(code(&o), 1);
     assert_eq!(
         stdout(&o),
-        "_posts/2021-12-08-c.md:4:7: DT002 date has no UTC offset\n"
+        "_posts/2021-12-08-c.md:4:7: DT007 Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:00:03` is published as 2021-12-08 18:00:03 +0800\n"
     );
     // A fixed finding drops out of a rewritten baseline.
     write(

@@ -10,7 +10,7 @@ use std::process::Command;
 use postlint::testing::{fix_target_with, write_atomic, write_atomic_with};
 use postlint::{RunContext, SiteModel, Target};
 
-/// DT002 (fixable: the site's offset is added) in an otherwise clean post.
+/// DT007 (fixable: the site's offset is added) in an otherwise clean post.
 const FIXABLE: &str =
     "---\nlayout: post\ntitle: \"离岸人民币走强\"\ndate: 2021-12-08 10:46:18\n---\n\n正文。\n";
 const CONFIG: &str = "site:\n  timezone: \"+08:00\"\n";
@@ -74,7 +74,7 @@ fn a_read_only_file_is_not_written() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("read-only"), "{out}");
     assert!(
-        out.contains("DT002"),
+        out.contains("DT007"),
         "the finding is still reported: {out}"
     );
     assert_eq!(std::fs::read_to_string(&post).unwrap(), FIXABLE);
@@ -121,7 +121,7 @@ fn a_full_disk_while_writing_leaves_the_original() {
         "{}",
         io[0].message
     );
-    assert!(checked.diagnostics.iter().any(|d| &*d.code == "DT002"));
+    assert!(checked.diagnostics.iter().any(|d| &*d.code == "DT007"));
     assert_eq!(std::fs::read_to_string(&post).unwrap(), FIXABLE);
     assert!(leftovers(&dir.path().join("_posts")).is_empty());
 }

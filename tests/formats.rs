@@ -52,27 +52,27 @@ fn sarif_is_valid_against_the_schema() {
     let run0 = &report["runs"][0];
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(rules.iter().any(|r| {
-        r["id"] == "DT002"
+        r["id"] == "DT007"
             && r["help"]["text"]
                 .as_str()
                 .unwrap()
                 .contains("## Why is this bad?")
     }));
     let results = run0["results"].as_array().unwrap();
-    let dt = results.iter().find(|r| r["ruleId"] == "DT002").unwrap();
+    let dt = results.iter().find(|r| r["ruleId"] == "DT007").unwrap();
     let loc = &dt["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "_posts/2021-12-08-a%20b.md");
     assert_eq!(loc["region"]["startLine"], 4);
     assert_eq!(loc["region"]["startColumn"], 7);
     assert_eq!(loc["region"]["endColumn"], 26);
     let idx = dt["ruleIndex"].as_u64().unwrap() as usize;
-    assert_eq!(rules[idx]["id"], "DT002");
+    assert_eq!(rules[idx]["id"], "DT007");
     assert_eq!(run0["columnKind"], "unicodeCodePoints");
     let codes: Vec<&str> = results
         .iter()
         .map(|r| r["ruleId"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["FM007", "DT002", "HT001"]);
+    assert_eq!(codes, ["FM007", "DT007", "HT001"]);
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn github_workflow_commands() {
     assert_eq!(lines.len(), 3, "{out}");
     assert_eq!(
         lines[1],
-        "::error file=_posts/2021-12-08-a b.md,line=4,col=7,endLine=4,endColumn=26,title=DT002 (missing-timezone)::date has no UTC offset%0Ahelp: add the site's offset: `2021-12-08 10:18:31 +0800`"
+        "::error file=_posts/2021-12-08-a b.md,line=4,col=7,endLine=4,endColumn=26,title=DT007 (misread-time)::Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:18:31` is published as 2021-12-08 18:18:31 +0800%0Ahelp: add the site's offset: `2021-12-08 10:18:31 +0800`"
     );
     assert!(
         lines[0].starts_with("::error file=_posts/2021-12-08-a b.md,line=2,col=9,"),

@@ -28,7 +28,6 @@ pub struct Parsed {
     pub zone: Option<(String, Range<usize>)>,
     /// The offset in seconds, if the zone is valid.
     pub offset_secs: Option<i32>,
-    pub zone_valid: bool,
 }
 
 /// Split a date written in the lenient grammar into its parts.
@@ -40,13 +39,7 @@ pub fn parse_lenient(value: &str) -> Option<Parsed> {
         _ => None,
     };
     let zone = caps.name("z").map(|m| (m.as_str().to_string(), m.range()));
-    let (offset_secs, zone_valid) = match &zone {
-        None => (None, true),
-        Some((z, _)) => match parse_offset(z) {
-            Some(secs) => (Some(secs), true),
-            None => (None, false),
-        },
-    };
+    let offset_secs = zone.as_ref().and_then(|(z, _)| parse_offset(z));
     Some(Parsed {
         year: caps.name("y")?.as_str().parse().ok()?,
         month: num("mo")?,
@@ -54,7 +47,6 @@ pub fn parse_lenient(value: &str) -> Option<Parsed> {
         time,
         zone,
         offset_secs,
-        zone_valid,
     })
 }
 
@@ -121,48 +113,6 @@ impl Parsed {
         )
         .ok()?;
         Some(date.to_datetime(time))
-    }
-
-    /// What cannot exist, for DT003's message.
-    pub fn impossible(&self) -> Option<String> {
-        if !(1..=12).contains(&self.month) {
-            return Some(format!("month {} does not exist", self.month));
-        }
-        let year = i16::try_from(self.year).ok();
-        let days = year
-            .and_then(|y| Date::new(y, self.month as i8, 1).ok())
-            .map_or(31, |d| d.days_in_month() as u32);
-        if self.day == 0 || self.day > days {
-            return Some(format!(
-                "day {} does not exist in {:04}-{:02}",
-                self.day, self.year, self.month
-            ));
-        }
-        if let Some((h, mi, s)) = self.time {
-            if h > 23 {
-                return Some(format!("hour {h} does not exist"));
-            }
-            if mi > 59 {
-                return Some(format!("minute {mi} does not exist"));
-            }
-            if s > 59 {
-                return Some(format!("second {s} does not exist"));
-            }
-        }
-        if !self.zone_valid {
-            return Some("the UTC offset is out of range".into());
-        }
-        None
-    }
-
-    /// The instant, reading a zone-less time in `tz`.
-    pub fn timestamp(&self, tz: &TimeZone) -> Option<Timestamp> {
-        let civil = self.civil()?;
-        let tz = match self.offset_secs {
-            Some(secs) => TimeZone::fixed(Offset::from_seconds(secs).ok()?),
-            None => tz.clone(),
-        };
-        tz.to_ambiguous_timestamp(civil).compatible().ok()
     }
 }
 
@@ -257,25 +207,6 @@ mod tests {
         for bad in ["+0800", "", "yesterday", "2021/12/08", "2021-12-08 10"] {
             assert!(parse_lenient(bad).is_none(), "{bad}");
         }
-    }
-
-    #[test]
-    fn impossible_values() {
-        let p = parse_lenient("2021-02-29 10:00:00").unwrap();
-        assert!(p.impossible().unwrap().contains("day 29"));
-        assert!(parse_lenient("2024-02-29").unwrap().impossible().is_none());
-        assert!(
-            parse_lenient("2021-12-08 24:00:00")
-                .unwrap()
-                .impossible()
-                .is_some()
-        );
-        assert!(
-            parse_lenient("2021-12-08 10:00:00 +2500")
-                .unwrap()
-                .impossible()
-                .is_some()
-        );
     }
 
     /// The hand-written reader agrees with Jekyll's matcher (as a regex) on every shape.

@@ -112,6 +112,7 @@ registry! {
     dates::DT004,
     dates::DT005,
     dates::DT006,
+    dates::DT007,
     taxonomy::TX001,
     taxonomy::TX002,
     taxonomy::TX003,
