@@ -47,14 +47,21 @@ fn seed_is_clean_under_finews() {
     assert_eq!((status, out.as_str()), (0, ""));
 }
 
-#[test]
-fn jekyll_pack_errors_only_where_jekyll_rejects() {
-    let Some(corpus) = corpus() else { return };
-    let (_, out) = postlint(
-        &corpus.join("jekyll-test-source"),
-        &["check", "--format", "json"],
-    );
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_tree(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
+fn errors_of(out: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(out).unwrap();
     let mut errors: Vec<String> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -69,14 +76,42 @@ fn jekyll_pack_errors_only_where_jekyll_rejects() {
         })
         .collect();
     errors.sort();
-    // bad_post: Jekyll logs a YAML exception; UTF-16: Jekyll cannot read it as UTF-8;
-    // dubious.markdown: Jekyll's post matcher skips it, so it is never published.
+    errors
+}
+
+#[test]
+fn jekyll_pack_errors_only_where_jekyll_rejects() {
+    let Some(corpus) = corpus() else { return };
+    let source = corpus.join("jekyll-test-source");
+    let (_, out) = postlint(&source, &["check", "--format", "json"]);
+    // As a site of its own (no `_config.yml`), Jekyll reads `_posts` and `_drafts` only: the
+    // `_broken` and `_encodings` folders are not read. dubious.markdown: Jekyll's post matcher
+    // skips it, so it is never published. indented-link-references: its relative links
+    // (`www.example.com/0`) lead from the post's page to pages the site does not have.
+    let dubious = "_posts/2013-03-19-not-a-post/dubious.markdown PF002";
+    let links = "_posts/2016-08-16-indented-link-references.markdown LK004";
+    assert_eq!(errors_of(&out), [dubious, links, links, links, links]);
+
+    // Jekyll's tests read those folders as collections: then bad_post's YAML is an error
+    // (Jekyll logs the exception) and the UTF-16 file cannot be read as UTF-8.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&source, tmp.path());
+    std::fs::write(
+        tmp.path().join("_config.yml"),
+        "collections:\n  broken: {}\n  encodings: {}\n",
+    )
+    .unwrap();
+    let (_, out) = postlint(tmp.path(), &["check", "--format", "json"]);
     assert_eq!(
-        errors,
+        errors_of(&out),
         [
             "_broken/bad_post.md FM003",
             "_encodings/Unicode16LECRLFandBOM.md PF001",
-            "_posts/2013-03-19-not-a-post/dubious.markdown PF002",
+            dubious,
+            links,
+            links,
+            links,
+            links
         ]
     );
 }

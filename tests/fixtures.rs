@@ -170,7 +170,8 @@ fn check(site: &Site) -> Checked {
     let run = RunContext::new(&settings, &model);
     for path in out.fixes.keys() {
         let original = std::fs::read(site.dir.join(path)).unwrap();
-        let (fixed, count) = postlint::testing::fix_bytes(&run, path, &original);
+        let (fixed, count) =
+            postlint::testing::fix_bytes(&run, path, &site.dir.join(path), &original);
         assert!(count > 0, "{path}: a fixable finding but no fix applied");
         let old = String::from_utf8_lossy(&original);
         let new = String::from_utf8_lossy(&fixed);

@@ -34,6 +34,6 @@ if pre-commit try-repo "$repo" postlint --files _posts/2021-12-08-20211208000000
   echo "FAIL: the hook passed a post with a date without a time zone"
   exit 1
 fi
-grep -q "DT002" bad.log || { cat bad.log; echo "FAIL: the hook's output lacks DT002"; exit 1; }
-grep -q "date has no UTC offset" bad.log || { cat bad.log; echo "FAIL: the hook's output lacks the message"; exit 1; }
+grep -q "DT007" bad.log || { cat bad.log; echo "FAIL: the hook's output lacks DT007"; exit 1; }
+grep -q "Jekyll reads a timestamp without a zone as UTC" bad.log || { cat bad.log; echo "FAIL: the hook's output lacks the message"; exit 1; }
 echo "pre-commit: 2 passed, 0 failed"

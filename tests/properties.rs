@@ -290,6 +290,7 @@ fn hostile_corpus_through_the_binary() {
         let (expected, count) = postlint::testing::fix_bytes(
             &postlint::RunContext::new(&settings, &site),
             &display,
+            &posts.join(name),
             original,
         );
         if count == 0 {

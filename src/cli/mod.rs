@@ -321,6 +321,9 @@ fn check(args: CheckArgs) -> u8 {
         for notice in &outcome.notices {
             eprintln!("warning: {notice}");
         }
+        for (file, why) in &outcome.unread {
+            eprintln!("note: `{file}` is not checked: Jekyll does not read it ({why})");
+        }
         if let Some(s) = &outcome.online {
             eprintln!(
                 "online: {} distinct external link{}, {} from the cache, {} excluded, {} request{} sent, {} failed",

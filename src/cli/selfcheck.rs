@@ -45,6 +45,7 @@ pub fn check_invariants(
     let diags = engine::check_bytes(
         &RunContext::new(settings, site),
         display,
+        std::path::Path::new(display),
         bytes.to_vec(),
         true,
     );
@@ -110,13 +111,19 @@ pub fn fix_invariants(
     display: &str,
     bytes: &[u8],
 ) -> Result<(), String> {
-    let (fixed, count) = engine::fix::fix_bytes(&RunContext::new(settings, site), display, bytes);
+    let (fixed, count) = engine::fix::fix_bytes(
+        &RunContext::new(settings, site),
+        display,
+        std::path::Path::new(display),
+        bytes,
+    );
     if count == 0 && fixed != bytes {
         return Err("no fix applied, yet the bytes changed".into());
     }
     let after = engine::check_bytes(
         &RunContext::new(settings, site),
         display,
+        std::path::Path::new(display),
         fixed.clone(),
         false,
     );
@@ -126,7 +133,12 @@ pub fn fix_invariants(
             d.code, d.message
         ));
     }
-    let (again, more) = engine::fix::fix_bytes(&RunContext::new(settings, site), display, &fixed);
+    let (again, more) = engine::fix::fix_bytes(
+        &RunContext::new(settings, site),
+        display,
+        std::path::Path::new(display),
+        &fixed,
+    );
     if more != 0 || again != fixed {
         return Err("a second --fix changed the file again".into());
     }

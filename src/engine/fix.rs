@@ -61,11 +61,16 @@ pub fn apply_edits(bytes: &[u8], mut edits: Vec<Edit>) -> (Vec<u8>, usize) {
 }
 
 /// Fix one file's bytes in memory: rounds of check-and-apply until nothing is fixable.
-pub fn fix_bytes(run: &RunContext, display: &str, original: &[u8]) -> (Vec<u8>, usize) {
+pub fn fix_bytes(
+    run: &RunContext,
+    display: &str,
+    path: &Path,
+    original: &[u8],
+) -> (Vec<u8>, usize) {
     let mut bytes = original.to_vec();
     let mut total = 0usize;
     for _ in 0..MAX_ROUNDS {
-        let edits: Vec<Edit> = check_bytes(run, display, bytes.clone(), false)
+        let edits: Vec<Edit> = check_bytes(run, display, path, bytes.clone(), false)
             .into_iter()
             .filter_map(|d| d.fix)
             .flat_map(|f| f.edits)
@@ -106,19 +111,28 @@ pub fn fix_target_with(
 ) -> (Checked, usize) {
     let failed = |message: String| Checked {
         diagnostics: vec![Diagnostic::io(&target.display, message)],
-        is_post: false,
-        facts: None,
+        read: true,
+        ..Checked::default()
     };
     let original = match std::fs::read(target.path()) {
         Ok(b) => b,
         Err(e) => return (failed(format!("cannot read file: {e}")), 0),
     };
-    let (fixed, count) = fix_bytes(run, &target.display, &original);
+    let (fixed, count) = fix_bytes(run, &target.display, target.path(), &original);
     if count == 0 {
-        return (check_file(run, &target.display, original, keep_source), 0);
+        return (
+            check_file(run, &target.display, target.path(), original, keep_source),
+            0,
+        );
     }
     let keep = |message: String| {
-        let mut checked = check_file(run, &target.display, original.clone(), keep_source);
+        let mut checked = check_file(
+            run,
+            &target.display,
+            target.path(),
+            original.clone(),
+            keep_source,
+        );
         checked
             .diagnostics
             .push(Diagnostic::io(&target.display, message));
@@ -136,7 +150,10 @@ pub fn fix_target_with(
         Err(e) => return (failed(format!("cannot read file: {e}")), 0),
     }
     match writer(target.path(), &fixed) {
-        Ok(()) => (check_file(run, &target.display, fixed, keep_source), count),
+        Ok(()) => (
+            check_file(run, &target.display, target.path(), fixed, keep_source),
+            count,
+        ),
         Err(e) => keep(format!("cannot write the fixed file (left unchanged): {e}")),
     }
 }
@@ -151,12 +168,13 @@ pub fn diff(settings: &Settings, options: &RunOptions, cwd: &Path) -> (String, u
         settings: &settings,
         site: &site,
         online: None,
+        whole_site: false,
     };
     let diffs: Vec<String> = targets
         .par_iter()
         .filter_map(|t| {
             let original = std::fs::read(t.path()).ok()?;
-            let (fixed, count) = fix_bytes(&run, &t.display, &original);
+            let (fixed, count) = fix_bytes(&run, &t.display, t.path(), &original);
             if count == 0 {
                 return None;
             }

@@ -91,6 +91,8 @@ pub struct Outcome {
     pub online: Option<online::Stats>,
     /// Warnings about the run itself (e.g. a corrupt link cache), for stderr.
     pub notices: Vec<String>,
+    /// Files named on the command line that Jekyll does not read (so not checked), and why.
+    pub unread: Vec<(Box<str>, &'static str)>,
 }
 
 impl Outcome {
@@ -143,6 +145,9 @@ pub struct RunContext<'a> {
     pub settings: &'a Settings,
     pub site: &'a SiteModel,
     pub online: Option<&'a OnlineResults>,
+    /// The run checks every post of the site: links only a post could serve are decided
+    /// after it, from the posts it gathered (see [`rules::Context::defer_links`]).
+    pub whole_site: bool,
 }
 
 impl<'a> RunContext<'a> {
@@ -152,6 +157,7 @@ impl<'a> RunContext<'a> {
             settings,
             site,
             online: None,
+            whole_site: false,
         }
     }
 }
@@ -166,20 +172,29 @@ fn checked(run: &RunContext, target: &Target, keep_source: bool) -> (Checked, us
 #[derive(Default)]
 struct Gathered {
     diagnostics: Vec<Diagnostic>,
+    /// Files with links left for after the run.
+    deferred: Vec<u64>,
+    /// The posts seen, for the site's complete index.
+    posts_seen: crate::jekyll::site::RunPosts,
     facts: Chunked<Facts>,
     files: usize,
     posts: usize,
     fixed: fix::Fixed,
+    /// Files not read by Jekyll, and why.
+    unread: Vec<(Box<str>, &'static str)>,
 }
 
 impl Gathered {
     fn merge(mut self, mut other: Gathered) -> Gathered {
         self.diagnostics.append(&mut other.diagnostics);
+        self.deferred.append(&mut other.deferred);
+        self.posts_seen = self.posts_seen.merge(other.posts_seen);
         self.facts.append(other.facts);
         self.files += other.files;
         self.posts += other.posts;
         self.fixed.files += other.fixed.files;
         self.fixed.problems += other.fixed.problems;
+        self.unread.append(&mut other.unread);
         self
     }
 }
@@ -204,6 +219,7 @@ pub fn run_files(
         settings,
         site,
         online: results.as_ref(),
+        whole_site: covers_the_site(settings, site, options, cwd),
     };
     let bar = progress_bar(options, files.known_len());
     let all = files
@@ -212,8 +228,8 @@ pub fn run_files(
         .fold(Gathered::default, |mut acc, item| {
             let target = match item {
                 Ok(t) => t,
-                Err(d) => {
-                    acc.diagnostics.push(d);
+                Err(e) => {
+                    acc.diagnostics.extend(walk_failure(site, e));
                     return acc;
                 }
             };
@@ -222,7 +238,16 @@ pub fn run_files(
                 f.file = file_id(&target.display);
                 acc.facts.push(f);
             }
-            acc.files += 1;
+            if !checked.deferred.is_empty() {
+                acc.deferred.push(file_id(&target.display));
+            }
+            if let Some(p) = checked.posts.take() {
+                acc.posts_seen = std::mem::take(&mut acc.posts_seen).merge(p);
+            }
+            acc.files += usize::from(checked.read);
+            if let Some(why) = checked.unread {
+                acc.unread.push((target.display.clone(), why));
+            }
             acc.posts += usize::from(checked.is_post);
             if fixed > 0 {
                 acc.fixed.files += 1;
@@ -235,6 +260,28 @@ pub fn run_files(
         .reduce(Gathered::default, Gathered::merge);
     bar.finish_and_clear();
     let mut diagnostics = all.diagnostics;
+    if run.whole_site {
+        // Every post has been seen: the site's index is complete without reading them again,
+        // and the links left for now are decided (a file with one that is still missing is
+        // checked again, for its LK004 findings alone).
+        site.complete(all.posts_seen);
+        if !all.deferred.is_empty() {
+            let ids: std::collections::HashSet<u64> = all.deferred.iter().copied().collect();
+            let again = RunContext {
+                whole_site: false,
+                ..run
+            };
+            for target in files.resolve(&ids).into_values() {
+                let checked = check_target(&again, &target, options.keep_source);
+                diagnostics.extend(
+                    checked
+                        .diagnostics
+                        .into_iter()
+                        .filter(|d| *d.code == *Rule::LK004.code()),
+                );
+            }
+        }
+    }
     diagnostics.extend(site_pass::cross_file(
         settings,
         site,
@@ -256,8 +303,26 @@ pub fn run_files(
         elapsed: started.elapsed(),
         online,
         notices,
+        unread: files.named_only(all.unread),
     };
     (outcome, all.fixed)
+}
+
+/// Whether a run checks every post of the site: no paths and no `posts`/`exclude` globs, run
+/// at the site's source (or above it).
+fn covers_the_site(
+    settings: &Settings,
+    site: &SiteModel,
+    options: &RunOptions,
+    cwd: &Path,
+) -> bool {
+    let Some(root) = &site.root else {
+        return false;
+    };
+    options.paths.is_empty()
+        && settings.posts.is_empty()
+        && settings.exclude.is_empty()
+        && normalize(root).starts_with(normalize(cwd))
 }
 
 /// `--online`: gather the external links of the posts, check each distinct one (cache first),
@@ -349,11 +414,20 @@ pub fn apply_ignores(settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// One file's result.
+#[derive(Default)]
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub is_post: bool,
     /// What it contributes to the cross-file rules (a few fixed-size fields, no heap).
     pub facts: Option<Facts>,
+    /// Whether Jekyll reads the file (one it does not read is not checked, nor counted).
+    pub read: bool,
+    /// Why Jekyll does not read it (when it does not).
+    pub unread: Option<&'static str>,
+    /// Links into the site left for after the run.
+    pub deferred: Vec<String>,
+    /// The post, gathered for the site's complete index (in a run over the whole site).
+    pub posts: Option<crate::jekyll::site::RunPosts>,
 }
 
 /// Read the site around the posts (once per run) and fill the settings it provides: the
@@ -369,6 +443,7 @@ pub fn prepare(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Settin
         find_root(&starts),
         &settings.site.hosts,
         settings.site.url.as_deref(),
+        settings.site.timezone.as_ref(),
     );
     let mut settings = settings.clone();
     if settings.site.timezone.is_none() {
@@ -389,52 +464,109 @@ pub fn prepare(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Settin
 /// Read and check one file.
 pub fn check_target(run: &RunContext, target: &Target, keep_source: bool) -> Checked {
     match std::fs::read(target.path()) {
-        Ok(bytes) => check_file(run, &target.display, bytes, keep_source),
+        Ok(bytes) => check_file(run, &target.display, target.path(), bytes, keep_source),
         Err(e) => Checked {
             diagnostics: vec![Diagnostic::io(
                 &target.display,
                 format!("cannot read file: {e}"),
             )],
-            is_post: false,
-            facts: None,
+            read: true,
+            ..Checked::default()
         },
     }
+}
+
+/// A path the walk could not enter is an `io` finding, unless Jekyll would not read it
+/// either: a link loop or dangling link in `_posts` whose name is not a post's (Ruby's
+/// `Dir["**/*"]` lists it, the date pattern drops it), a folder link there (not followed).
+fn walk_failure(site: &SiteModel, e: walk::WalkError) -> Option<Diagnostic> {
+    if let Some(rel) = e.path.as_deref().and_then(|p| site.relative(p))
+        && site.kind_of(&rel, b"").is_none()
+    {
+        return None;
+    }
+    Some(e.diagnostic)
 }
 
 /// Check one file's bytes (the engine's pure core: no I/O).
 pub fn check_bytes(
     run: &RunContext,
     display: &str,
+    path: &Path,
     bytes: Vec<u8>,
     keep_source: bool,
 ) -> Vec<Diagnostic> {
-    check_file(run, display, bytes, keep_source).diagnostics
+    check_file(run, display, path, bytes, keep_source).diagnostics
 }
 
 /// Check one file's bytes: the per-file rules, then the file's suppressions; every finding
 /// located (and given the file's text, for the human format).
-pub fn check_file(run: &RunContext, display: &str, bytes: Vec<u8>, keep_source: bool) -> Checked {
-    let post = Post::from_bytes(display, bytes);
+pub fn check_file(
+    run: &RunContext,
+    display: &str,
+    path: &Path,
+    bytes: Vec<u8>,
+    keep_source: bool,
+) -> Checked {
+    // What the file is comes from its place in the site, not from the path it was named by.
+    let post = match run.site.place(display, path, bytes) {
+        Ok(post) => post,
+        // A file Jekyll does not read (excluded, in a `_` folder…): nothing to check.
+        Err(file) => {
+            return Checked {
+                read: false,
+                unread: Some(run.site.why_unread(path, file.text.as_bytes())),
+                ..Checked::default()
+            };
+        }
+    };
     let is_post = post.is_post();
-    let (mut diagnostics, facts) = rules::check(&post, run.settings, run.site, run.online);
+    let rules::Checked {
+        mut diagnostics,
+        facts,
+        deferred,
+    } = rules::check(
+        &post,
+        run.settings,
+        run.site,
+        run.online,
+        run.whole_site && Rule::LK004.is_on(run.settings),
+    );
+    let posts = run.whole_site.then(|| {
+        let mut p = run.site.run_posts();
+        run.site.add_run_post(&mut p, 0, &post);
+        p
+    });
     let directives = post.text.contains("postlint-");
     if diagnostics.is_empty() && !directives {
         return Checked {
             diagnostics,
             is_post,
             facts,
+            read: true,
+            unread: None,
+            deferred,
+            posts,
         };
     }
     let index = LineIndex::new(&post.text);
-    let path: Arc<str> = Arc::from(display);
-    finalize(&mut diagnostics, &path, &post.text, &index, None);
+    let shown: Arc<str> = Arc::from(display);
+    finalize(&mut diagnostics, &shown, &post.text, &index, None);
     if directives {
+        // LK004's findings of a file with links left for later are not known yet: none of
+        // its suppressions is unused.
+        let pending: &[Rule] = if deferred.is_empty() {
+            &[]
+        } else {
+            &[Rule::LK004]
+        };
         suppression::apply(
             &post.text,
             post.body.start,
             &mut diagnostics,
             Rule::SU001.level(run.settings),
             &run.settings.custom_names(),
+            pending,
         );
     }
     let source = (keep_source && !diagnostics.is_empty()).then(|| {
@@ -443,11 +575,21 @@ pub fn check_file(run: &RunContext, display: &str, bytes: Vec<u8>, keep_source: 
             text: post.text.clone(),
         })
     });
-    finalize(&mut diagnostics, &path, &post.text, &index, source.as_ref());
+    finalize(
+        &mut diagnostics,
+        &shown,
+        &post.text,
+        &index,
+        source.as_ref(),
+    );
     Checked {
         diagnostics,
         is_post,
         facts,
+        read: true,
+        unread: None,
+        deferred,
+        posts,
     }
 }
 
@@ -460,10 +602,15 @@ pub fn discover(
 ) -> (Vec<Target>, Vec<Diagnostic>) {
     let (files, mut failures) = Files::new(settings, options, cwd);
     let mut targets = Vec::new();
+    // The site is read only when a path could not be walked.
+    let site = std::cell::OnceCell::new();
     for item in files.iter() {
         match item {
             Ok(t) => targets.push(t),
-            Err(d) => failures.push(d),
+            Err(e) => {
+                let site = site.get_or_init(|| prepare(settings, options, cwd).1);
+                failures.extend(walk_failure(site, e));
+            }
         }
     }
     targets.sort_by(|a, b| a.display.cmp(&b.display));

@@ -40,7 +40,7 @@ pub fn cross_file(
     let url_of = |id: u64| {
         let target = targets.get(&id)?;
         let bytes = std::fs::read(target.path()).ok()?;
-        let post = Post::from_bytes(&target.display, bytes);
+        let post = site.place(&target.display, target.path(), bytes).ok()?;
         site.url_of(&post)
     };
     let reported = found.report(&names, url_of, settings);

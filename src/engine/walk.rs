@@ -70,13 +70,31 @@ pub(crate) fn build_globs(patterns: &[String]) -> GlobSet {
     builder.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+/// Whether a walked file is one to check: a Markdown or HTML file (a post, a page, a
+/// document), or anything in a `_posts` or `_drafts` folder (Jekyll's posts may have any
+/// extension). The site model then says whether Jekyll reads it at all.
+fn is_content(path: &Path) -> bool {
+    let ext_ok = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         MARKDOWN_EXTENSIONS
             .iter()
+            .chain(&["html", "htm"])
             .any(|m| m.eq_ignore_ascii_case(e))
-    })
+    });
+    ext_ok
+        || path
+            .components()
+            .any(|c| matches!(c.as_os_str().to_str(), Some("_posts" | "_drafts")))
 }
+
+/// Folders never walked: the output folder and the tool caches Jekyll excludes by default
+/// (`node_modules` alone can hold thousands of READMEs).
+const SKIPPED_DIRS: &[&str] = &[
+    "_site",
+    ".jekyll-cache",
+    ".sass-cache",
+    "node_modules",
+    ".git",
+];
 
 /// How a path is shown: as given on the command line (without a leading `./`); files found
 /// from the config's `posts` globs (absolute) relative to the working directory.
@@ -188,7 +206,7 @@ impl Files {
         let matched = |set: &GlobSet| rel.as_ref().is_some_and(|r| set.is_match(r));
         let chosen = match globs {
             Some(globs) => matched(globs),
-            None => !walked || is_markdown(&path),
+            None => !walked || is_content(&path),
         };
         if !chosen || self.exclude.as_ref().is_some_and(matched) {
             return None;
@@ -205,7 +223,19 @@ impl Files {
     /// Every file, once, in no particular order: the named ones, then each directory walked
     /// (honouring .gitignore and hidden files, not following links). A directory that cannot
     /// be walked is an `Err` item.
-    pub fn iter(&self) -> impl Iterator<Item = Result<Target, Diagnostic>> + Send + '_ {
+    /// Of `found`, the files named on the command line (not found by walking a folder).
+    pub fn named_only<T>(&self, mut found: Vec<(Box<str>, T)>) -> Vec<(Box<str>, T)> {
+        if found.is_empty() {
+            return found;
+        }
+        let named: std::collections::HashSet<&str> =
+            self.listed.iter().map(|t| &*t.display).collect();
+        found.retain(|(d, _)| named.contains(&**d));
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Result<Target, WalkError>> + Send + '_ {
         let walked = self.dirs.iter().flat_map(move |dir| {
             // A relative directory is walked from `cwd` (a library caller's, not the
             // process's), and its files keep paths relative to it. (In the process's own
@@ -216,9 +246,20 @@ impl Files {
             } else {
                 dir.clone()
             };
+            // As Jekyll walks the source: no ignore file of git's is read (a committed post
+            // listed in `.gitignore` is still published), and symbolic links are followed.
             ignore::WalkBuilder::new(from)
-                .require_git(false)
-                .follow_links(false)
+                .git_ignore(false)
+                .git_global(false)
+                .git_exclude(false)
+                .ignore(false)
+                .parents(false)
+                .follow_links(true)
+                .filter_entry(|e| {
+                    !(e.depth() > 0
+                        && e.file_type().is_some_and(|t| t.is_dir())
+                        && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+                })
                 .build()
                 .filter_map(move |entry| match entry {
                     Ok(entry) => {
@@ -232,10 +273,13 @@ impl Files {
                         };
                         self.target(path, true).map(Ok)
                     }
-                    Err(err) => Some(Err(Diagnostic::io(
-                        &dir.to_string_lossy(),
-                        format!("while walking: {err}"),
-                    ))),
+                    Err(err) => Some(Err(WalkError {
+                        path: error_path(&err).map(Path::to_path_buf),
+                        diagnostic: Diagnostic::io(
+                            &dir.to_string_lossy(),
+                            format!("while walking: {err}"),
+                        ),
+                    })),
                 })
         });
         let mut seen = std::collections::HashSet::new();
@@ -263,5 +307,26 @@ impl Files {
                 ids.contains(&id).then_some((id, t))
             })
             .collect()
+    }
+}
+
+/// A file or folder the walk could not enter (a symbolic link loop, a dangling link, a
+/// folder it may not read): the finding, and the path concerned when known, so that the
+/// engine can ask whether Jekyll would read it at all.
+#[derive(Debug)]
+pub struct WalkError {
+    pub diagnostic: Diagnostic,
+    pub path: Option<PathBuf>,
+}
+
+/// The path an error of the walk is about (a loop's link, not its ancestor).
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
     }
 }

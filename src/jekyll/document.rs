@@ -57,9 +57,14 @@ pub struct Post {
     pub front_matter: FrontMatter,
     /// The body: everything after the front matter (or the whole file without one).
     pub body: Range<usize>,
-    /// The URL the post is published at, computed once by [`super::site::SiteModel::post_url`]
-    /// (the links rules and the cross-file facts both need it).
-    pub url: std::sync::OnceLock<Option<String>>,
+    /// The path relative to the site's source (`None` outside a site): what Jekyll's reader
+    /// sees, whatever path it was named by.
+    pub rel: Option<String>,
+    /// What Jekyll's reader makes of it (set with `rel`).
+    pub role: Option<jekyll_site::Role>,
+    /// The file as Jekyll's reader makes it (URL, destination, date), computed once by
+    /// [`super::site::SiteModel::entry`] (the links rules and the cross-file facts need it).
+    pub entry: std::sync::OnceLock<Option<jekyll_site::Entry>>,
 }
 
 impl Post {
@@ -96,7 +101,9 @@ impl Post {
             start,
             front_matter,
             body,
-            url: std::sync::OnceLock::new(),
+            rel: None,
+            role: None,
+            entry: std::sync::OnceLock::new(),
         }
     }
 

@@ -8,5 +8,4 @@ pub mod date;
 pub mod document;
 pub mod markup;
 pub mod site;
-pub mod url;
 pub mod yaml;

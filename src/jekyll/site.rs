@@ -1,34 +1,37 @@
-//! The site around the posts, read once per run: `_config.yml` (url, baseurl, permalink style,
-//! timezone, future), `CNAME`, the pages with their permalinks, the static files, and the posts
-//! (from their file names). Links are resolved the way the built site will serve them.
+//! The site around the posts, as Jekyll 4.3's reader sees it (the `jekyll-site` crate,
+//! proved against `jekyll build`): `_config.yml`, which files Jekyll reads and what each is (a
+//! post, a draft, a collection document, a page, a static file), where each is published, the
+//! pages the site's plugins generate, and the site's host names. Read lazily: a pre-commit run
+//! on one post reads the configuration and that post; the index of every output is built on
+//! the first link that needs it, and the posts are read for it only when a link points at
+//! none of the site's other outputs.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, OnceLock};
 
-use regex::Regex;
+use jekyll_site::{
+    CollectionDocs, Documents, FileInput, Lookup, PsychReader, ReadOptions, Role, Served,
+    SiteConfig, SiteIndex, Unread, Value, YamlError as SiteYamlError,
+};
+use jiff::tz::TimeZone;
 
-use super::date::{filename_date, parse_lenient};
 use super::document::{FrontMatter, Kind, Post};
-use super::url::{expand_style, page_url, permalink_regex, push_path};
-use super::yaml::NodeExt;
-use super::yaml::{self, Node};
-use crate::base::hash::fnv1a;
+use super::yaml::{Node, NodeExt};
 
-/// Folders that are never part of the built site.
-const SKIP_DIRS: &[&str] = &[
-    "_site",
-    ".git",
-    "node_modules",
-    "vendor",
-    ".jekyll-cache",
-    ".sass-cache",
-    "target",
-];
+/// The YAML and date reader of the site model: the `psych` crate, with "now" fixed by
+/// `POSTLINT_NOW` like every date rule's.
+static READER: LazyLock<PsychReader> = LazyLock::new(|| PsychReader {
+    now: Some(super::date::now().as_second()),
+});
 
 #[derive(Debug, Default)]
 pub struct SiteModel {
     /// The site's source folder (where `_config.yml` is), if one was found.
     pub root: Option<PathBuf>,
+    /// The configuration as Jekyll reads it (`None`: no site, or Jekyll cannot read it).
+    config: Option<SiteConfig<'static>>,
+    /// Why Jekyll stops before reading anything (an invalid `_config.yml`).
+    pub fatal: Option<String>,
     /// `url` from `_config.yml`.
     pub url: Option<String>,
     pub baseurl: String,
@@ -37,15 +40,12 @@ pub struct SiteModel {
     pub future: Option<bool>,
     /// The host names of the site (lowercase): `url`'s, `CNAME`'s, and `site.hosts`.
     pub hosts: Vec<String>,
-    /// The permalink template of posts (Jekyll's style names expanded).
-    pub permalink: String,
-    /// The regex of `permalink`, compiled when a link first needs it.
-    permalink_re: std::sync::OnceLock<Option<Regex>>,
-    /// URL paths that exist: pages and static files (without `baseurl`).
-    urls: HashSet<String>,
-    /// Posts by a hash of `year/month/day/slug` (from their file names), listed only when a
-    /// link first needs it (a pre-commit run on a few posts of a large site never does).
-    posts: std::sync::OnceLock<Vec<u64>>,
+    /// Every output that needs no post: pages, static files, collection documents, the
+    /// plugins' pages (built on the first link that needs it).
+    index: OnceLock<SiteIndex>,
+    /// The same with every post and draft and the pages made from them (built only when a
+    /// link points at none of the outputs of `index`).
+    full: OnceLock<SiteIndex>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
     /// Category and tag names of the run, interned (the cross-file index holds ids).
@@ -53,6 +53,18 @@ pub struct SiteModel {
     /// Pairings of a post's category and tags (`[category, tags…]` over name ids), interned:
     /// the cross-file index holds one id per post.
     pairings: Interner<[u32]>,
+}
+
+/// What a link into the site finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// An output the site publishes.
+    Found,
+    /// Nothing the site publishes.
+    Missing,
+    /// Nothing postlint knows of, but a plugin, theme or `_plugins/` it cannot read might
+    /// make it.
+    Unknown,
 }
 
 /// Values interned for a run: value → id, and id → value. Nearly every value is known
@@ -112,31 +124,17 @@ pub struct CategoryPage {
     pub close: std::ops::Range<usize>,
 }
 
-/// A walk of the site's source, without the folders that are never published (and without
-/// `_posts/` when `skip_posts`). Jekyll reads no ignore file of git's: neither does this walk
-/// (reading the global one cost a one-file run half a millisecond).
-fn walk_site(root: &Path, skip_posts: bool) -> ignore::Walk {
-    ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .git_ignore(false)
-        .git_global(false)
-        .git_exclude(false)
-        .ignore(false)
-        .filter_entry(move |e| {
-            let name = e.file_name().to_string_lossy();
-            let skipped = SKIP_DIRS.contains(&name.as_ref()) || (skip_posts && name == "_posts");
-            !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && skipped)
-        })
-        .build()
-}
-
-/// The nearest folder holding `_config.yml`, from each start upward.
+/// The nearest folder holding `_config.yml`, from each start upward; else (Jekyll builds a
+/// site without a config, with its defaults) the nearest holding a `_posts` folder.
 pub fn find_root(starts: &[&Path]) -> Option<PathBuf> {
-    starts
-        .iter()
-        .flat_map(|s| s.ancestors())
-        .find(|d| d.join("_config.yml").is_file())
-        .map(Path::to_path_buf)
+    let find = |marker: fn(&Path) -> bool| {
+        starts
+            .iter()
+            .flat_map(|s| s.ancestors())
+            .find(|d| marker(d))
+            .map(Path::to_path_buf)
+    };
+    find(|d| d.join("_config.yml").is_file()).or_else(|| find(|d| d.join("_posts").is_dir()))
 }
 
 /// The host of an absolute or protocol-relative URL, lowercased.
@@ -146,21 +144,62 @@ pub fn host_of(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
+/// A zone for the site reader: an IANA name, or a POSIX TZ string for a fixed offset.
+fn zone_name(tz: &TimeZone) -> Option<String> {
+    if let Some(name) = tz.iana_name() {
+        return Some(name.to_string());
+    }
+    let secs = tz.to_offset(jiff::Timestamp::UNIX_EPOCH).seconds();
+    // POSIX counts west of UTC as positive: UTC+8 is `<+0800>-8`.
+    let sign = if secs >= 0 { '-' } else { '+' };
+    let abs = secs.unsigned_abs();
+    let (h, m) = (abs / 3600, (abs % 3600) / 60);
+    let label_sign = if secs >= 0 { '+' } else { '-' };
+    Some(format!("<{label_sign}{h:02}{m:02}>{sign}{h}:{m:02}"))
+}
+
 impl SiteModel {
-    /// Read the site at `root` (or an empty model when there is none).
-    pub fn load(root: Option<PathBuf>, extra_hosts: &[String], url: Option<&str>) -> SiteModel {
-        let mut site = SiteModel {
-            permalink: expand_style("date"),
-            ..SiteModel::default()
-        };
+    /// Read the site at `root` (or an empty model when there is none). `timezone` is the zone
+    /// assumed when `_config.yml` sets none (the config's `site.timezone`; else UTC, GitHub
+    /// Pages' zone).
+    pub fn load(
+        root: Option<PathBuf>,
+        extra_hosts: &[String],
+        url: Option<&str>,
+        timezone: Option<&TimeZone>,
+    ) -> SiteModel {
+        let mut site = SiteModel::default();
         if let Some(root) = &root {
-            site.read_config(root);
+            let opts = ReadOptions {
+                default_timezone: timezone.and_then(zone_name),
+                check_encoding: false,
+                ..ReadOptions::default()
+            };
+            match SiteConfig::load(root, &opts, &*READER) {
+                Ok(config) => {
+                    let c = config.config();
+                    site.url = c.url.clone().filter(|u| !u.is_empty());
+                    site.baseurl = c
+                        .baseurl
+                        .clone()
+                        .unwrap_or_default()
+                        .trim_end_matches('/')
+                        .to_string();
+                    site.timezone = config.timezone().map(str::to_string);
+                    site.future = Some(c.future);
+                    site.config = Some(config);
+                }
+                Err(fatal) => site.fatal = Some(fatal.message),
+            }
+            if let Some(u) = site.url.as_deref().and_then(host_of) {
+                site.hosts.push(u);
+            }
             if let Ok(cname) = std::fs::read_to_string(root.join("CNAME"))
                 && let Some(h) = cname.split_whitespace().next()
             {
                 site.hosts.push(h.to_ascii_lowercase());
             }
-            site.index(root);
+            site.category_pages = category_pages(root);
         }
         if let Some(u) = url.or(site.url.as_deref()).and_then(host_of) {
             site.hosts.push(u);
@@ -173,88 +212,283 @@ impl SiteModel {
         site
     }
 
-    fn read_config(&mut self, root: &Path) {
-        let Ok(text) = std::fs::read_to_string(root.join("_config.yml")) else {
-            return;
+    /// A path's place in the site: relative to the source, with `/` (`None` outside it).
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let root = self.root.as_ref()?;
+        let abs = if path.is_absolute() {
+            crate::base::paths::normalize(path)
+        } else {
+            crate::base::paths::normalize(&std::env::current_dir().ok()?.join(path))
         };
-        let Ok(Some(doc)) = yaml::parse(&text, 0) else {
-            return;
-        };
-        let get = |k: &str| {
-            doc.get(k)
-                .and_then(Node::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        self.url = get("url");
-        if let Some(u) = self.url.as_deref().and_then(host_of) {
-            self.hosts.push(u);
-        }
-        self.baseurl = get("baseurl")
-            .unwrap_or_default()
-            .trim_end_matches('/')
-            .to_string();
-        if let Some(p) = get("permalink") {
-            self.permalink = expand_style(&p);
-        }
-        self.timezone = get("timezone");
-        self.future = doc
-            .get("future")
-            .and_then(Node::as_str)
-            .map(|s| s == "true");
+        let rel = abs.strip_prefix(root).ok()?;
+        let s = rel.to_str()?.replace('\\', "/");
+        (!s.is_empty()).then_some(s)
     }
 
-    /// Walk the site once: pages (with their permalinks), static files, posts by file name.
-    fn index(&mut self, root: &Path) {
-        // `_posts/` is listed lazily (see `posts`).
-        let walker = walk_site(root, true);
-        for entry in walker.flatten() {
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let Ok(rel) = entry.path().strip_prefix(root) else {
-                continue;
-            };
-            let rel_str = rel.to_string_lossy().replace('\\', "/");
-
-            // Folders and files starting with `_` or `.` are not published (posts aside).
-            if rel.components().any(|c| {
-                let s = c.as_os_str().to_string_lossy();
-                s.starts_with('_') || s.starts_with('.')
-            }) {
-                continue;
-            }
-            let ext = rel
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            let page = matches!(
-                ext.as_str(),
-                "md" | "markdown" | "mkdown" | "mkdn" | "mkd" | "html" | "htm"
-            );
-            if page && let Some((url, post)) = read_page(entry.path(), &rel_str) {
-                self.urls.insert(url);
-                if rel_str.starts_with("category/")
-                    && let Some(c) = post.root().and_then(|r| r.get("category"))
-                    && let (Some(slug), Some(close)) = (c.as_str(), post.closing())
-                {
-                    let title = post.root().and_then(|r| r.get("title")).and_then(|t| {
-                        t.as_str()
-                            .map(|v| (v.to_string(), t.content_span(&post.text)))
-                    });
-                    self.category_pages.push(CategoryPage {
-                        path: entry.path().to_path_buf(),
-                        slug: slug.to_string(),
-                        slug_span: c.content_span(&post.text),
-                        title,
-                        close,
-                        text: post.text.clone(),
-                    });
+    /// What Jekyll makes of a file at `rel` whose first bytes are `head`: a post, a draft,
+    /// another document (with the role Jekyll's reader gives it), or `None` for a file it does
+    /// not read. A file in `_posts/` whose name lacks the date is still a post here (PF002 says
+    /// Jekyll ignores it), and a draft is a draft without `--drafts`.
+    pub fn kind_of(&self, rel: &str, head: &[u8]) -> Option<(Kind, Option<Role>)> {
+        let Some(config) = &self.config else {
+            return Some((super::document::classify(Path::new(rel)), None));
+        };
+        let links = jekyll_site::DiskLinks {
+            source: config.source(),
+        };
+        let class = config.classify(rel, head, &links);
+        let role = class.primary().cloned();
+        let kind = match &role {
+            Some(Role::Post { .. }) => Kind::Post,
+            Some(Role::Draft { .. }) => Kind::Draft,
+            Some(_) => Kind::Document,
+            None => match class.unread {
+                // A dateless file meant as a post starts with front matter; one without it
+                // (a file `include_relative` reads, a note) is simply not read.
+                Some(Unread::NotAPost) if jekyll_site::frontmatter::has_yaml_header_bytes(head) => {
+                    Kind::Post
                 }
-                continue;
+                Some(Unread::Draft) => Kind::Draft,
+                _ => return None,
+            },
+        };
+        Some((kind, role))
+    }
+
+    /// Why Jekyll does not read the file at `path` (a file [`SiteModel::place`] refuses), in words.
+    pub fn why_unread(&self, path: &Path, head: &[u8]) -> &'static str {
+        let (Some(config), Some(rel)) = (&self.config, self.relative(path)) else {
+            return "it is outside the site";
+        };
+        let links = jekyll_site::DiskLinks {
+            source: config.source(),
+        };
+        match config.classify(&rel, head, &links).unread {
+            Some(Unread::Excluded) => "the site's `exclude` lists it",
+            Some(Unread::Special) => {
+                "its name or a folder's above it starts with `_`, `.`, `#` or `~`"
             }
-            self.urls.insert(format!("/{rel_str}"));
+            Some(Unread::Backup) => "its name ends with `~`",
+            Some(Unread::TrailingDot) => "its name ends with `.`",
+            Some(Unread::UnsafeSymlink) => "it is a symbolic link leaving the site",
+            Some(Unread::NotAPost) => {
+                "it is in `_posts` without front matter or a `YYYY-MM-DD-title` name"
+            }
+            Some(Unread::Draft) => "it is a draft",
+            Some(Unread::SymlinkedFolder) => "it is under a symbolic link to a folder",
+            Some(Unread::Destination) => "it is in the destination folder",
+            Some(Unread::Other) | None => "it is not a page, post or document of the site",
+        }
+    }
+
+    /// A file as the site reads it: its path in the site, its kind and role (`None` for a file
+    /// Jekyll does not read). Outside a site, the kind its path suggests.
+    /// `Err` holds the file Jekyll does not read.
+    #[allow(clippy::result_large_err)]
+    pub fn place(&self, display: &str, path: &Path, bytes: Vec<u8>) -> Result<Post, Post> {
+        let mut post = Post::from_bytes(display, bytes);
+        if let Some(rel) = self.relative(path) {
+            let Some((kind, role)) = self.kind_of(&rel, post.text.as_bytes()) else {
+                return Err(post);
+            };
+            post.kind = kind;
+            post.role = role;
+            post.rel = Some(rel);
+        }
+        Ok(post)
+    }
+
+    /// The file's entry as Jekyll makes it (its URL, destination, date, categories), computed
+    /// once per file.
+    pub fn entry<'p>(&self, post: &'p Post) -> Option<&'p jekyll_site::Entry> {
+        post.entry.get_or_init(|| self.compute_entry(post)).as_ref()
+    }
+
+    fn compute_entry(&self, post: &Post) -> Option<jekyll_site::Entry> {
+        let config = self.config.as_ref()?;
+        let rel = post.rel.as_deref()?;
+        let role = post.role.as_ref()?;
+        let tz = jekyll_site::psych_reader::zone(config.timezone());
+        let value: Option<Value>;
+        let error: SiteYamlError;
+        let front_matter = match &post.front_matter {
+            FrontMatter::Parsed { root: None, .. } => Ok(Some(&*NULL)),
+            FrontMatter::Parsed {
+                root: Some(root), ..
+            } => {
+                value = site_value(root, &tz);
+                Ok(value.as_ref())
+            }
+            FrontMatter::Invalid { error: e, .. } => {
+                error = SiteYamlError {
+                    message: e.message.clone(),
+                    span: e.offset..e.offset,
+                    syntax: true,
+                };
+                Err(&error)
+            }
+            FrontMatter::Missing { .. } | FrontMatter::Unterminated { .. } => Ok(None),
+        };
+        let input = FileInput {
+            front_matter,
+            valid_utf8: post.first_invalid.is_none(),
+            mtime: None,
+            io_error: None,
+        };
+        Some(config.entry(rel, role, &input))
+    }
+
+    /// The URL a post or draft is published at (with the site's `baseurl`), if Jekyll can
+    /// make one.
+    pub fn post_url(&self, post: &Post) -> Option<String> {
+        if !post.is_post() {
+            return None;
+        }
+        let url = self.entry(post)?.url.as_ref().ok()?;
+        Some(format!("{}{url}", self.baseurl))
+    }
+
+    /// Where a file is written, relative to the output folder (`None` when it is not).
+    pub fn destination<'p>(&self, post: &'p Post) -> Option<&'p str> {
+        let entry = self.entry(post)?;
+        if !entry.written {
+            return None;
+        }
+        entry.destination.as_deref().ok()
+    }
+
+    /// The URL a file is published at (for messages).
+    pub fn url_of(&self, post: &Post) -> Option<String> {
+        let url = self.entry(post)?.url.as_ref().ok()?;
+        Some(format!("{}{url}", self.baseurl))
+    }
+
+    fn index(&self) -> Option<&SiteIndex> {
+        let config = self.config.as_ref()?;
+        Some(
+            self.index
+                .get_or_init(|| SiteIndex::build(config, CollectionDocs::Read)),
+        )
+    }
+
+    /// The index with every post and draft: each read (in parallel) and its entry made.
+    fn full(&self) -> Option<&SiteIndex> {
+        let config = self.config.as_ref()?;
+        Some(self.full.get_or_init(|| {
+            use rayon::prelude::*;
+            let mut index = SiteIndex::build(config, CollectionDocs::Read);
+            let posts = post_paths(config);
+            let docs = posts
+                .par_iter()
+                .enumerate()
+                .fold(
+                    || Documents::new(config),
+                    |mut docs, (i, (rel, role))| {
+                        let entry = config.read_entry(rel, role);
+                        docs.add(i as u64, &entry);
+                        docs
+                    },
+                )
+                .reduce(
+                    || Documents::new(config),
+                    |mut a, b| {
+                        a.merge(b);
+                        a
+                    },
+                );
+            index.add_documents(config, docs);
+            index
+        }))
+    }
+
+    /// Whether a URL path (decoded, without query or fragment; with the site's `baseurl`, or
+    /// without) is published by the site, as GitHub Pages serves the output folder.
+    pub fn lookup(&self, path: &str) -> Target {
+        let Some(index) = self.index() else {
+            return Target::Missing;
+        };
+        match index.lookup(path) {
+            Lookup::Served(_) => return Target::Found,
+            Lookup::Unknown if self.unknown_may_serve(path) => return Target::Unknown,
+            _ => {}
+        }
+        match self.full().map(|f| f.lookup(path)) {
+            Some(Lookup::Served(_)) => Target::Found,
+            Some(Lookup::Unknown) if self.unknown_may_serve(path) => Target::Unknown,
+            _ => Target::Missing,
+        }
+    }
+
+    /// Whether what the model does not know (a plugin it does not model, `_plugins/`, a
+    /// `_config.toml`, a theme gem) may publish `path`. A theme adds layouts, includes and
+    /// Sass, and its `assets/` folder (`ThemeAssetsReader`): only a path under `/assets/`.
+    fn unknown_may_serve(&self, path: &str) -> bool {
+        let Some(config) = &self.config else {
+            return false;
+        };
+        let u = config.unknown();
+        if !u.plugins.is_empty() || u.plugins_dir || u.toml_config {
+            return true;
+        }
+        if u.theme.is_none() {
+            return false;
+        }
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let path = match path.strip_prefix(self.baseurl.as_str()) {
+            Some(rest) if !self.baseurl.is_empty() && rest.starts_with('/') => rest,
+            _ => path,
+        };
+        path.starts_with("/assets/")
+    }
+
+    /// An empty gathering of a run's posts (see [`SiteModel::complete`]).
+    pub fn run_posts(&self) -> RunPosts {
+        RunPosts(self.config.as_ref().map(Documents::new))
+    }
+
+    /// Add a checked post or draft (its outputs, tags, categories, date) to a run's gathering.
+    pub fn add_run_post(&self, posts: &mut RunPosts, id: u64, post: &Post) {
+        if !post.is_post() {
+            return;
+        }
+        if let (Some(docs), Some(entry)) = (posts.0.as_mut(), self.entry(post)) {
+            docs.add(id, entry);
+        }
+    }
+
+    /// Complete the index with the posts a run checked — every post of the site, when the run
+    /// covers it — instead of reading them all again: the lookups after this see every output.
+    pub fn complete(&self, posts: RunPosts) {
+        let (Some(config), Some(docs)) = (self.config.as_ref(), posts.0) else {
+            return;
+        };
+        let mut index = SiteIndex::build(config, CollectionDocs::Read);
+        index.add_documents(config, docs);
+        let _ = self.full.set(index);
+    }
+
+    /// Whether a path is published, asking only the outputs that need no post: `None` when
+    /// it is not among them (the posts decide).
+    pub fn lookup_without_posts(&self, path: &str) -> Option<Target> {
+        match self.index()?.lookup(path) {
+            Lookup::Served(_) => Some(Target::Found),
+            Lookup::Unknown if self.unknown_may_serve(path) => Some(Target::Unknown),
+            _ => None,
+        }
+    }
+
+    /// Another output the site writes at `destination` than the file at `rel`: a static file,
+    /// a page, a plugin's page (not the posts: the cross-file pass compares those). What it
+    /// is, for the message.
+    pub fn other_output_at(&self, destination: &str, rel: &str) -> Option<String> {
+        let index = self.index()?;
+        match index.at_destination(destination)? {
+            Served::Static(path) if path != rel => Some(format!("the static file `{path}`")),
+            Served::Entry(e) if e.path.as_deref() != Some(rel) => {
+                Some(format!("`{}`", e.path.as_deref().unwrap_or("a page")))
+            }
+            Served::Generated(g) => Some(format!("the page {} generates", g.generator)),
+            _ => None,
         }
     }
 
@@ -283,178 +517,124 @@ impl SiteModel {
         let host = host.to_ascii_lowercase();
         self.hosts.contains(&host)
     }
+}
 
-    /// Whether a URL path (decoded, without query or fragment) exists in the built site.
-    /// `generated` are further paths the site builds (e.g. the post's category pages).
-    pub fn exists(&self, path: &str, generated: &[String]) -> bool {
-        let path = match self.baseurl.as_str() {
-            "" => path,
-            base => path.strip_prefix(base).unwrap_or(path),
+/// What a run gathers of its posts: a few tens of bytes a post.
+#[derive(Debug, Default)]
+pub struct RunPosts(Option<Documents>);
+
+impl RunPosts {
+    pub fn merge(mut self, other: RunPosts) -> RunPosts {
+        match (&mut self.0, other.0) {
+            (Some(a), Some(b)) => a.merge(b),
+            (None, b) => self.0 = b,
+            _ => {}
+        }
+        self
+    }
+}
+
+/// A front matter with nothing in it (Jekyll's `{}`).
+static NULL: LazyLock<Value> = LazyLock::new(Value::null);
+
+/// The site model's value of a front matter (only the keys it reads; the whole document when
+/// an alias or a merge key is involved).
+fn site_value(root: &Node, tz: &TimeZone) -> Option<Value> {
+    if let Some(v) = jekyll_site::psych_reader::site_value(root, tz) {
+        return Some(v);
+    }
+    let doc = psych::Document {
+        root: root.clone(),
+        explicit_start: true,
+    };
+    let loaded = psych::load(&doc, tz).ok()?;
+    Some(jekyll_site::psych_reader::value_from_loaded(root, &loaded))
+}
+
+/// Every post and draft of the site, with its role (a walk of the source: the `_posts` and
+/// `_drafts` folders anywhere in it).
+fn post_paths(config: &SiteConfig) -> Vec<(String, Role)> {
+    let source = config.source();
+    let links = jekyll_site::DiskLinks { source };
+    let mut out = Vec::new();
+    let walk = ignore::WalkBuilder::new(source)
+        .hidden(false)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .ignore(false)
+        .parents(false)
+        .follow_links(true)
+        .build();
+    for entry in walk.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(source) else {
+            continue;
         };
-        let path = if path.is_empty() { "/" } else { path };
-        let candidates = [
-            path.to_string(),
-            format!("{}/", path.trim_end_matches('/')),
-            format!("{path}.html"),
-            format!("{}/index.html", path.trim_end_matches('/')),
-            path.trim_end_matches('/').to_string(),
-        ];
-        if candidates
-            .iter()
-            .any(|c| self.urls.contains(c) || generated.contains(c))
-        {
-            return true;
+        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            continue;
+        };
+        if !rel.contains("_posts/") && !rel.contains("_drafts/") {
+            continue;
         }
-        // Another post's permalink.
-        if let Some(re) = self
-            .permalink_re
-            .get_or_init(|| permalink_regex(&self.permalink))
-            && let Some(caps) = re.captures(path)
-            && let (Some(y), Some(m), Some(d), Some(t)) = (
-                caps.name("year"),
-                caps.name("month"),
-                caps.name("day"),
-                caps.name("title"),
-            )
-        {
-            let key = format!(
-                "{}/{}/{}/{}",
-                y.as_str(),
-                m.as_str(),
-                d.as_str(),
-                t.as_str().trim_end_matches(".html")
-            );
-            return self.has_post(
-                y.as_str(),
-                m.as_str(),
-                d.as_str(),
-                t.as_str().trim_end_matches(".html"),
-                &key,
-            );
-        }
-        false
-    }
-
-    /// Whether a post with this date and slug exists: first the likely file
-    /// (`_posts/YYYY-MM-DD-slug.md` and the other extensions), else the list of all posts.
-    fn has_post(&self, y: &str, m: &str, d: &str, slug: &str, key: &str) -> bool {
-        let Some(root) = &self.root else { return false };
-        let direct = ["md", "markdown", "mkdown", "mkdn", "mkd", "html"]
-            .iter()
-            .any(|ext| {
-                root.join("_posts")
-                    .join(format!("{y}-{m}-{d}-{slug}.{ext}"))
-                    .is_file()
-            });
-        direct || self.posts().binary_search(&fnv1a(key.as_bytes())).is_ok()
-    }
-
-    /// The posts' keys, sorted (8 bytes a post: a set would take twice that).
-    fn posts(&self) -> &[u64] {
-        self.posts.get_or_init(|| {
-            let mut keys = Vec::new();
-            let Some(root) = &self.root else { return keys };
-            let walker = walk_site(root, false);
-            for entry in walker.flatten() {
-                let Ok(rel) = entry.path().strip_prefix(root) else {
-                    continue;
-                };
-                if entry.file_type().is_some_and(|t| t.is_file())
-                    && rel.components().any(|c| c.as_os_str() == "_posts")
-                {
-                    let rel = rel.to_string_lossy().replace('\\', "/");
-                    if let Some(key) = post_key(&rel) {
-                        keys.push(fnv1a(key.as_bytes()));
-                    }
-                }
+        let class = config.classify(&rel, &[], &links);
+        for role in class.roles {
+            if matches!(role, Role::Post { .. } | Role::Draft { .. }) {
+                out.push((rel.clone(), role));
             }
-            keys.sort_unstable();
-            keys.dedup();
-            keys.shrink_to_fit();
-            keys
-        })
-    }
-
-    /// The URL path a post is published at (Jekyll's permalink rules), if its date is known.
-    pub fn post_url<'p>(&self, post: &'p Post) -> Option<&'p str> {
-        post.url
-            .get_or_init(|| self.compute_post_url(post))
-            .as_deref()
-    }
-
-    /// The URL a page is published at (from its path as given).
-    pub fn page_url(&self, post: &Post) -> Option<String> {
-        Some(page_url(&post.path, permalink(post)))
-    }
-
-    /// The URL a file is published at: a post's by the permalink rules, any other's as a
-    /// page's.
-    pub fn url_of(&self, post: &Post) -> Option<String> {
-        match post.kind {
-            Kind::Post => self.post_url(post).map(str::to_string),
-            _ => self.page_url(post),
         }
     }
+    out
+}
 
-    fn compute_post_url(&self, post: &Post) -> Option<String> {
-        let root = match &post.front_matter {
-            FrontMatter::Parsed { root, .. } => root.as_ref(),
-            _ => None,
+/// The site's category pages: pages under `category/` whose front matter names a `category:`.
+fn category_pages(root: &Path) -> Vec<CategoryPage> {
+    let mut out = Vec::new();
+    let dir = root.join("category");
+    if !dir.is_dir() {
+        return out;
+    }
+    for entry in ignore::WalkBuilder::new(&dir)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .ignore(false)
+        .parents(false)
+        .build()
+        .flatten()
+    {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
         };
-        if let Some(p) = root
-            .and_then(|r| r.get("permalink"))
-            .and_then(Node::as_str)
-            .filter(|p| p.starts_with('/'))
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let post = Post::from_bytes(&rel, bytes);
+        if let Some(c) = post.root().and_then(|r| r.get("category"))
+            && let (Some(slug), Some(close)) = (c.as_str(), post.closing())
         {
-            return Some(p.to_string());
+            let title = post.root().and_then(|r| r.get("title")).and_then(|t| {
+                t.as_str()
+                    .map(|v| (v.to_string(), t.content_span(&post.text)))
+            });
+            out.push(CategoryPage {
+                path: entry.path().to_path_buf(),
+                slug: slug.to_string(),
+                slug_span: c.content_span(&post.text),
+                title,
+                close,
+                text: post.text.clone(),
+            });
         }
-        let (fy, fm, fd) = filename_date(&post.file_name)?;
-        let date = root
-            .and_then(|r| r.get("date"))
-            .and_then(Node::as_str)
-            .and_then(|d| parse_lenient(d.trim()))
-            .map_or((fy, fm, fd), |p| (p.year, p.month, p.day));
-        let stem = post
-            .file_name
-            .rsplit_once('.')
-            .map_or(post.file_name.as_str(), |(s, _)| s);
-        let slug = stem.splitn(4, '-').nth(3).unwrap_or(stem);
-        let categories = root.map(categories_of).unwrap_or_default();
-        let cats = categories
-            .iter()
-            .map(|c| c.to_lowercase())
-            .collect::<Vec<_>>()
-            .join("/");
-        // One pass over the template, as Jekyll's `:([a-z_]+)` substitution (this runs for
-        // every post; a chain of `replace` calls was 6% of a run).
-        let mut url = String::with_capacity(self.baseurl.len() + self.permalink.len() + 48);
-        url.push_str(&self.baseurl);
-        let mut rest = self.permalink.as_str();
-        while let Some(i) = rest.find(':') {
-            url.push_str(&rest[..i]);
-            let after = &rest[i + 1..];
-            let n = after
-                .bytes()
-                .take_while(|b| b.is_ascii_lowercase() || *b == b'_')
-                .count();
-            let name = &after[..n];
-            let piece = match name {
-                "categories" => cats.clone(),
-                "year" => format!("{:04}", date.0),
-                "month" => format!("{:02}", date.1),
-                "i_month" => date.1.to_string(),
-                "day" => format!("{:02}", date.2),
-                "i_day" => date.2.to_string(),
-                "title" | "slug" => slug.to_string(),
-                "output_ext" => ".html".to_string(),
-                other => format!(":{other}"),
-            };
-            push_path(&mut url, &piece);
-            rest = &after[n..];
-        }
-        push_path(&mut url, rest);
-        Some(url)
     }
+    out
 }
 
 /// `categories` (or `category`) of a post: a space-separated string or a list.
@@ -478,36 +658,6 @@ pub fn categories_of(root: &Node) -> Vec<String> {
     out
 }
 
-/// `2021/12/08/slug` from a post's path (its file name's date and slug).
-fn post_key(rel: &str) -> Option<String> {
-    let name = rel.rsplit('/').next()?;
-    let (y, m, d) = filename_date(name)?;
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    let slug = stem.splitn(4, '-').nth(3)?;
-    Some(format!("{y:04}/{m:02}/{d:02}/{slug}"))
-}
-
-/// A page's URL and its front matter; `None` when the file has no front matter (then it is a
-/// static file at its own path).
-fn read_page(path: &Path, rel: &str) -> Option<(String, Post)> {
-    let bytes = std::fs::read(path).ok()?;
-    let head = &bytes[..bytes.len().min(64 * 1024)];
-    let text = String::from_utf8_lossy(head);
-    let text = text.trim_start_matches('\u{feff}');
-    if !(text.starts_with("---\n") || text.starts_with("---\r\n") || text.starts_with("--- ")) {
-        return None;
-    }
-    let post = Post::from_bytes(rel, text.as_bytes().to_vec());
-    Some((page_url(rel, permalink(&post)), post))
-}
-
-/// A file's front matter `permalink`, when it is a string.
-fn permalink(post: &Post) -> Option<&str> {
-    post.root()
-        .and_then(|r| r.get("permalink"))
-        .and_then(Node::as_str)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,5 +669,26 @@ mod tests {
             Some("finews.withounder.com")
         );
         assert_eq!(host_of("//a.b:80/").as_deref(), Some("a.b"));
+    }
+
+    #[test]
+    fn zone_names() {
+        let tz = crate::jekyll::date::parse_timezone("+08:00").unwrap();
+        let name = zone_name(&tz).unwrap();
+        let back = TimeZone::posix(&name).unwrap();
+        assert_eq!(
+            back.to_offset(jiff::Timestamp::UNIX_EPOCH).seconds(),
+            8 * 3600
+        );
+        let tz = crate::jekyll::date::parse_timezone("-05:30").unwrap();
+        let back = TimeZone::posix(&zone_name(&tz).unwrap()).unwrap();
+        assert_eq!(
+            back.to_offset(jiff::Timestamp::UNIX_EPOCH).seconds(),
+            -(5 * 3600 + 30 * 60)
+        );
+        assert_eq!(
+            zone_name(&TimeZone::get("Asia/Shanghai").unwrap()).as_deref(),
+            Some("Asia/Shanghai")
+        );
     }
 }

@@ -106,6 +106,9 @@ pub struct Facts {
     /// The post's category and tags, interned as one pairing by the site model ([`NONE`]
     /// for a page or a post without a category).
     pub pairing: u32,
+    /// Whether the file is written where the site writes another output it does not check
+    /// (a static file, a page, a plugin's page).
+    pub clash: bool,
 }
 
 /// No pairing.
@@ -149,15 +152,17 @@ pub fn facts(cx: &Context) -> Facts {
     let on = |rule: Rule| rule.is_on(settings);
     let is_post = post.is_post();
     let url_hash = |u: &str| hash(fnv1a(u.as_bytes()));
-    let url = if !on(Rule::XF002) {
-        None
-    } else if post.kind == Kind::Post {
-        site.post_url(post).map(url_hash)
-    } else if post.kind == Kind::Document && post.root().is_some() {
-        site.page_url(post).as_deref().map(url_hash)
+    let destination = if on(Rule::XF002) && post.kind != Kind::Draft {
+        site.destination(post)
     } else {
         None
     };
+    let url = destination.map(url_hash);
+    let clash = destination.is_some_and(|d| {
+        post.rel
+            .as_deref()
+            .is_some_and(|rel| site.other_output_at(d, rel).is_some())
+    });
     let body = if is_post && on(Rule::XF001) {
         cx.body()
     } else {
@@ -192,6 +197,7 @@ pub fn facts(cx: &Context) -> Facts {
         source,
         article,
         pairing,
+        clash,
     }
 }
 
@@ -495,6 +501,7 @@ mod tests {
             source: None,
             article: None,
             pairing: NONE,
+            clash: false,
         }
     }
 

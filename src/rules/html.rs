@@ -2,10 +2,10 @@
 
 use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
 use crate::jekyll::body::{Body, decode_entities, is_url_attr};
-use crate::jekyll::markup::{Balance, Token, balance};
+use crate::jekyll::markup::{Attr, Balance, Token, balance};
 use crate::jekyll::yaml::NodeExt;
 use crate::settings::Level;
-use crate::settings::options::lower;
+use crate::settings::options::{HtmlOptions, lower};
 
 pub static HT001: RuleDef = RuleDef {
     code: "HT001",
@@ -176,11 +176,18 @@ Posts scraped from other sites are untrusted: a `<script>` or `<iframe>` in them
 site's origin (cross-site scripting), a `<form>` can phish, a `<style>` or `<base>` can rewrite
 the whole page.
 
+Deliberate embeds build fine and run what their authors meant: an `<iframe>`, `<script>`,
+`<embed>` or `<object>` whose URL (`src`, or `data` for `<object>`) is on a host of
+`allow_hosts` is not reported. The `jekyll` pack allows the common embed hosts (YouTube,
+Vimeo, Twitter/X, Speaker Deck, GitHub gists, CodePen); the `finews` pack, whose bodies are
+scraped, allows none. An inline `<script>` (no URL) is always reported.
+
 ## Example
 `<script src=\"//evil.example/x.js\"></script>` inside a scraped article.
 
 ## Options
 - `elements`: the disallowed element names (replaces the default list).
+- `allow_hosts`: hosts whose embeds are allowed (`*.example.com` allows every subdomain).
 ",
     options: HT007_OPTIONS,
     check: Some(ht007),
@@ -217,13 +224,22 @@ Each of these runs script on your site's origin when the page loads or a reader 
     check: Some(ht008),
 };
 
-const HT007_OPTIONS: &[OptionDef] = &[OptionDef {
-    key: "elements",
-    set: |s, v| {
-        s.html.elements = lower(v.string_list("elements")?);
-        Ok(())
+const HT007_OPTIONS: &[OptionDef] = &[
+    OptionDef {
+        key: "elements",
+        set: |s, v| {
+            s.html.elements = lower(v.string_list("elements")?);
+            Ok(())
+        },
     },
-}];
+    OptionDef {
+        key: "allow_hosts",
+        set: |s, v| {
+            s.html.embed_hosts = lower(v.string_list("allow_hosts")?);
+            Ok(())
+        },
+    },
+];
 
 const HT008_OPTIONS: &[OptionDef] = &[
     OptionDef {
@@ -391,11 +407,15 @@ fn ht006(cx: &Context, out: &mut Report) {
 fn ht007(cx: &Context, out: &mut Report) {
     let Some(body) = cx.body() else { return };
     let opts = &cx.settings.rules.html;
+    let text = &cx.post.text;
     for token in &body.html.tokens {
-        let Token::Start { name, span, .. } = token else {
+        let Token::Start {
+            name, span, attrs, ..
+        } = token
+        else {
             continue;
         };
-        if opts.elements.iter().any(|e| e == name) {
+        if opts.elements.iter().any(|e| e == name) && !allowed_embed(text, name, attrs, opts) {
             out.push(
                 out.diag(span.clone(), format!("`<{name}>` is not allowed in a post"))
                     .with_label("disallowed element")
@@ -405,6 +425,41 @@ fn ht007(cx: &Context, out: &mut Report) {
             );
         }
     }
+}
+
+/// An embed from a host the pack allows: an `iframe`, `script`, `embed` or `object` whose URL's
+/// host is one of HT007's `allow_hosts`.
+fn allowed_embed(text: &str, name: &str, attrs: &[Attr], opts: &HtmlOptions) -> bool {
+    if opts.embed_hosts.is_empty() {
+        return false;
+    }
+    let attr = match name {
+        "iframe" | "script" | "embed" => "src",
+        "object" => "data",
+        _ => return false,
+    };
+    let Some(value) = attrs
+        .iter()
+        .find(|a| a.name == attr)
+        .and_then(|a| a.value.clone())
+        .and_then(|r| text.get(r))
+    else {
+        return false;
+    };
+    let url = decode_entities(value.trim());
+    let Some(host) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .or_else(|| url.strip_prefix("//"))
+        .and_then(|rest| rest.split(['/', '?', '#', ':']).next())
+        .map(str::to_ascii_lowercase)
+    else {
+        return false;
+    };
+    opts.embed_hosts.iter().any(|a| match a.strip_prefix("*.") {
+        Some(domain) => host == domain || host.ends_with(&format!(".{domain}")),
+        None => host == *a,
+    })
 }
 
 fn ht008(cx: &Context, out: &mut Report) {

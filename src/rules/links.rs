@@ -6,7 +6,7 @@ use url::Url;
 use super::html::{has_scheme, normalized_url};
 use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
 use crate::jekyll::body::{Link, LinkSource};
-use crate::jekyll::site::{SiteModel, categories_of};
+use crate::jekyll::site::{SiteModel, Target, categories_of};
 use crate::jekyll::yaml::NodeExt;
 use crate::settings::Level;
 use crate::settings::options::lower;
@@ -442,6 +442,7 @@ fn lk004(cx: &Context, out: &mut Report) {
     let Some(base) = site.post_url(cx.post) else {
         return;
     };
+    let base = base.as_str();
     let generated: Vec<String> = cx
         .post
         .root()
@@ -470,8 +471,18 @@ fn lk004(cx: &Context, out: &mut Report) {
         };
         let Some(path) = internal_path else { continue };
         let path = percent_decode(&path);
-        if site.exists(&path, &generated) {
+        if in_generated(&path, &generated) {
             continue;
+        }
+        match site.lookup_without_posts(&path) {
+            Some(_) => continue,
+            // A post may serve it: decided after the run, which gathers every post.
+            None if cx.defer_links => {
+                cx.deferred.borrow_mut().push(path);
+                continue;
+            }
+            None if site.lookup(&path) != Target::Missing => continue,
+            None => {}
         }
         let mut d = out
             .diag(
@@ -483,7 +494,7 @@ fn lk004(cx: &Context, out: &mut Report) {
             "/{}",
             url.trim_start_matches("../").trim_start_matches("./")
         );
-        d = if scheme.is_none() && !url.starts_with('/') && site.exists(&rooted, &generated) {
+        d = if scheme.is_none() && !url.starts_with('/') && exists(site, &rooted, &generated) {
             d.with_help(format!(
                 "relative links resolve against the post's URL `{base}`; did you mean `{rooted}`?"
             ))
@@ -496,6 +507,29 @@ fn lk004(cx: &Context, out: &mut Report) {
         };
         out.push(d);
     }
+}
+
+/// Whether a path of the site (decoded) is one of the pack's `generated` pages.
+fn in_generated(path: &str, generated: &[String]) -> bool {
+    if generated.is_empty() {
+        return false;
+    }
+    let trimmed = path.trim_end_matches('/');
+    [
+        path.to_string(),
+        format!("{trimmed}/"),
+        format!("{path}.html"),
+        format!("{trimmed}/index.html"),
+    ]
+    .iter()
+    .any(|c| generated.contains(c))
+}
+
+/// Whether a path of the site (decoded) is published: by the site (Jekyll's outputs, the
+/// plugins' pages; what an unknown plugin could make counts), or by the pack's `generated`
+/// templates.
+fn exists(site: &SiteModel, path: &str, generated: &[String]) -> bool {
+    in_generated(path, generated) || site.lookup(path) != Target::Missing
 }
 
 fn lk005(cx: &Context, out: &mut Report) {

@@ -38,6 +38,11 @@ pub struct Context<'a> {
     /// `--online`: the external links that failed, by [`links::online_key`] (`None` when links
     /// are not checked online).
     pub online: Option<&'a HashMap<String, links::LinkProblem>>,
+    /// Whether links that only a post could serve are left for after the run (which gathers
+    /// every post) instead of reading every post now.
+    pub defer_links: bool,
+    /// The links left for after the run (paths of the site, decoded).
+    pub(crate) deferred: std::cell::RefCell<Vec<String>>,
     body: OnceCell<Option<Body>>,
     pub(crate) dates: OnceCell<Option<dates::Prelude>>,
     pub(crate) html: OnceCell<Vec<crate::jekyll::markup::Balance>>,
@@ -58,6 +63,8 @@ impl<'a> Context<'a> {
             settings,
             site,
             online,
+            defer_links: false,
+            deferred: std::cell::RefCell::new(Vec::new()),
             body: OnceCell::new(),
             dates: OnceCell::new(),
             html: OnceCell::new(),
@@ -121,6 +128,15 @@ impl Report {
     }
 }
 
+/// What the per-file rules give for one file.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file's facts for the cross-file pass (when a cross-file rule is on).
+    pub facts: Option<cross_file::Facts>,
+    /// Links into the site left for after the run (see [`Context::defer_links`]).
+    pub deferred: Vec<String>,
+}
+
 /// Run every per-file rule that is on, and the custom rules, on one file; and, when a
 /// cross-file rule is on, gather the file's facts for the cross-file pass.
 pub fn check(
@@ -128,8 +144,10 @@ pub fn check(
     settings: &Settings,
     site: &SiteModel,
     online: Option<&HashMap<String, links::LinkProblem>>,
-) -> (Vec<Diagnostic>, Option<cross_file::Facts>) {
-    let cx = Context::new(post, settings, site, online);
+    defer_links: bool,
+) -> Checked {
+    let mut cx = Context::new(post, settings, site, online);
+    cx.defer_links = defer_links;
     let mut report: Option<Report> = None;
     for &rule in Rule::ALL {
         let def = rule.def();
@@ -149,5 +167,9 @@ pub fn check(
     let mut found = report.map(Report::into_findings).unwrap_or_default();
     custom::check(&cx, &mut found);
     let facts = registry::any_on(settings, Scope::CrossFile).then(|| cross_file::facts(&cx));
-    (found, facts)
+    Checked {
+        diagnostics: found,
+        facts,
+        deferred: cx.deferred.into_inner(),
+    }
 }

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::select::Selector;
-use super::{FixKind, RuleDef, Scope};
+use super::{FixKind, Rule, RuleDef, Scope};
 use crate::base::text::line_of;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::settings::Level;
@@ -124,6 +124,7 @@ pub fn apply(
     diags: &mut Vec<Diagnostic>,
     su001: Level,
     custom: &[(String, String)],
+    pending: &[Rule],
 ) {
     let mut ds = directives(text, body_start);
     if ds.is_empty() {
@@ -183,6 +184,10 @@ pub fn apply(
         } else if dir.used
             || dir.kind == Kind::Enable
             || dir.selectors.iter().any(not_judged_per_file)
+            || dir
+                .selectors
+                .iter()
+                .any(|s| s.rules().iter().any(|r| pending.contains(r)))
         {
             continue;
         } else {

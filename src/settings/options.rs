@@ -276,6 +276,8 @@ pub struct TaxonomyOptions {
 /// HT options.
 pub struct HtmlOptions {
     pub elements: Vec<String>,
+    /// HT007's `allow_hosts`: hosts whose embeds (iframe, script, embed, object) are allowed.
+    pub embed_hosts: Vec<String>,
     pub attributes: Vec<String>,
     pub schemes: Vec<String>,
 }
@@ -288,6 +290,7 @@ impl Default for HtmlOptions {
                 "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
                 "input", "button", "textarea", "select", "style", "link", "meta", "base",
             ]),
+            embed_hosts: Vec::new(),
             attributes: list(&["on*", "srcdoc", "formaction"]),
             schemes: list(&["javascript", "vbscript", "data:text/html"]),
         }

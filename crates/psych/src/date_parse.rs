@@ -761,7 +761,97 @@ fn parse_frag(st: &mut State) {
 }
 
 /// `Date._parse(string, comp)` (no length limit here: see [`crate::time_parse()`]).
+///
+/// The common forms (see [`fast`]) are read directly; everything else goes through the full
+/// port ([`date_parse_full`]). Both give the same hash.
 pub fn date_parse(input: &str, comp: bool) -> DateHash {
+    match fast(input) {
+        Some(h) => h,
+        None => date_parse_full(input, comp),
+    }
+}
+
+fn d2(b: &[u8], i: usize) -> Option<i128> {
+    match (b.get(i), b.get(i + 1)) {
+        (Some(x @ b'0'..=b'9'), Some(y @ b'0'..=b'9')) => {
+            Some(i128::from(x - b'0') * 10 + i128::from(y - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// `Date._parse` of the common forms, read without the regular expressions:
+///
+/// ```text
+/// YYYY-MM-DD [(' ' | 'T') hh:mm[:ss] [ZONE]]
+/// ZONE = [' '] (('+' | '-') hh [':'] mm | 'Z') | ' UTC'
+/// ```
+///
+/// (exactly these digit counts; `None` for anything else). Why the full port gives the same:
+/// with no letter but `T`/`Z`/`UTC`, `parse_day` finds no day name; the first place
+/// `parse_time`'s pattern can start is the hour (every digit run of the date is followed by
+/// `-`, a blank or `T`, none of which can continue a time), and it takes `hh:mm[:ss]` and
+/// the zone (`[-+]\d+(?:[,.:]\d+)?`, or `[[:alpha:]]+\b` for `Z`/`UTC`) up to the end.
+/// What is left is the date and a space (and `T`): no month name for `parse_eu`/`parse_us`,
+/// so `parse_iso` takes `YYYY-MM-DD`; `s3e` sees a four-digit year (so `comp` is turned off:
+/// no two-digit-year completion), and no digit is left for `parse_frag`, no `bc` for
+/// `parse_bc`. `tests/fast_path.rs` checks this against [`date_parse_full`] on millions of
+/// strings on and around these forms.
+pub fn fast(input: &str) -> Option<DateHash> {
+    let b = input.as_bytes();
+    if b.len() < 10 || b.len() > 32 {
+        return None;
+    }
+    let year = d2(b, 0)? * 100 + d2(b, 2)?;
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let mut h = DateHash {
+        year: Some(year),
+        mon: Some(d2(b, 5)?),
+        mday: Some(d2(b, 8)?),
+        ..DateHash::default()
+    };
+    if b.len() == 10 {
+        return Some(h);
+    }
+    if !matches!(b[10], b' ' | b'T') || b.get(13) != Some(&b':') {
+        return None;
+    }
+    h.hour = Some(d2(b, 11)?);
+    h.min = Some(d2(b, 14)?);
+    let mut i = 16;
+    if b.get(i) == Some(&b':') {
+        h.sec = Some(d2(b, i + 1)?);
+        i += 3;
+    }
+    let rest = &b[i..];
+    let zone = match rest {
+        [] => return Some(h),
+        [b' ', z @ ..] | z => z,
+    };
+    let ok = match zone {
+        b"Z" => true,
+        b"UTC" => rest.first() == Some(&b' '),
+        [b'+' | b'-', x, y, m @ ..] => {
+            x.is_ascii_digit()
+                && y.is_ascii_digit()
+                && match m {
+                    [p, q] | [b':', p, q] => p.is_ascii_digit() && q.is_ascii_digit(),
+                    _ => false,
+                }
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    h.zone = Some(input[input.len() - zone.len()..].to_string());
+    Some(h)
+}
+
+/// The full port of `Date._parse(string, comp)`, without the fast path of [`date_parse`].
+pub fn date_parse_full(input: &str, comp: bool) -> DateHash {
     let mut st = State {
         s: input.chars().collect(),
         h: DateHash::default(),

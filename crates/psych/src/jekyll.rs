@@ -11,10 +11,10 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::date_parse::date_parse;
+use crate::date_parse::{DateHash, date_parse};
 use crate::load::{Loaded, Value};
 use crate::scalar::{TimeZoneKind, Typed};
-use crate::time_parse::{RubyTime, TimeParseError, time_parse};
+use crate::time_parse::{RubyTime, TimeParseError, time_of_hash};
 
 /// A post's date as Jekyll holds it (`data["date"]`, a local `Time` of the site zone).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,55 +127,87 @@ pub fn ruby_to_s(t: &Typed) -> (String, &'static str) {
 }
 
 /// `inspect` of a loaded value (what `Array#to_s` / `Hash#to_s` give), for a `date:` that is
-/// a collection. Bounded in depth and size.
-fn inspect(l: &Loaded, id: usize, depth: usize, out: &mut String) {
-    if depth > 16 || out.len() > 4096 {
-        out.push_str("...");
-        return;
+/// a collection. A collection inside itself is `[...]` / `{...}`, as Ruby prints it; the
+/// output stops (with `...`) past 4096 bytes. Without recursion.
+fn inspect(l: &Loaded, id: usize, out: &mut String) {
+    enum W {
+        Value(usize),
+        Text(&'static str),
+        Close(char),
     }
-    match l.values.get(id) {
-        Some(Value::Scalar(t)) => match t {
-            Typed::Null => out.push_str("nil"),
-            Typed::Str(s) => out.push_str(&format!("{s:?}")),
-            Typed::Date(d) => out.push_str(&format!(
-                "#<Date: {} (({}j,0s,0n),+0s,2299161j)>",
-                d.to_ruby_string(),
-                julian_day(d)
-            )),
-            Typed::Time(t) => {
-                // Time#inspect shows the fraction.
-                let s = t.to_ruby_string();
-                if t.fraction.is_empty() {
-                    out.push_str(&s);
-                } else if let Some((a, b)) = s.rsplit_once(' ') {
-                    out.push_str(&format!("{a}.{} {b}", t.fraction));
-                }
-            }
-            other => out.push_str(&ruby_to_s(other).0),
-        },
-        Some(Value::Seq(items)) => {
-            out.push('[');
-            for (i, &c) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                inspect(l, c, depth + 1, out);
-            }
-            out.push(']');
+    let mut open: Vec<usize> = Vec::new();
+    let mut work = vec![W::Value(id)];
+    while let Some(w) = work.pop() {
+        if out.len() > 4096 {
+            out.push_str("...");
+            return;
         }
-        Some(Value::Map(pairs)) => {
-            out.push('{');
-            for (i, &(k, v)) in pairs.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                inspect(l, k, depth + 1, out);
-                out.push_str("=>");
-                inspect(l, v, depth + 1, out);
+        match w {
+            W::Text(t) => out.push_str(t),
+            W::Close(c) => {
+                out.push(c);
+                open.pop();
             }
-            out.push('}');
+            W::Value(id) => match l.values.get(id) {
+                Some(Value::Scalar(t)) => inspect_scalar(t, out),
+                Some(Value::Seq(items)) => {
+                    if open.contains(&id) {
+                        out.push_str("[...]");
+                        continue;
+                    }
+                    open.push(id);
+                    out.push('[');
+                    work.push(W::Close(']'));
+                    for (i, &c) in items.iter().enumerate().rev() {
+                        work.push(W::Value(c));
+                        if i > 0 {
+                            work.push(W::Text(", "));
+                        }
+                    }
+                }
+                Some(Value::Map(pairs)) => {
+                    if open.contains(&id) {
+                        out.push_str("{...}");
+                        continue;
+                    }
+                    open.push(id);
+                    out.push('{');
+                    work.push(W::Close('}'));
+                    for (i, &(k, v)) in pairs.iter().enumerate().rev() {
+                        work.push(W::Value(v));
+                        work.push(W::Text("=>"));
+                        work.push(W::Value(k));
+                        if i > 0 {
+                            work.push(W::Text(", "));
+                        }
+                    }
+                }
+                None => {}
+            },
         }
-        None => {}
+    }
+}
+
+/// `inspect` of a scalar inside a collection.
+fn inspect_scalar(t: &Typed, out: &mut String) {
+    match t {
+        Typed::Null => out.push_str("nil"),
+        Typed::Str(s) => out.push_str(&format!("{s:?}")),
+        Typed::Date(d) => out.push_str(&format!(
+            "#<Date: {} (({}j,0s,0n),+0s,2299161j)>",
+            d.to_ruby_string(),
+            julian_day(d)
+        )),
+        Typed::Time(t) => {
+            // Time#inspect shows the fraction.
+            let s = t.to_ruby_string();
+            if t.fraction.is_empty() {
+                out.push_str(&s);
+            } else if let Some((a, b)) = s.rsplit_once(' ') {
+                out.push_str(&format!("{a}.{} {b}", t.fraction));
+            }
+        }
+        other => out.push_str(&ruby_to_s(other).0),
     }
 }
 
@@ -199,12 +231,12 @@ pub fn date_input(l: &Loaded, id: usize) -> (String, &'static str) {
         Some(Value::Scalar(t)) => ruby_to_s(t),
         Some(Value::Seq(_)) => {
             let mut s = String::new();
-            inspect(l, id, 0, &mut s);
+            inspect(l, id, &mut s);
             (s, "Array")
         }
         Some(Value::Map(_)) => {
             let mut s = String::new();
-            inspect(l, id, 0, &mut s);
+            inspect(l, id, &mut s);
             (s, "Hash")
         }
         None => (String::new(), "NilClass"),
@@ -220,12 +252,27 @@ pub fn jekyll_date(
     site_tz: &TimeZone,
 ) -> Result<JekyllDate, JekyllDateError> {
     let (input, class) = ruby_to_s(value);
-    let offset_written = match value {
-        Typed::Time(t) => t.zone != TimeZoneKind::Local,
-        Typed::Date(_) => false,
-        _ => string_has_zone(&input, site_tz),
+    let written = match value {
+        Typed::Time(t) => Some(t.zone != TimeZoneKind::Local),
+        Typed::Date(_) => Some(false),
+        _ => None,
     };
-    parse_input(input, class, offset_written, now, site_tz)
+    parse_input(input, class, written, now, site_tz)
+}
+
+/// [`jekyll_date`] for any loaded value: a scalar as [`jekyll_date`], a collection by its
+/// `inspect` (what `data["date"].to_s` gives an Array or a Hash).
+pub fn jekyll_date_of(
+    l: &Loaded,
+    id: usize,
+    now: Timestamp,
+    site_tz: &TimeZone,
+) -> Result<JekyllDate, JekyllDateError> {
+    if let Some(Value::Scalar(t)) = l.values.get(id) {
+        return jekyll_date(t, now, site_tz);
+    }
+    let (input, class) = date_input(l, id);
+    parse_input(input, class, None, now, site_tz)
 }
 
 /// [`jekyll_date`] for a string already made (`to_s` of any value, see [`date_input`]).
@@ -234,27 +281,34 @@ pub fn jekyll_date_of_string(
     now: Timestamp,
     site_tz: &TimeZone,
 ) -> Result<JekyllDate, JekyllDateError> {
-    let written = string_has_zone(input, site_tz);
-    parse_input(input.to_string(), "String", written, now, site_tz)
+    parse_input(input.to_string(), "String", None, now, site_tz)
 }
 
+/// `written`: whether the value fixed its instant, when its type says (a `Time` or `Date`);
+/// `None`: from the string (whether `Time.parse` honours a zone written in it).
 fn parse_input(
     input: String,
     class: &'static str,
-    offset_written: bool,
+    written: Option<bool>,
     now: Timestamp,
     site_tz: &TimeZone,
 ) -> Result<JekyllDate, JekyllDateError> {
-    match time_parse(&input, now, site_tz) {
+    if input.len() > 128 {
+        let error = TimeParseError::TooLong(input.len());
+        return Err(JekyllDateError::Invalid { input, error });
+    }
+    // `Date._parse` once, for `Time.parse` and for the zone questions.
+    let d = date_parse(&input, true);
+    match time_of_hash(&d, now, site_tz) {
         Ok(t) => Ok(JekyllDate {
             time: t.localtime(site_tz),
             ignored_zone: if class == "String" {
-                ignored_zone(&input, site_tz)
+                ignored_zone(&input, &d, site_tz)
             } else {
                 None
             },
+            offset_written: written.unwrap_or_else(|| string_has_zone(&d, site_tz)),
             input,
-            offset_written,
             typed_as: class,
         }),
         Err(e) if e.is_argument_error() => Err(JekyllDateError::Invalid { input, error: e }),
@@ -262,20 +316,11 @@ fn parse_input(
     }
 }
 
-/// See [`JekyllDate::ignored_zone`].
-fn ignored_zone(s: &str, tz: &TimeZone) -> Option<String> {
-    if s.len() > 128 {
-        return None;
-    }
-    let d = date_parse(s, true);
+/// See [`JekyllDate::ignored_zone`]. `d` is `Date._parse(s)`.
+fn ignored_zone(s: &str, d: &DateHash, tz: &TimeZone) -> Option<String> {
     if let Some(z) = d.zone.as_deref() {
-        let upper = z.to_ascii_uppercase();
-        let utc = matches!(
-            upper.as_str(),
-            "-00:00" | "-0000" | "-00" | "UTC" | "Z" | "UT"
-        );
         let year = d.year.unwrap_or(2000);
-        return (!utc && crate::time_parse::zone_offset(z, year, tz).is_none())
+        return (!zone_is_utc(z) && crate::time_parse::zone_offset(z, year, tz).is_none())
             .then(|| z.to_string());
     }
     // No zone taken: a blank-preceded `±digits[:digits]` token the parser skipped.
@@ -296,21 +341,21 @@ fn ignored_zone(s: &str, tz: &TimeZone) -> Option<String> {
     None
 }
 
-/// Whether `Time.parse` takes the instant from a zone written in `s` (a zone `Time` knows).
-fn string_has_zone(s: &str, tz: &TimeZone) -> bool {
-    if s.len() > 128 {
-        return false;
-    }
-    let d = date_parse(s, true);
+/// `Time.zone_utc?`'s names.
+fn zone_is_utc(z: &str) -> bool {
+    ["-00:00", "-0000", "-00", "UTC", "Z", "UT"]
+        .iter()
+        .any(|u| z.eq_ignore_ascii_case(u))
+}
+
+/// Whether `Time.parse` takes the instant from a zone written in the string (a zone `Time`
+/// knows). `d` is `Date._parse` of the string.
+fn string_has_zone(d: &DateHash, tz: &TimeZone) -> bool {
     let Some(z) = d.zone.as_deref() else {
         return false;
     };
     let year = d.year.unwrap_or(2000);
-    let upper = z.to_ascii_uppercase();
-    matches!(
-        upper.as_str(),
-        "-00:00" | "-0000" | "-00" | "UTC" | "Z" | "UT"
-    ) || crate::time_parse::zone_offset(z, year, tz).is_some()
+    zone_is_utc(z) || crate::time_parse::zone_offset(z, year, tz).is_some()
 }
 
 /// `Document::DATE_FILENAME_MATCHER` (`%r!^(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)$!`)

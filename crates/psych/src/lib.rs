@@ -9,6 +9,8 @@
 //! - [`front_matter()`]: Jekyll's `YAML_FRONT_MATTER_REGEXP` split.
 //! - [`time_parse()`] and [`jekyll_date()`]: Ruby's `Time.parse` over `Date._parse`, and
 //!   `Jekyll::Utils.parse_date` of a front matter `date`.
+//! - [`site_keys()`]: just the keys Jekyll's site model reads (`date`, `categories`, `tags`,
+//!   `slug`, `permalink`, `published`…), from the same parse and load.
 
 mod libyaml;
 mod re;
@@ -18,6 +20,7 @@ pub mod front_matter;
 pub mod jekyll;
 pub mod load;
 pub mod scalar;
+pub mod site;
 pub mod time_parse;
 pub mod tree;
 
@@ -25,6 +28,7 @@ pub use load::{LoadError, Loaded, Value, load};
 pub use scalar::{Int, LoadErrorKind, Typed, YamlDate, YamlTime};
 
 pub use front_matter::{FrontMatter, front_matter};
-pub use jekyll::{JekyllDate, JekyllDateError, jekyll_date};
+pub use jekyll::{JekyllDate, JekyllDateError, jekyll_date, jekyll_date_of};
+pub use site::{SITE_KEYS, SiteKey, SiteKeys, SiteKeysError, site_keys};
 pub use time_parse::{RubyTime, TimeParseError, time_parse};
 pub use tree::{Document, MAX_DEPTH, Node, NodeKind, Pos, Style, SyntaxError, parse};

@@ -27,6 +27,9 @@ pub enum Value {
 pub struct Loaded {
     /// All objects; `values[root]` is the document's value.
     pub values: Vec<Value>,
+    /// For each object (same index as `values`), the byte span (in the file) of the node it
+    /// was built from: an alias's target shares its anchored node's object and span.
+    pub spans: Vec<std::ops::Range<usize>>,
     /// Index of the root value.
     pub root: usize,
 }
@@ -79,11 +82,18 @@ enum Task<'a> {
 /// Load a document as Jekyll does (`Jekyll::Utils.safe_load_yaml`). `local` is the process
 /// zone (`TZ`), used for timestamps without a zone.
 pub fn load(doc: &Document, local: &TimeZone) -> Result<Loaded, LoadError> {
-    let mut values: Vec<Value> = Vec::new();
+    // Sized for the usual front matter: a mapping of scalars.
+    let n = match &doc.root.kind {
+        NodeKind::Map { entries, .. } => entries.len(),
+        _ => 0,
+    };
+    let mut values: Vec<Value> = Vec::with_capacity(2 * n + 1);
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::with_capacity(2 * n + 1);
     let mut index: Index = Index::new();
     let mut anchors: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let mut results: Vec<usize> = Vec::new();
-    let mut tasks: Vec<Task<'_>> = vec![Task::Visit(&doc.root)];
+    let mut results: Vec<usize> = Vec::with_capacity(4);
+    let mut tasks: Vec<Task<'_>> = Vec::with_capacity(3 * n + 2);
+    tasks.push(Task::Visit(&doc.root));
     while let Some(task) = tasks.pop() {
         match task {
             Task::Visit(node) => {
@@ -103,6 +113,7 @@ pub fn load(doc: &Document, local: &TimeZone) -> Result<Loaded, LoadError> {
                         }
                         let id = values.len();
                         values.push(Value::Scalar(typed));
+                        spans.push(node.span.clone());
                         register(&mut anchors, node, id);
                         results.push(id);
                     }
@@ -122,6 +133,7 @@ pub fn load(doc: &Document, local: &TimeZone) -> Result<Loaded, LoadError> {
                         } else {
                             Value::Seq(Vec::new())
                         });
+                        spans.push(node.span.clone());
                         register(&mut anchors, node, id);
                         if omap {
                             tasks.push(Task::EndOmap(id, node));
@@ -151,7 +163,8 @@ pub fn load(doc: &Document, local: &TimeZone) -> Result<Loaded, LoadError> {
                             return Err(err(kind));
                         }
                         let id = values.len();
-                        values.push(Value::Map(Vec::new()));
+                        values.push(Value::Map(Vec::with_capacity(entries.len())));
+                        spans.push(node.span.clone());
                         register(&mut anchors, node, id);
                         tasks.push(Task::EndMap(id));
                         for (k, v) in entries.iter().rev() {
@@ -202,8 +215,13 @@ pub fn load(doc: &Document, local: &TimeZone) -> Result<Loaded, LoadError> {
     let root = results.pop().unwrap_or(0);
     if values.is_empty() {
         values.push(Value::Scalar(Typed::Null));
+        spans.push(doc.root.span.clone());
     }
-    Ok(Loaded { values, root })
+    Ok(Loaded {
+        values,
+        spans,
+        root,
+    })
 }
 
 fn register<'a>(
@@ -323,8 +341,66 @@ fn key_of(values: &[Value], id: usize) -> String {
 /// For each Hash under construction: its keys' comparable forms and their positions.
 type Index = std::collections::HashMap<usize, std::collections::HashMap<String, usize>>;
 
+/// Below this many keys, a Hash whose keys are all scalars is searched linearly (no index).
+const INDEX_FROM: usize = 8;
+
+/// Whether two scalars are the same Hash key: the same as `key_of(a) == key_of(b)`.
+fn scalar_key_eq(a: &Typed, b: &Typed) -> bool {
+    match (a, b) {
+        (Typed::Null, Typed::Null) | (Typed::Error(_), Typed::Error(_)) => true,
+        (Typed::Bool(x), Typed::Bool(y)) => x == y,
+        (Typed::Int(scalar::Int::Small(x)), Typed::Int(scalar::Int::Small(y))) => x == y,
+        (Typed::Int(x), Typed::Int(y)) => x.to_string() == y.to_string(),
+        (Typed::Float(x), Typed::Float(y)) => x.to_bits() == y.to_bits(),
+        (Typed::Str(x), Typed::Str(y))
+        | (Typed::Symbol(x), Typed::Symbol(y))
+        | (Typed::Other(x), Typed::Other(y)) => x == y,
+        (Typed::Time(x), Typed::Time(y)) => {
+            x.unix_seconds == y.unix_seconds && x.fraction == y.fraction
+        }
+        (Typed::Date(x), Typed::Date(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// `hash[key] = val`: a new key goes last; an existing key keeps its place.
+///
+/// A small Hash with scalar keys only is searched linearly (scalars never change, so
+/// comparing now is comparing at insertion); the first collection key, or the
+/// `INDEX_FROM`-th key, switches the Hash to an index of `key_of` forms taken at insertion.
 fn hash_set(values: &mut [Value], index: &mut Index, id: usize, k: usize, v: usize) {
+    let Some(Value::Map(pairs)) = values.get(id) else {
+        return;
+    };
+    if let Some(Value::Scalar(kt)) = values.get(k)
+        && pairs.len() < INDEX_FROM
+        && !index.contains_key(&id)
+    {
+        let found = pairs.iter().position(|&(pk, _)| match values.get(pk) {
+            Some(Value::Scalar(pt)) => scalar_key_eq(pt, kt),
+            _ => false,
+        });
+        if let Some(Value::Map(pairs)) = values.get_mut(id) {
+            match found {
+                Some(i) => {
+                    if let Some(p) = pairs.get_mut(i) {
+                        p.1 = v;
+                    }
+                }
+                None => pairs.push((k, v)),
+            }
+        }
+        return;
+    }
+    if let std::collections::hash_map::Entry::Vacant(e) = index.entry(id) {
+        e.insert(
+            pairs
+                .iter()
+                .enumerate()
+                .map(|(i, &(pk, _))| (key_of(values, pk), i))
+                .collect(),
+        );
+    }
     let key = key_of(values, k);
     let Some(Value::Map(pairs)) = values.get_mut(id) else {
         return;

@@ -91,6 +91,12 @@ enum Inst {
     Match,
 }
 
+/// A backtracking entry: a thread to resume, or a capture slot to restore.
+enum Bt {
+    Thread(usize, usize),
+    Restore(usize, Option<usize>),
+}
+
 /// A compiled pattern.
 #[derive(Debug, Clone)]
 pub(crate) struct Regex {
@@ -401,22 +407,27 @@ impl Regex {
 
     /// The leftmost match in `s`: each group's char range (`None` when it did not take part).
     pub(crate) fn find(&self, s: &[char]) -> Option<Vec<Option<(usize, usize)>>> {
+        // The backtracking state, allocated once for all start positions.
+        let mut slots: Vec<Option<usize>> = vec![None; 2 * (self.groups + 1)];
+        let mut stack: Vec<Bt> = Vec::new();
         for start in 0..=s.len() {
-            if let Some(caps) = self.match_at(s, start) {
+            if let Some(caps) = self.match_at(s, start, &mut slots, &mut stack) {
                 return Some(caps);
             }
         }
         None
     }
 
-    fn match_at(&self, s: &[char], start: usize) -> Option<Vec<Option<(usize, usize)>>> {
-        enum Bt {
-            Thread(usize, usize),
-            Restore(usize, Option<usize>),
-        }
-        let nslots = 2 * (self.groups + 1);
-        let mut slots: Vec<Option<usize>> = vec![None; nslots];
-        let mut stack: Vec<Bt> = vec![Bt::Thread(0, start)];
+    fn match_at(
+        &self,
+        s: &[char],
+        start: usize,
+        slots: &mut [Option<usize>],
+        stack: &mut Vec<Bt>,
+    ) -> Option<Vec<Option<(usize, usize)>>> {
+        slots.fill(None);
+        stack.clear();
+        stack.push(Bt::Thread(0, start));
         let mut steps = 0usize;
         'outer: while let Some(bt) = stack.pop() {
             let (mut pc, mut pos) = match bt {
@@ -489,8 +500,8 @@ impl Regex {
                     }
                     Some(Inst::Match) => {
                         let caps = (0..=self.groups)
-                            .map(|g| match (slots[2 * g], slots[2 * g + 1]) {
-                                (Some(a), Some(b)) => Some((a, b)),
+                            .map(|g| match (slots.get(2 * g), slots.get(2 * g + 1)) {
+                                (Some(&Some(a)), Some(&Some(b))) => Some((a, b)),
                                 _ => None,
                             })
                             .collect();

@@ -36,7 +36,9 @@ pub struct YamlDate {
 impl YamlDate {
     /// `Date#to_s`: `%Y-%m-%d` (the year padded to four digits, with `-` when negative).
     pub fn to_ruby_string(&self) -> String {
-        format!("{}-{:02}-{:02}", ruby_year(self.year), self.month, self.day)
+        let mut out = String::with_capacity(10);
+        push_ymd(&mut out, i64::from(self.year), self.month, self.day);
+        out
     }
 }
 
@@ -69,33 +71,90 @@ pub struct YamlTime {
 impl YamlTime {
     /// `Time#to_s`: `%Y-%m-%d %H:%M:%S %z`, or `... UTC` for a UTC time.
     pub fn to_ruby_string(&self) -> String {
-        let (y, mo, d, h, mi, s) = self.civil;
-        let zone = if self.zone == TimeZoneKind::Utc {
-            "UTC".to_string()
-        } else {
-            format_offset(self.utc_offset)
-        };
-        format!(
-            "{}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} {zone}",
-            ruby_year(y)
-        )
+        time_to_s(self.civil, self.zone == TimeZoneKind::Utc, self.utc_offset)
     }
+}
+
+/// `Time#to_s`: `%Y-%m-%d %H:%M:%S %z`, or `... UTC` for a UTC time.
+pub(crate) fn time_to_s(civil: (i64, u8, u8, u8, u8, u8), utc: bool, offset: i32) -> String {
+    let (y, mo, d, h, mi, s) = civil;
+    let oh = offset.unsigned_abs() / 3600;
+    if !(0..10_000).contains(&y) || oh >= 100 {
+        let mut out = String::with_capacity(32);
+        push_ymd(&mut out, y, mo, d);
+        out.push_str(&format!(" {h:02}:{mi:02}:{s:02} "));
+        if utc {
+            out.push_str("UTC");
+        } else {
+            push_offset(&mut out, offset);
+        }
+        return out;
+    }
+    // The usual case, as bytes: `YYYY-MM-DD HH:MM:SS +HHMM`.
+    let two = |v: u32| [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8];
+    let y = y as u32;
+    let mut b = [0u8; 25];
+    b[..2].copy_from_slice(&two(y / 100));
+    b[2..4].copy_from_slice(&two(y % 100));
+    b[4] = b'-';
+    b[5..7].copy_from_slice(&two(u32::from(mo)));
+    b[7] = b'-';
+    b[8..10].copy_from_slice(&two(u32::from(d)));
+    b[10] = b' ';
+    b[11..13].copy_from_slice(&two(u32::from(h)));
+    b[13] = b':';
+    b[14..16].copy_from_slice(&two(u32::from(mi)));
+    b[16] = b':';
+    b[17..19].copy_from_slice(&two(u32::from(s)));
+    b[19] = b' ';
+    let n = if utc {
+        b[20..23].copy_from_slice(b"UTC");
+        23
+    } else {
+        b[20] = if offset < 0 { b'-' } else { b'+' };
+        b[21..23].copy_from_slice(&two(oh));
+        b[23..25].copy_from_slice(&two(offset.unsigned_abs() / 60 % 60));
+        25
+    };
+    let mut out = String::with_capacity(n);
+    out.push_str(std::str::from_utf8(&b[..n]).unwrap_or_default());
+    out
+}
+
+/// Two decimal digits (the value is below 100).
+fn push_2(out: &mut String, v: u8) {
+    out.push(char::from(b'0' + v / 10 % 10));
+    out.push(char::from(b'0' + v % 10));
+}
+
+/// `%Y-%m-%d`: the year padded to four digits, with `-` when negative.
+fn push_ymd(out: &mut String, y: i64, mo: u8, d: u8) {
+    if (0..10_000).contains(&y) {
+        let y = y as u16;
+        push_2(out, (y / 100) as u8);
+        push_2(out, (y % 100) as u8);
+    } else if y < 0 {
+        out.push_str(&format!("-{:04}", y.unsigned_abs()));
+    } else {
+        out.push_str(&y.to_string());
+    }
+    out.push('-');
+    push_2(out, mo);
+    out.push('-');
+    push_2(out, d);
 }
 
 /// `%z` of an offset: `+HHMM` (seconds of a local mean time offset dropped, as Ruby does).
-pub(crate) fn format_offset(offset: i32) -> String {
-    let sign = if offset < 0 { '-' } else { '+' };
+fn push_offset(out: &mut String, offset: i32) {
+    out.push(if offset < 0 { '-' } else { '+' });
     let a = offset.unsigned_abs();
-    format!("{sign}{:02}{:02}", a / 3600, a / 60 % 60)
-}
-
-fn ruby_year(y: impl Into<i64>) -> String {
-    let y = y.into();
-    if y < 0 {
-        format!("-{:04}", -y)
+    let h = a / 3600;
+    if h < 100 {
+        push_2(out, h as u8);
     } else {
-        format!("{y:04}")
+        out.push_str(&format!("{h:02}"));
     }
+    push_2(out, (a / 60 % 60) as u8);
 }
 
 /// Why `safe_load` raises on a scalar (the exception class Psych lets through).
@@ -207,25 +266,27 @@ fn looks_like_word(s: &str) -> bool {
     }
     // `^` matches at the start and after every "\n"; the pattern needs one or two chars.
     let mut line_start = true;
-    let chars: Vec<char> = s.chars().collect();
-    for i in 0..chars.len() {
+    let mut chars = s.chars().peekable();
+    while let Some(c0) = chars.next() {
         if line_start {
-            let c0 = chars[i];
             if in_set(c0) {
                 return true;
             }
             let optional = !(c0.is_ascii_digit() || matches!(c0, '.' | ':' | '-' | '\n'));
-            if optional && chars.get(i + 1).is_some_and(|&c| in_set(c)) {
+            if optional && chars.peek().is_some_and(|&c| in_set(c)) {
                 return true;
             }
         }
-        line_start = chars[i] == '\n';
+        line_start = c0 == '\n';
     }
     false
 }
 
 /// Whether some line of `s` equals one of `words`, ignoring ASCII case (`/^(a|b)$/i`).
 fn some_line_is(s: &str, words: &[&str]) -> bool {
+    if !s.contains('\n') {
+        return words.iter().any(|w| s.eq_ignore_ascii_case(w));
+    }
     s.split('\n')
         .any(|line| words.iter().any(|w| line.eq_ignore_ascii_case(w)))
 }
@@ -238,7 +299,7 @@ pub fn tokenize(s: &str, local: &TimeZone) -> Typed {
         return Typed::Null;
     }
     if looks_like_word(s) || s.contains('\n') {
-        if s.chars().count() > 5 {
+        if s.len() > 20 || (s.len() > 5 && s.chars().count() > 5) {
             return Typed::Str(s.to_string());
         }
         let first = s
@@ -408,25 +469,15 @@ fn zone_tail(b: &[u8]) -> bool {
         Some(b'+' | b'-') => {
             let rest = &b[1..];
             let n = rest.iter().take_while(|c| is_digit(**c)).count();
-            let after = &rest[n..];
             // \d{1,2} then optional ':' then optional \d\d, with backtracking.
-            for k in (1..=n.min(2)).rev() {
+            let done = |c: &[u8]| c.is_empty() || (c.len() == 2 && c.iter().all(|x| is_digit(*x)));
+            (1..=n.min(2)).rev().any(|k| {
                 let tail = &rest[k..];
-                let mut t = tail;
-                let candidates: Vec<&[u8]> = if t.first() == Some(&b':') {
-                    t = &t[1..];
-                    vec![t, tail]
-                } else {
-                    vec![t]
-                };
-                for c in candidates {
-                    if c.is_empty() || (c.len() == 2 && c.iter().all(|x| is_digit(*x))) {
-                        return true;
-                    }
+                match tail.strip_prefix(b":") {
+                    Some(t) => done(t) || done(tail),
+                    None => done(tail),
                 }
-            }
-            let _ = after;
-            false
+            })
         }
         _ => false,
     }
@@ -1124,4 +1175,50 @@ fn parse_radix(s: &str, radix: u32, underscores: bool) -> Option<Int> {
         Ok(v) => Int::Small(v),
         Err(_) => Int::Big(text),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `time_to_s` against the plain `format!` of `Time#to_s`.
+    #[test]
+    fn time_to_s_formats_like_ruby() {
+        let reference = |c: (i64, u8, u8, u8, u8, u8), utc: bool, off: i32| {
+            let (y, mo, d, h, mi, s) = c;
+            let year = if y < 0 {
+                format!("-{:04}", -y)
+            } else {
+                format!("{y:04}")
+            };
+            let zone = if utc {
+                "UTC".to_string()
+            } else {
+                let a = off.unsigned_abs();
+                format!(
+                    "{}{:02}{:02}",
+                    if off < 0 { '-' } else { '+' },
+                    a / 3600,
+                    a / 60 % 60
+                )
+            };
+            format!("{year}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} {zone}")
+        };
+        for y in [-12345i64, -1, 0, 7, 999, 1000, 2021, 9999, 10_000, 123_456] {
+            for off in [
+                -86399i32, -28800, -1800, -1, 0, 1, 19800, 28800, 86399, 500_000,
+            ] {
+                for utc in [false, true] {
+                    let c = (y, 12, 8, 23, 5, 9);
+                    assert_eq!(time_to_s(c, utc, off), reference(c, utc, off));
+                }
+            }
+        }
+        let d = YamlDate {
+            year: -5,
+            month: 1,
+            day: 2,
+        };
+        assert_eq!(d.to_ruby_string(), "-0005-01-02");
+    }
 }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::tz::{Disambiguation, TimeZone};
 
 use crate::date_parse::{DateHash, date_parse};
-use crate::scalar::{civil_from_unix, days_from_civil, format_offset};
+use crate::scalar::{civil_from_unix, days_from_civil};
 
 /// A Ruby `Time` as `Time.parse` returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,18 +27,7 @@ pub struct RubyTime {
 impl RubyTime {
     /// `Time#to_s`.
     pub fn to_ruby_string(&self) -> String {
-        let (y, mo, d, h, mi, s) = self.civil;
-        let zone = if self.utc {
-            "UTC".to_string()
-        } else {
-            format_offset(self.utc_offset)
-        };
-        let year = if y < 0 {
-            format!("-{:04}", -y)
-        } else {
-            format!("{y:04}")
-        };
-        format!("{year}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} {zone}")
+        crate::scalar::time_to_s(self.civil, self.utc, self.utc_offset)
     }
 
     /// The same instant as a local time of `tz` (`Time#localtime`).
@@ -149,7 +138,15 @@ fn zone_table(z: &str) -> Option<i64> {
 
 /// `Time.zone_offset(zone, year)`: seconds, or `None` (then the time is local).
 pub fn zone_offset(zone: &str, year: i128, local: &TimeZone) -> Option<i128> {
-    let z = zone.to_uppercase();
+    // `zone.upcase` (no copy when nothing changes).
+    let z: std::borrow::Cow<'_, str> = if zone
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_lowercase())
+    {
+        std::borrow::Cow::Borrowed(zone)
+    } else {
+        std::borrow::Cow::Owned(zone.to_uppercase())
+    };
     let b = z.as_bytes();
     let d2 = |i: usize| -> Option<i128> {
         let (x, y) = (*b.get(i)?, *b.get(i + 1)?);
@@ -192,7 +189,7 @@ pub fn zone_offset(zone: &str, year: i128, local: &TimeZone) -> Option<i128> {
         let Some(unix) = local_to_unix(year, i128::from(month), 1, 0, 0, 0, local) else {
             continue;
         };
-        if abbreviation_at(local, unix).to_uppercase() == z {
+        if abbreviation_at(local, unix).to_uppercase() == *z {
             return Some(i128::from(offset_at(local, unix)));
         }
     }
@@ -388,11 +385,19 @@ pub fn time_parse(s: &str, now: Timestamp, local: &TimeZone) -> Result<RubyTime,
     if s.len() > 128 {
         return Err(TimeParseError::TooLong(s.len()));
     }
-    let d = date_parse(s, true);
+    time_of_hash(&date_parse(s, true), now, local)
+}
+
+/// `Time.parse` after `Date._parse` (of a string within the 128-byte limit).
+pub(crate) fn time_of_hash(
+    d: &DateHash,
+    now: Timestamp,
+    local: &TimeZone,
+) -> Result<RubyTime, TimeParseError> {
     if d.range_error {
         return Err(TimeParseError::Range);
     }
-    make_time(&d, d.year, d.yday, d.mon, d.mday, now, local)
+    make_time(d, d.year, d.yday, d.mon, d.mday, now, local)
 }
 
 struct Civil {

@@ -4,18 +4,13 @@
 //! first document as `Psych.parse` does (it returns from `parse_stream`'s block at the first
 //! `end_document`, so anything after the first document is never scanned).
 
-use std::io::BufReader;
 use std::ops::Range;
 
-use crate::libyaml::{self, Encoding, EventData, MappingStyle, Mark, Parser, SequenceStyle};
+use crate::libyaml::{self, EventData, MappingStyle, Mark, Parser, SequenceStyle};
 
 /// Deepest nesting of collections accepted. Psych has no limit of its own (its `ToRuby`
 /// visitor recurses until Ruby's stack overflows); this is a postlint safety bound.
 pub const MAX_DEPTH: usize = 128;
-
-/// libyaml reads its input in chunks of this many bytes (`INPUT_RAW_BUFFER_SIZE`): a reader
-/// error (a control character) is found when the chunk that holds it is decoded.
-const RAW_CHUNK: usize = 16384;
 
 /// How a scalar was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -308,13 +303,12 @@ fn convert_error(e: &libyaml::Error, base: usize) -> SyntaxError {
 /// of `src` in the file, added to every span. Returns `Ok(None)` for a stream without a
 /// document (Psych's `false`, which `safe_load` turns into `nil`).
 pub fn parse(src: &str, base: usize) -> Result<Option<Document>, SyntaxError> {
-    let reader = BufReader::with_capacity(RAW_CHUNK, src.as_bytes());
-    let mut parser = Parser::new();
-    parser.set_input(reader);
     // Psych passes the encoding explicitly (`yaml_parser_set_encoding`), so libyaml does not
     // look for a byte order mark at the start; a BOM at column 0 is skipped by the scanner.
-    parser.set_encoding(Encoding::Utf8);
-    let mut stack: Vec<Frame> = Vec::new();
+    // The reader decodes in libyaml's 16384-byte chunks (see `libyaml/reader.rs`).
+    let mut parser = Parser::new(src);
+    // Two frames fit the allocator's fast path (a front matter is a mapping, maybe of lists).
+    let mut stack: Vec<Frame> = Vec::with_capacity(2);
     let mut root: Option<Node> = None;
     let mut explicit_start = false;
     let mut in_document = false;
@@ -391,7 +385,8 @@ pub fn parse(src: &str, base: usize) -> Result<Option<Document>, SyntaxError> {
                     tag,
                     anchor,
                     flow: style == MappingStyle::Flow,
-                    entries: Vec::new(),
+                    // A front matter's mapping has a handful of keys.
+                    entries: Vec::with_capacity(if stack.is_empty() { 8 } else { 0 }),
                     key: None,
                 });
                 continue;

@@ -217,15 +217,29 @@ fn no_panic_on_arbitrary_input() {
         .unwrap_or(3000);
     for seed in 0..n {
         let raw = bytes(seed, (seed % 400) as usize);
-        let text: String = if seed % 3 == 0 {
-            String::from_utf8_lossy(&raw).into_owned()
-        } else {
-            raw.iter()
+        // Multi-byte characters too: the scanner's runs, NEL/LS/PS breaks, BOMs, controls.
+        let wide = [
+            'é', '中', '\u{85}', '\u{2028}', '\u{feff}', '\u{1}', ' ', ':', '-', '"', '\'', '\n',
+            '\\', 'a', '[', '{', '#', '&', '*', '!', '\t', '\u{fffe}', '\u{9f}',
+        ];
+        let text: String = match seed % 4 {
+            0 => String::from_utf8_lossy(&raw).into_owned(),
+            3 => raw.iter().map(|b| wide[*b as usize % wide.len()]).collect(),
+            _ => raw
+                .iter()
                 .map(|b| alphabet[*b as usize % alphabet.len()] as char)
-                .collect()
+                .collect(),
         };
         if let Ok(Some(doc)) = psych::parse(&text, 7) {
             let _ = psych::load(&doc, &tz);
+        }
+        let fm = format!("---\n{text}\n---\n");
+        if let Some(Ok(keys)) = psych::site_keys(&fm, &tz) {
+            let _ = keys.pluralized("tag", "tags");
+            let _ = keys.pluralized("category", "categories");
+            let _ = keys.to_s("slug");
+            let _ = keys.date(now(), &tz);
+            let _ = keys.published();
         }
         let _ = psych::front_matter(&text);
         let short: String = text.chars().take(128).collect();

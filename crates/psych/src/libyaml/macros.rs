@@ -1,18 +1,18 @@
 macro_rules! CHECK_AT {
     ($buffer:expr, $octet:expr, $offset:expr) => {
-        $buffer.get($offset).copied() == Some($octet)
+        $buffer.at($offset) == Some($octet)
     };
 }
 
 macro_rules! CHECK {
     ($buffer:expr, $octet:expr) => {
-        $buffer.get(0).copied() == Some($octet)
+        $buffer.at(0) == Some($octet)
     };
 }
 
 macro_rules! IS_ALPHA {
     ($buffer:expr) => {
-        crate::libyaml::macros::is_alpha($buffer.get(0).copied())
+        crate::libyaml::macros::is_alpha($buffer.at(0))
     };
 }
 
@@ -30,28 +30,19 @@ pub(crate) fn is_alpha(ch: impl Into<Option<char>>) -> bool {
 
 macro_rules! IS_DIGIT {
     ($buffer:expr) => {
-        $buffer
-            .get(0)
-            .copied()
-            .map(|ch| ch.is_digit(10))
-            .unwrap_or(false)
+        $buffer.at(0).map(|ch| ch.is_digit(10)).unwrap_or(false)
     };
 }
 
 macro_rules! AS_DIGIT {
     ($buffer:expr) => {
-        $buffer
-            .get(0)
-            .copied()
-            .expect("out of bounds buffer access")
-            .to_digit(10)
-            .expect("not in digit range")
+        $buffer.at(0).and_then(|c| c.to_digit(10)).unwrap_or(0)
     };
 }
 
 macro_rules! IS_HEX_AT {
     ($buffer:expr, $offset:expr) => {
-        if let Some(ch) = $buffer.get($offset).copied() {
+        if let Some(ch) = $buffer.at($offset) {
             ch.is_digit(16)
         } else {
             false
@@ -62,11 +53,9 @@ macro_rules! IS_HEX_AT {
 macro_rules! AS_HEX_AT {
     ($buffer:expr, $offset:expr) => {
         $buffer
-            .get($offset)
-            .copied()
-            .expect("out of range buffer access")
-            .to_digit(16)
-            .expect("not in digit range (hex)")
+            .at($offset)
+            .and_then(|c| c.to_digit(16))
+            .unwrap_or(0)
     };
 }
 
@@ -92,7 +81,7 @@ pub(crate) fn is_printable(ch: char) -> bool {
 
 macro_rules! IS_Z_AT {
     ($buffer:expr, $offset:expr) => {
-        $buffer.get($offset).is_none()
+        $buffer.at($offset).is_none()
     };
 }
 
@@ -146,7 +135,7 @@ pub(crate) fn is_tab(ch: impl Into<Option<char>>) -> bool {
 
 macro_rules! IS_BLANK_AT {
     ($buffer:expr, $offset:expr) => {{
-        let ch = $buffer.get($offset).copied();
+        let ch = $buffer.at($offset);
         $crate::libyaml::macros::is_space(ch) || crate::libyaml::macros::is_tab(ch)
     }};
 }
@@ -169,7 +158,7 @@ pub(crate) fn is_blankz(ch: impl Into<Option<char>>) -> bool {
 
 macro_rules! IS_BREAK_AT {
     ($buffer:expr, $offset:expr) => {
-        $crate::libyaml::macros::is_break($buffer.get($offset).copied())
+        $crate::libyaml::macros::is_break($buffer.at($offset))
     };
 }
 
@@ -193,7 +182,7 @@ macro_rules! IS_BREAK {
 
 macro_rules! IS_BREAKZ_AT {
     ($buffer:expr, $offset:expr) => {{
-        let ch = $buffer.get($offset).copied();
+        let ch = $buffer.at($offset);
         crate::libyaml::macros::is_breakz(ch)
     }};
 }
@@ -206,7 +195,7 @@ macro_rules! IS_BREAKZ {
 
 macro_rules! IS_BLANKZ_AT {
     ($buffer:expr, $offset:expr) => {{
-        let ch = $buffer.get($offset).copied();
+        let ch = $buffer.at($offset);
         $crate::libyaml::macros::is_blank(ch) || $crate::libyaml::macros::is_breakz(ch)
     }};
 }

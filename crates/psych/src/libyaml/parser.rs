@@ -1,5 +1,3 @@
-use std::io::BufRead;
-
 use crate::libyaml::scanner::Scanner;
 use crate::libyaml::{
     Encoding, Error, Event, EventData, MappingStyle, Mark, Result, ScalarStyle, SequenceStyle,
@@ -8,8 +6,8 @@ use crate::libyaml::{
 
 /// The parser structure.
 #[non_exhaustive]
-pub struct Parser<R> {
-    pub(crate) scanner: Scanner<R>,
+pub struct Parser<'a> {
+    pub(crate) scanner: Scanner<'a>,
     pub(crate) inner: ParserInner,
 }
 
@@ -26,12 +24,6 @@ pub(crate) struct ParserInner {
     pub(crate) tag_directives: Vec<TagDirective>,
     /// The alias data.
     pub(crate) aliases: Vec<AliasData>,
-}
-
-impl<R> Default for Parser<R> {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 /// This structure holds information about a potential simple key.
@@ -114,7 +106,7 @@ pub struct AliasData {
     pub mark: Mark,
 }
 
-impl<R: BufRead> Iterator for Parser<R> {
+impl Iterator for Parser<'_> {
     type Item = Result<Event>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -126,52 +118,21 @@ impl<R: BufRead> Iterator for Parser<R> {
     }
 }
 
-impl<R: BufRead> core::iter::FusedIterator for Parser<R> {}
+impl core::iter::FusedIterator for Parser<'_> {}
 
-impl<R> Parser<R> {
-    /// Create a parser.
-    pub fn new() -> Parser<R> {
+impl<'a> Parser<'a> {
+    /// Create a parser of a UTF-8 string.
+    pub fn new(input: &'a str) -> Parser<'a> {
         Parser {
-            scanner: Scanner::new(),
+            scanner: Scanner::new(input),
             inner: ParserInner {
-                states: Vec::with_capacity(16),
+                states: Vec::with_capacity(8),
                 state: ParserState::default(),
-                marks: Vec::with_capacity(16),
-                tag_directives: Vec::with_capacity(16),
+                marks: Vec::new(),
+                tag_directives: Vec::new(),
                 aliases: Vec::new(),
             },
         }
-    }
-
-    /// Reset the parser state.
-    pub fn reset(&mut self) {
-        self.scanner.reset();
-
-        // Preserve allocations.
-        self.inner.states.clear();
-        self.inner.state = ParserState::default();
-        self.inner.marks.clear();
-        self.inner.tag_directives.clear();
-        self.inner.aliases.clear();
-    }
-}
-
-impl<'r, 'b> Parser<&'b mut &'r [u8]> {
-    /// Set a string input.
-    pub fn set_input_string(&mut self, input: &'r mut &'b [u8]) {
-        self.scanner.set_input_string(input);
-    }
-}
-
-impl<R: BufRead> Parser<R> {
-    /// Set a generic input handler.
-    pub fn set_input(&mut self, input: R) {
-        self.scanner.set_input(input);
-    }
-
-    /// Set the source encoding.
-    pub fn set_encoding(&mut self, encoding: Encoding) {
-        self.scanner.set_encoding(encoding);
     }
 
     /// Parse the input stream and produce the next parsing event.
@@ -420,12 +381,26 @@ impl<R: BufRead> Parser<R> {
             if tag_handle_value.is_empty() {
                 tag = tag_suffix;
             } else {
-                for tag_directive in &self.inner.tag_directives {
-                    if tag_directive.handle == *tag_handle_value {
-                        let suffix = tag_suffix.as_deref().unwrap_or("");
-                        tag = Some(format!("{}{}", tag_directive.prefix, suffix));
-                        break;
-                    }
+                // postlint: the default directives (`!` and `!!`) are not stored (they were
+                // appended after the document's own, so they only serve when no `%TAG`
+                // directive of the document has the handle).
+                let prefix = self
+                    .inner
+                    .tag_directives
+                    .iter()
+                    .find(|d| d.handle == *tag_handle_value)
+                    .map(|d| d.prefix.as_str())
+                    .or(match tag_handle_value.as_str() {
+                        "!" => Some("!"),
+                        "!!" => Some("tag:yaml.org,2002:"),
+                        _ => None,
+                    });
+                if let Some(prefix) = prefix {
+                    let suffix = tag_suffix.as_deref().unwrap_or("");
+                    let mut t = String::with_capacity(prefix.len() + suffix.len());
+                    t.push_str(prefix);
+                    t.push_str(suffix);
+                    tag = Some(t);
                 }
                 if tag.is_none() {
                     return Err(Error::parser(
@@ -908,20 +883,9 @@ impl<R: BufRead> Parser<R> {
         version_directive_ref: Option<&mut Option<VersionDirective>>,
         tag_directives_ref: Option<&mut Vec<TagDirective>>,
     ) -> Result<()> {
-        let default_tag_directives: [TagDirective; 2] = [
-            // TODO: Get rid of these heap allocations.
-            TagDirective {
-                handle: String::from("!"),
-                prefix: String::from("!"),
-            },
-            TagDirective {
-                handle: String::from("!!"),
-                prefix: String::from("tag:yaml.org,2002:"),
-            },
-        ];
         let mut version_directive: Option<VersionDirective> = None;
 
-        let mut tag_directives = Vec::with_capacity(16);
+        let mut tag_directives = Vec::new();
 
         let mut token = self.scanner.peek_mut()?;
 
@@ -970,11 +934,7 @@ impl<R: BufRead> Parser<R> {
             token = self.scanner.peek_mut()?;
         }
 
-        let start_mark = token.start_mark;
-        for default_tag_directive in default_tag_directives {
-            self.inner
-                .append_tag_directive(default_tag_directive, true, start_mark)?;
-        }
+        // postlint: the default directives are resolved in `parse_node` (not stored).
 
         if let Some(version_directive_ref) = version_directive_ref {
             *version_directive_ref = version_directive;

@@ -1,11 +1,8 @@
 use std::collections::VecDeque;
-use std::io::BufRead;
 
 use crate::libyaml::macros::{is_blankz, is_break};
-use crate::libyaml::reader::yaml_parser_update_buffer;
-use crate::libyaml::{
-    Encoding, Error, INPUT_BUFFER_SIZE, Mark, Result, ScalarStyle, SimpleKey, Token, TokenData,
-};
+use crate::libyaml::reader::Input;
+use crate::libyaml::{Encoding, Error, Mark, Result, ScalarStyle, SimpleKey, Token, TokenData};
 
 const MAX_NUMBER_LENGTH: u64 = 9_u64;
 
@@ -13,19 +10,11 @@ const MAX_NUMBER_LENGTH: u64 = 9_u64;
 ///
 /// This is used internally by the parser, and may also be used standalone as a
 /// replacement for the libyaml `yaml_parser_scan()` function.
-pub struct Scanner<R> {
-    /// Read handler.
-    pub(crate) read_handler: Option<R>,
-    /// EOF flag
-    pub(crate) eof: bool,
-    /// The working buffer.
-    ///
-    /// This always contains valid UTF-8.
-    pub(crate) buffer: VecDeque<char>,
+pub struct Scanner<'a> {
+    /// postlint: the input, read in place (see `reader.rs`).
+    pub(crate) buffer: Input<'a>,
     /// The input encoding.
     pub(crate) encoding: Encoding,
-    /// The offset of the current position (in bytes).
-    pub(crate) offset: usize,
     /// The mark of the current position.
     pub(crate) mark: Mark,
     /// Have we started to scan the input stream?
@@ -48,87 +37,55 @@ pub struct Scanner<R> {
     pub(crate) simple_key_allowed: bool,
     /// The stack of simple keys.
     pub(crate) simple_keys: Vec<SimpleKey>,
+    /// postlint: scratch strings of the scalar scanners, kept for reuse.
+    pub(crate) spare: [String; 3],
 }
 
-impl<'r, 'b> Scanner<&'r mut &'b [u8]> {
-    /// Set a string input.
-    pub fn set_input_string(&mut self, input: &'r mut &'b [u8]) {
-        assert!((self.read_handler).is_none());
-        self.read_handler = Some(input);
-    }
-}
-
-impl<R> Scanner<R> {
-    pub fn new() -> Scanner<R> {
+impl<'a> Scanner<'a> {
+    /// A scanner of a UTF-8 string (Psych sets the encoding explicitly: no BOM detection).
+    pub fn new(input: &'a str) -> Scanner<'a> {
         Self {
-            read_handler: None,
-            eof: false,
-            buffer: VecDeque::with_capacity(INPUT_BUFFER_SIZE),
-            encoding: Encoding::Any,
-            offset: 0,
+            buffer: Input::new(input),
+            encoding: Encoding::Utf8,
             mark: Mark::default(),
             stream_start_produced: false,
             stream_end_produced: false,
             flow_level: 0,
-            tokens: VecDeque::with_capacity(16),
+            tokens: VecDeque::with_capacity(8),
             tokens_parsed: 0,
             token_available: false,
-            indents: Vec::with_capacity(16),
+            indents: Vec::new(),
             indent: 0,
             simple_key_allowed: false,
-            simple_keys: Vec::with_capacity(16),
+            simple_keys: Vec::with_capacity(4),
+            spare: Default::default(),
         }
-    }
-
-    /// Set a generic input handler.
-    pub fn set_input(&mut self, input: R) {
-        assert!((self.read_handler).is_none());
-        self.read_handler = Some(input);
-    }
-
-    /// Set the source encoding.
-    pub fn set_encoding(&mut self, encoding: Encoding) {
-        assert!(self.encoding == Encoding::Any);
-        self.encoding = encoding;
-    }
-
-    /// Reset the scanner, preserving internal allocations.
-    pub fn reset(&mut self) {
-        self.read_handler = None;
-        self.eof = false;
-        self.buffer.clear();
-        self.encoding = Encoding::Any;
-        self.offset = 0;
-        self.mark = Mark::default();
-        self.stream_start_produced = false;
-        self.stream_end_produced = false;
-        self.flow_level = 0;
-        self.tokens.clear();
-        self.tokens_parsed = 0;
-        self.token_available = false;
-        self.indents.clear();
-        self.indent = 0;
-        self.simple_key_allowed = false;
-        self.simple_keys.clear();
     }
 }
 
-impl<R: BufRead> Scanner<R> {
+impl<'a> Scanner<'a> {
+    #[inline]
     fn cache(&mut self, length: usize) -> Result<()> {
-        if self.buffer.len() >= length {
-            Ok(())
-        } else {
-            yaml_parser_update_buffer(self, length)
+        self.buffer.cache(length)
+    }
+
+    /// postlint: the scratch strings, empty (reused, so they rarely allocate).
+    fn take_bufs(&mut self) -> [String; 3] {
+        let mut b = std::mem::take(&mut self.spare);
+        for s in &mut b {
+            s.clear();
         }
+        b
     }
 
     /// Equivalent to the libyaml macro `SKIP`.
+    #[inline]
     fn skip_char(&mut self) {
         // postlint: no panic at the end of the buffer (libyaml would read past it).
-        let Some(popped) = self.buffer.pop_front() else {
+        let width = self.buffer.advance();
+        if width == 0 {
             return;
-        };
-        let width = popped.len_utf8();
+        }
         self.mark.index += width as u64;
         self.mark.chars += 1;
         self.mark.column += 1;
@@ -136,28 +93,30 @@ impl<R: BufRead> Scanner<R> {
 
     /// Equivalent to the libyaml macro `SKIP_LINE`.
     fn skip_line_break(&mut self) {
-        if let Some(front) = self.buffer.front().copied() {
-            if let ('\r', Some('\n')) = (front, self.buffer.get(1).copied()) {
+        if let Some(front) = self.buffer.at(0) {
+            if let ('\r', Some('\n')) = (front, self.buffer.at(1)) {
                 self.mark.index += 2;
                 self.mark.chars += 2;
                 self.mark.column = 0;
                 self.mark.line += 1;
-                self.buffer.drain(0..2);
+                self.buffer.advance();
+                self.buffer.advance();
             } else if is_break(front) {
-                let width = front.len_utf8();
+                let width = self.buffer.advance();
                 self.mark.index += width as u64;
                 self.mark.chars += 1;
                 self.mark.column = 0;
                 self.mark.line += 1;
-                self.buffer.pop_front();
             }
         }
     }
 
     /// Equivalent to the libyaml macro `READ`.
+    #[inline]
     fn read_char(&mut self, string: &mut String) {
-        if let Some(popped) = self.buffer.pop_front() {
+        if let Some(popped) = self.buffer.at(0) {
             string.push(popped);
+            self.buffer.advance();
             self.mark.index += popped.len_utf8() as u64;
             self.mark.chars += 1;
             self.mark.column += 1;
@@ -168,19 +127,20 @@ impl<R: BufRead> Scanner<R> {
     /// Equivalent to the libyaml macro `READ_LINE`.
     fn read_line_break(&mut self, string: &mut String) {
         // postlint: no panic at the end of the buffer.
-        let Some(front) = self.buffer.front().copied() else {
+        let Some(front) = self.buffer.at(0) else {
             return;
         };
 
-        if let ('\r', Some('\n')) = (front, self.buffer.get(1).copied()) {
+        if let ('\r', Some('\n')) = (front, self.buffer.at(1)) {
             string.push('\n');
-            self.buffer.drain(0..2);
+            self.buffer.advance();
+            self.buffer.advance();
             self.mark.index += 2;
             self.mark.chars += 2;
             self.mark.column = 0;
             self.mark.line += 1;
         } else if is_break(front) {
-            self.buffer.pop_front();
+            self.buffer.advance();
             let char_len = front.len_utf8();
             if char_len == 3 {
                 // libyaml preserves Unicode breaks in this case.
@@ -322,14 +282,14 @@ impl<R: BufRead> Scanner<R> {
         if IS_Z!(self.buffer) {
             return self.fetch_stream_end();
         }
-        if self.mark.column == 0_u64 && self.buffer[0] == '%' {
+        if self.mark.column == 0_u64 && CHECK!(self.buffer, '%') {
             return self.fetch_directive();
         }
         if self.mark.column == 0_u64
             && CHECK_AT!(self.buffer, '-', 0)
             && CHECK_AT!(self.buffer, '-', 1)
             && CHECK_AT!(self.buffer, '-', 2)
-            && is_blankz(self.buffer.get(3).copied())
+            && is_blankz(self.buffer.at(3))
         {
             return self.fetch_document_indicator(TokenData::DocumentStart);
         }
@@ -337,7 +297,7 @@ impl<R: BufRead> Scanner<R> {
             && CHECK_AT!(self.buffer, '.', 0)
             && CHECK_AT!(self.buffer, '.', 1)
             && CHECK_AT!(self.buffer, '.', 2)
-            && is_blankz(self.buffer.get(3).copied())
+            && is_blankz(self.buffer.at(3))
         {
             return self.fetch_document_indicator(TokenData::DocumentEnd);
         }
@@ -1298,8 +1258,7 @@ impl<R: BufRead> Scanner<R> {
     fn scan_block_scalar(&mut self, literal: bool) -> Result<Token> {
         let mut end_mark: Mark;
         let mut string = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
+        let [mut leading_break, mut trailing_breaks, spare] = self.take_bufs();
         let mut chomping: i32 = 0;
         let mut increment: i32 = 0;
         let mut indent: i32 = 0;
@@ -1432,6 +1391,7 @@ impl<R: BufRead> Scanner<R> {
         if chomping == 1 {
             string.push_str(&trailing_breaks);
         }
+        self.spare = [leading_break, trailing_breaks, spare];
 
         Ok(Token {
             data: TokenData::Scalar {
@@ -1493,9 +1453,7 @@ impl<R: BufRead> Scanner<R> {
 
     fn scan_flow_scalar(&mut self, single: bool) -> Result<Token> {
         let mut string = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let [mut leading_break, mut trailing_breaks, mut whitespaces] = self.take_bufs();
         let mut leading_blanks;
 
         let start_mark: Mark = self.mark;
@@ -1526,8 +1484,18 @@ impl<R: BufRead> Scanner<R> {
             }
             self.cache(2)?;
             leading_blanks = false;
+            // postlint: runs of plain characters are copied at once (`flush!`).
+            let mut run: Option<usize> = None;
+            macro_rules! flush {
+                () => {
+                    if let Some(r) = run.take() {
+                        string.push_str(self.buffer.slice_from(r));
+                    }
+                };
+            }
             while !IS_BLANKZ!(self.buffer) {
                 if single && CHECK_AT!(self.buffer, '\'', 0) && CHECK_AT!(self.buffer, '\'', 1) {
+                    flush!();
                     string.push('\'');
                     self.skip_char();
                     self.skip_char();
@@ -1536,14 +1504,16 @@ impl<R: BufRead> Scanner<R> {
                         break;
                     }
                     if !single && CHECK!(self.buffer, '\\') && IS_BREAK_AT!(self.buffer, 1) {
+                        flush!();
                         self.cache(3)?;
                         self.skip_char();
                         self.skip_line_break();
                         leading_blanks = true;
                         break;
                     } else if !single && CHECK!(self.buffer, '\\') {
+                        flush!();
                         let mut code_length = 0usize;
-                        match self.buffer.get(1).copied().unwrap_or('\0') {
+                        match self.buffer.at(1).unwrap_or('\0') {
                             '0' => {
                                 string.push('\0');
                             }
@@ -1658,11 +1628,26 @@ impl<R: BufRead> Scanner<R> {
                             }
                         }
                     } else {
-                        self.read_char(&mut string);
+                        if run.is_none() {
+                            run = Some(self.buffer.pos);
+                        }
+                        self.skip_char();
+                        self.cache(2)?;
+                        // postlint: the characters the loop would just read, at once.
+                        let (bytes, chars) = self.buffer.skip_run(|b| {
+                            matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+                                || b == if single { b'\'' } else { b'"' }
+                                || (!single && b == b'\\')
+                        });
+                        self.mark.index += bytes as u64;
+                        self.mark.chars += chars as u64;
+                        self.mark.column += chars as u64;
+                        continue;
                     }
                 }
                 self.cache(2)?;
             }
+            flush!();
             self.cache(1)?;
             if CHECK!(self.buffer, if single { '\'' } else { '"' }) {
                 break;
@@ -1710,6 +1695,7 @@ impl<R: BufRead> Scanner<R> {
 
         self.skip_char();
         let end_mark: Mark = self.mark;
+        self.spare = [leading_break, trailing_breaks, whitespaces];
         Ok(Token {
             data: TokenData::Scalar {
                 value: string,
@@ -1727,9 +1713,7 @@ impl<R: BufRead> Scanner<R> {
     fn scan_plain_scalar(&mut self) -> Result<Token> {
         let mut end_mark: Mark;
         let mut string = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let [mut leading_break, mut trailing_breaks, mut whitespaces] = self.take_bufs();
         let mut leading_blanks = false;
         let indent: i32 = self.indent + 1;
         end_mark = self.mark;
@@ -1750,31 +1734,28 @@ impl<R: BufRead> Scanner<R> {
             if CHECK!(self.buffer, '#') {
                 break;
             }
-            while !IS_BLANKZ!(self.buffer) {
-                if self.flow_level != 0
-                    && CHECK!(self.buffer, ':')
-                    && (CHECK_AT!(self.buffer, ',', 1)
-                        || CHECK_AT!(self.buffer, '?', 1)
-                        || CHECK_AT!(self.buffer, '[', 1)
-                        || CHECK_AT!(self.buffer, ']', 1)
-                        || CHECK_AT!(self.buffer, '{', 1)
-                        || CHECK_AT!(self.buffer, '}', 1))
-                {
-                    return self.set_scanner_error(
-                        "while scanning a plain scalar",
-                        start_mark,
-                        "found unexpected ':'",
-                    );
+            let mut run: Option<usize> = None;
+            loop {
+                // postlint: each character looked at once (same tests as libyaml's).
+                let Some(c) = self.buffer.at(0) else { break };
+                if is_blankz(c) {
+                    break;
                 }
-
-                if CHECK!(self.buffer, ':') && IS_BLANKZ_AT!(self.buffer, 1)
-                    || self.flow_level != 0
-                        && (CHECK!(self.buffer, ',')
-                            || CHECK!(self.buffer, '[')
-                            || CHECK!(self.buffer, ']')
-                            || CHECK!(self.buffer, '{')
-                            || CHECK!(self.buffer, '}'))
-                {
+                if c == ':' {
+                    let next = self.buffer.at(1);
+                    if self.flow_level != 0
+                        && matches!(next, Some(',' | '?' | '[' | ']' | '{' | '}'))
+                    {
+                        return self.set_scanner_error(
+                            "while scanning a plain scalar",
+                            start_mark,
+                            "found unexpected ':'",
+                        );
+                    }
+                    if is_blankz(next) {
+                        break;
+                    }
+                } else if self.flow_level != 0 && matches!(c, ',' | '[' | ']' | '{' | '}') {
                     break;
                 }
                 if leading_blanks || !whitespaces.is_empty() {
@@ -1799,9 +1780,28 @@ impl<R: BufRead> Scanner<R> {
                         whitespaces.clear();
                     }
                 }
-                self.read_char(&mut string);
+                // postlint: `READ` of a run of characters, copied at the end of the run.
+                if run.is_none() {
+                    run = Some(self.buffer.pos);
+                }
+                self.skip_char();
                 end_mark = self.mark;
                 self.cache(2)?;
+                // postlint: the characters the loop would just read, at once.
+                let flow = self.flow_level != 0;
+                let (bytes, chars) = self.buffer.skip_run(|b| {
+                    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b':')
+                        || (flow && matches!(b, b',' | b'[' | b']' | b'{' | b'}'))
+                });
+                if chars > 0 {
+                    self.mark.index += bytes as u64;
+                    self.mark.chars += chars as u64;
+                    self.mark.column += chars as u64;
+                    end_mark = self.mark;
+                }
+            }
+            if let Some(r) = run.take() {
+                string.push_str(self.buffer.slice_from(r));
             }
             if !(IS_BLANK!(self.buffer) || IS_BREAK!(self.buffer)) {
                 break;
@@ -1843,6 +1843,7 @@ impl<R: BufRead> Scanner<R> {
         if leading_blanks {
             self.simple_key_allowed = true;
         }
+        self.spare = [leading_break, trailing_breaks, whitespaces];
 
         Ok(Token {
             data: TokenData::Scalar {
@@ -1855,13 +1856,7 @@ impl<R: BufRead> Scanner<R> {
     }
 }
 
-impl<R> Default for Scanner<R> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<R: BufRead> Iterator for Scanner<R> {
+impl Iterator for Scanner<'_> {
     type Item = Result<Token>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -1873,4 +1868,4 @@ impl<R: BufRead> Iterator for Scanner<R> {
     }
 }
 
-impl<R: BufRead> core::iter::FusedIterator for Scanner<R> {}
+impl core::iter::FusedIterator for Scanner<'_> {}

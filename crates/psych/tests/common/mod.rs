@@ -18,6 +18,7 @@ pub fn run_oracle(script: &str, tz: &str, inputs: &[J]) -> Option<Vec<J>> {
     let child = Command::new("ruby")
         .arg(&path)
         .env("TZ", tz)
+        .env("JEKYLL_NO_BUNDLER_REQUIRE", "true")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -1,4 +1,4 @@
-//! Speed over a folder of Jekyll files: `cargo run --release --example bench -- DIR`.
+//! Speed over a folder of Jekyll files: `cargo run --release --example psych_bench -- DIR`.
 use std::time::Instant;
 
 fn main() {
