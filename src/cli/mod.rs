@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub mod infer;
 pub mod report;
 pub mod selfcheck;
+mod site_view;
 
 use crate::base::fs::write_atomic;
 use crate::base::suggest::did_you_mean;
@@ -51,6 +52,21 @@ pub enum Command {
         /// A rule code (DT002) or name (missing-timezone).
         rule: String,
     },
+    /// Show the site as Jekyll reads it: every file with its kind, whether it is written, its
+    /// URL and date; the generated pages; the files Jekyll does not read, and why.
+    Site(SiteArgs),
+    /// Show one file as postlint reads it: its place in the site, its front matter typed as
+    /// Psych types it, Jekyll's date, its URL and destination.
+    Inspect {
+        /// The file.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ViewFormat::Human)]
+        format: ViewFormat,
+        /// Use this config file instead of discovering postlint.yaml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Write a starter postlint.yaml in the current directory.
     Init {
         /// The pack to extend.
@@ -65,6 +81,46 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViewFormat {
+    Human,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct SiteArgs {
+    /// The site's source folder (default: the nearest folder up from here with a
+    /// `_config.yml`, else with a `_posts` folder).
+    pub path: Option<PathBuf>,
+    /// Output format (json: the schema the oracle compares, see the README).
+    #[arg(long, value_enum, default_value_t = ViewFormat::Human)]
+    pub format: ViewFormat,
+    /// As `jekyll build --drafts`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// As `jekyll build --future`.
+    #[arg(long)]
+    pub future: bool,
+    /// As `jekyll build --unpublished`.
+    #[arg(long)]
+    pub unpublished: bool,
+    /// As `jekyll build --safe` (GitHub Pages).
+    #[arg(long)]
+    pub safe: bool,
+    /// As `jekyll build --limit_posts N`.
+    #[arg(long, value_name = "N")]
+    pub limit_posts: Option<u64>,
+    /// As `jekyll build --config a.yml,b.yml`.
+    #[arg(long, value_delimiter = ',', value_name = "FILES")]
+    pub jekyll_config: Vec<PathBuf>,
+    /// `site.time` (default: now, or POSTLINT_NOW), read as Ruby's `Time.parse` reads it.
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+    /// The build machine's zone when `_config.yml` sets none (default: UTC).
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -137,6 +193,12 @@ pub fn main_with(cli: Cli) -> u8 {
             EXIT_OK
         }
         Command::Rule { rule } => rule_doc(&rule),
+        Command::Site(args) => site_view::site(&args),
+        Command::Inspect {
+            file,
+            format,
+            config,
+        } => site_view::inspect(&file, format, config.as_deref()),
         Command::Init {
             pack,
             infer,
@@ -320,6 +382,11 @@ fn check(args: CheckArgs) -> u8 {
     if !args.quiet {
         for notice in &outcome.notices {
             eprintln!("warning: {notice}");
+        }
+        if let Some((n, one)) = &outcome.posts_missed {
+            eprintln!(
+                "warning: no post was checked, but the site has {n} (e.g. `{one}`): check the `posts` globs of the configuration"
+            );
         }
         for (file, why) in &outcome.unread {
             eprintln!("note: `{file}` is not checked: Jekyll does not read it ({why})");
@@ -520,10 +587,25 @@ fn init(pack: &str, infer: bool, paths: &[PathBuf], force: bool) -> u8 {
             }
         };
     }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let site = crate::jekyll::site::SiteModel::load(
+        crate::jekyll::site::find_root(&[&cwd]),
+        &[],
+        None,
+        None,
+    );
+    let globs = site
+        .post_globs()
+        .iter()
+        .map(|g| format!("\"{g}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let text = format!(
         "# postlint configuration: see `postlint rules` and `postlint rule CODE`.\n\
          extends: {pack}\n\
-         posts: [\"_posts/**/*.md\", \"_posts/**/*.markdown\"]\n\
+         # Where the site's posts are (found by `postlint init`). Without `posts`, postlint\n\
+         # checks every file Jekyll reads, and decides links to other posts in one pass.\n\
+         posts: [{globs}]\n\
          # exclude: [\"_posts/drafts/**\"]\n\
          # site: {{ url: \"https://example.com\", timezone: \"+08:00\" }}\n\
          # rules:\n\

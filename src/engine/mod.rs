@@ -93,6 +93,8 @@ pub struct Outcome {
     pub notices: Vec<String>,
     /// Files named on the command line that Jekyll does not read (so not checked), and why.
     pub unread: Vec<(Box<str>, &'static str)>,
+    /// A run that checked no post, in a site that has some: how many, and one of them.
+    pub posts_missed: Option<(usize, String)>,
 }
 
 impl Outcome {
@@ -304,6 +306,14 @@ pub fn run_files(
         online,
         notices,
         unread: files.named_only(all.unread),
+        posts_missed: if all.posts == 0 && options.paths.is_empty() {
+            match site.posts_on_disk() {
+                (0, _) | (_, None) => None,
+                (n, Some(one)) => Some((n, one)),
+            }
+        } else {
+            None
+        },
     };
     (outcome, all.fixed)
 }

@@ -537,6 +537,152 @@ impl RunPosts {
 /// A front matter with nothing in it (Jekyll's `{}`).
 static NULL: LazyLock<Value> = LazyLock::new(Value::null);
 
+/// How `postlint site` reads the site: `jekyll build`'s options.
+#[derive(Debug, Default, Clone)]
+pub struct BuildOptions {
+    pub drafts: bool,
+    pub future: bool,
+    pub unpublished: bool,
+    pub safe: bool,
+    pub limit_posts: Option<u64>,
+    /// `--config a.yml,b.yml` (default: the source's `_config.yml`).
+    pub config_files: Option<Vec<PathBuf>>,
+    /// `site.time` (default: now, or `POSTLINT_NOW`), as Ruby's `Time.parse` reads it.
+    pub time: Option<String>,
+    /// The machine's zone when `_config.yml` sets none (default UTC, as GitHub Pages builds).
+    pub timezone: Option<String>,
+}
+
+/// The whole site as `jekyll build` reads it, in the oracle's JSON (every file with its kind,
+/// whether it is written and why not, its URL, destination and date; every generated page;
+/// the files Jekyll does not read, and why; what stops the build).
+pub fn whole_site_json(root: &Path, build: &BuildOptions) -> Result<serde_json::Value, String> {
+    use jekyll_site::DateReader;
+    let mut opts = ReadOptions {
+        config_files: build.config_files.clone(),
+        show_drafts: build.drafts.then_some(true),
+        future: build.future.then_some(true),
+        unpublished: build.unpublished.then_some(true),
+        safe: build.safe.then_some(true),
+        limit_posts: build.limit_posts,
+        default_timezone: Some(build.timezone.clone().unwrap_or_else(|| "UTC".into())),
+        check_encoding: true,
+        list_unread: true,
+        ..ReadOptions::default()
+    };
+    if let Some(t) = &build.time {
+        opts.time = Some(
+            READER
+                .parse_date(&Value::string(t.clone()), Some("UTC"))
+                .map_err(|e| format!("--time `{t}`: {e}"))?,
+        );
+    }
+    Ok(jekyll_site::read_site(root, &opts, &*READER).to_oracle_json())
+}
+
+impl SiteModel {
+    /// The posts and drafts of the site (a walk of the source): how many, and one of them.
+    pub fn posts_on_disk(&self) -> (usize, Option<String>) {
+        let Some(config) = &self.config else {
+            return (0, None);
+        };
+        let posts = post_paths(config);
+        (posts.len(), posts.into_iter().map(|(p, _)| p).min())
+    }
+
+    /// `posts` globs for `postlint init`: where the site keeps its posts (every `_posts` and
+    /// `_drafts` folder, wherever it is: the folders above are the posts' categories) and its
+    /// collections' documents.
+    pub fn post_globs(&self) -> Vec<String> {
+        let Some(config) = &self.config else {
+            return vec!["**/_posts/**".into(), "**/_drafts/**".into()];
+        };
+        let mut dirs = std::collections::BTreeSet::new();
+        for (rel, _) in post_paths(config) {
+            for marker in ["_posts/", "_drafts/"] {
+                let at = if rel.starts_with(marker) {
+                    Some(0)
+                } else {
+                    rel.find(&format!("/{marker}")).map(|i| i + 1)
+                };
+                if let Some(i) = at {
+                    dirs.insert(rel[..i + marker.len()].to_string());
+                }
+            }
+        }
+        let mut out: Vec<String> = if dirs.len() > 4 || dirs.is_empty() {
+            // Many folders (a site by language or section): one glob for them all.
+            vec!["**/_posts/**".into(), "**/_drafts/**".into()]
+        } else {
+            dirs.into_iter().map(|d| format!("{d}**")).collect()
+        };
+        for c in &config.config().collections {
+            if c.label != "posts" && config.source().join(&c.directory).is_dir() {
+                out.push(format!("{}/**", c.directory));
+            }
+        }
+        out
+    }
+}
+
+impl SiteModel {
+    /// One file as postlint read it: where it is in the site, what Jekyll makes of it (or why
+    /// it does not read it), its front matter typed as Psych types it, and its entry (kind,
+    /// URL, destination, Jekyll's date, categories, tags).
+    pub fn inspect(&self, path: &Path, placed: &Result<Post, Post>) -> serde_json::Value {
+        use serde_json::json;
+        let post = match placed {
+            Ok(p) | Err(p) => p,
+        };
+        let tz = jekyll_site::psych_reader::zone(self.config.as_ref().and_then(|c| c.timezone()));
+        let front_matter = match &post.front_matter {
+            FrontMatter::Parsed { root: None, .. } => json!({"state": "empty"}),
+            FrontMatter::Parsed {
+                root: Some(root), ..
+            } => {
+                let doc = psych::Document {
+                    root: root.clone(),
+                    explicit_start: true,
+                };
+                match psych::load(&doc, &tz) {
+                    Ok(loaded) => json!({
+                        "state": "parsed",
+                        "value": jekyll_site::psych_reader::value_from_loaded(root, &loaded).to_json(),
+                    }),
+                    Err(e) => json!({"state": "refused", "error": format!("{e:?}")}),
+                }
+            }
+            FrontMatter::Invalid { error, .. } => {
+                json!({"state": "invalid", "error": error.message, "offset": error.offset})
+            }
+            FrontMatter::Missing { .. } => json!({"state": "missing"}),
+            FrontMatter::Unterminated { .. } => json!({"state": "unterminated"}),
+        };
+        let (read, why) = match placed {
+            Ok(_) => (true, None),
+            Err(p) => (false, Some(self.why_unread(path, p.text.as_bytes()))),
+        };
+        let entry = match placed {
+            Ok(p) => self.entry(p).map(jekyll_site::Entry::to_oracle_json),
+            Err(_) => None,
+        };
+        json!({
+            "path": post.path,
+            "site": self.root.as_ref().map(|r| r.to_string_lossy().into_owned()),
+            "site_path": self.relative(path),
+            "read": read,
+            "unread_because": why,
+            "kind": match post.kind {
+                Kind::Post => "post",
+                Kind::Draft => "draft",
+                Kind::Document => "document",
+            },
+            "front_matter": front_matter,
+            "entry": entry,
+        })
+    }
+}
+
 /// The site model's value of a front matter (only the keys it reads; the whole document when
 /// an alias or a merge key is involved).
 fn site_value(root: &Node, tz: &TimeZone) -> Option<Value> {

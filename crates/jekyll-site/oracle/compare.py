@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Diff the oracle's JSON (Jekyll) against read_site's (examples/site_json.rs).
 
-  python3 oracle/compare.py [--oracle-json F] [oracle/run.rb options] SITE
+  python3 oracle/compare.py [--postlint BIN] [--oracle-json F] [oracle/run.rb options] SITE
+
+With --postlint, the Rust side is `BIN site --format json` (postlint's command) instead of
+examples/site_json.rs.
 
 Runs oracle/run.rb (unless --oracle-json), then the Rust side with the same options and
 the oracle's site.time, and prints every difference: files (matched by path, or by generator
@@ -38,6 +41,10 @@ def key(f):
 
 def main():
     args = sys.argv[1:]
+    postlint = None
+    if args and args[0] == "--postlint":
+        postlint = args[1]
+        args = args[2:]
     oracle_json = None
     if args and args[0] == "--oracle-json":
         oracle_json = args[1]
@@ -64,15 +71,23 @@ def main():
     t = (oracle.get("config") or {}).get("time")
     if t:
         rust_opts += ["--time", t]
-    exe = os.path.join(CRATE, "target", "release", "examples", "site_json")
-    out = subprocess.run([exe] + rust_opts + [site], check=True, capture_output=True).stdout
+    if postlint:
+        cmd = [postlint, "site", "--format", "json"] + [
+            "--jekyll-config" if o == "--config" else o for o in rust_opts] + [site]
+    else:
+        cmd = [os.path.join(CRATE, "target", "release", "examples", "site_json")] + rust_opts + [site]
+    out = subprocess.run(cmd, check=True, capture_output=True).stdout
     rust = json.loads(out)
 
     diffs = []
+    if bool(oracle.get("fatal")) != bool(rust.get("fatal")):
+        diffs.append(("fatal", (oracle.get("fatal") or "")[-300:], rust.get("fatal")))
     if oracle.get("fatal"):
-        diffs.append(("fatal", "oracle", oracle["fatal"][-300:], rust.get("fatal")))
-    elif rust.get("fatal"):
-        diffs.append(("fatal", "rust", None, rust.get("fatal")))
+        # Jekyll stopped (and so do we): nothing else to compare.
+        print(f"{site}: the build stops on both sides; {len(diffs)} differences")
+        for d in diffs:
+            print("  ", json.dumps(d, ensure_ascii=False)[:400])
+        sys.exit(1 if diffs else 0)
     for k in CONFIG_KEYS:
         a = (oracle.get("config") or {}).get(k)
         b = rust["config"].get(k)

@@ -11,7 +11,7 @@ fn res(r: &Result<String, String>) -> J {
     }
 }
 
-fn entry_json(e: &Entry) -> J {
+pub(crate) fn entry_json(e: &Entry) -> J {
     json!({
         "kind": e.kind.as_str(),
         "collection": e.collection,

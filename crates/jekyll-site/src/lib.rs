@@ -505,6 +505,13 @@ impl Site {
     }
 }
 
+impl Entry {
+    /// The entry as one file of the oracle's JSON (the schema of NOTES.md).
+    pub fn to_oracle_json(&self) -> serde_json::Value {
+        json::entry_json(self)
+    }
+}
+
 /// Reads the site whose source folder is `root`, as `jekyll build` would (reading and
 /// generating; nothing is rendered or written): [`SiteConfig::load`], a walk of the whole
 /// source through [`SiteConfig::classify`], [`SiteConfig::entry`] of each file read (in

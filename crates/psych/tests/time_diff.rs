@@ -447,7 +447,8 @@ fn generated_time_parse_agrees_with_ruby() {
 /// Every front matter of the corpus (split as Jekyll splits), dated as Jekyll dates it.
 #[test]
 fn corpus_dates_agree_with_jekyll() {
-    let root = std::env::var("PSYCH_CORPUS").unwrap_or_else(|_| "/work/shared/corpus".into());
+    let root = std::env::var("PSYCH_CORPUS")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus").into());
     let mut reqs = Vec::new();
     let mut stack = vec![std::path::PathBuf::from(root)];
     while let Some(dir) = stack.pop() {

@@ -3,7 +3,7 @@
 //! typed values of `safe_load` with Jekyll's arguments.
 //!
 //! `PSYCH_CASES` (default 3000) and `PSYCH_SEED` set the generated run; the corpus run reads
-//! every file of /work/shared/corpus (or `PSYCH_CORPUS`) that starts a front matter, and every
+//! every file of ../shared/corpus (or `PSYCH_CORPUS`) that starts a front matter, and every
 //! `_config.yml`.
 
 mod common;
@@ -696,7 +696,8 @@ fn generated_front_matters_agree_with_psych() {
 
 /// Jekyll's split (`YAML_FRONT_MATTER_REGEXP`): the YAML Psych gets, `---` line included.
 fn corpus_inputs() -> Vec<(String, String)> {
-    let root = std::env::var("PSYCH_CORPUS").unwrap_or_else(|_| "/work/shared/corpus".into());
+    let root = std::env::var("PSYCH_CORPUS")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus").into());
     let mut out = Vec::new();
     let mut stack = vec![std::path::PathBuf::from(root)];
     while let Some(dir) = stack.pop() {

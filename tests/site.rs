@@ -1,0 +1,171 @@
+//! `postlint site` and `postlint inspect`: the site model as a user (and the oracle) sees it.
+//! With `POSTLINT_ORACLES=1` (set by .ci/run, where Debian's jekyll is installed), the site
+//! oracle (scripts/site-oracle: Jekyll's own reading, dumped by a hook plugin) must agree with
+//! `postlint site --format json` on every committed fixture site.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_postlint"));
+    cmd.env("POSTLINT_NOW", "2024-01-01T00:00:00Z");
+    cmd
+}
+
+fn site(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().current_dir(dir).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const SITE: &[(&str, &str)] = &[
+    (
+        "_config.yml",
+        "timezone: Europe/Berlin\ndefaults:\n  - scope: {path: \"de\"}\n    values: {lang: de}\n",
+    ),
+    (
+        "de/news/_posts/2010-03-26-x.md",
+        "---\ntitle: X\ndate: 2010-03-26 23:30:00 +0000\n---\nx\n",
+    ),
+    (
+        "_posts/2021-12-08-a.md",
+        "---\ntitle: A\ntags: [one]\n---\na\n",
+    ),
+    ("_posts/notes.txt", "no front matter\n"),
+    ("_drafts/idea.md", "---\ntitle: Idea\n---\n"),
+    ("about.md", "---\ntitle: About\npermalink: /about/\n---\n"),
+    ("assets/app.js", "x\n"),
+];
+
+#[test]
+fn site_lists_every_file_as_jekyll_reads_it() {
+    let dir = site(SITE);
+    let o = run(dir.path(), &["site", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    let find = |path: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("{path} missing: {v}"))
+    };
+    // The folders above `_posts` are categories; the date is read in the site's zone (the
+    // next day in Berlin).
+    let de = find("de/news/_posts/2010-03-26-x.md");
+    assert_eq!(de["url"], "/de/news/2010/03/27/x.html");
+    assert_eq!(de["date"], "2010-03-27T00:30:00+01:00");
+    assert_eq!(find("about.md")["url"], "/about/");
+    assert_eq!(find("assets/app.js")["kind"], "static");
+    let unread: Vec<&str> = v["unread"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u.as_str())
+        .collect();
+    assert!(unread.contains(&"_posts/notes.txt"), "{unread:?}");
+    assert!(unread.contains(&"_drafts/idea.md"), "{unread:?}");
+
+    let o = run(dir.path(), &["site", "--drafts", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "_drafts/idea.md" && f["kind"] == "draft"),
+        "{v}"
+    );
+
+    let o = run(dir.path(), &["site"]);
+    let out = stdout(&o).replace(&*dir.path().to_string_lossy(), "[SITE]");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("cli_site_human", out));
+}
+
+#[test]
+fn inspect_shows_one_file_as_postlint_reads_it() {
+    let dir = site(SITE);
+    let o = run(dir.path(), &["inspect", "de/news/_posts/2010-03-26-x.md"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o).replace(&*dir.path().to_string_lossy(), "[SITE]");
+    let o = run(dir.path(), &["inspect", "_posts/notes.txt"]);
+    let unread = stdout(&o).replace(&*dir.path().to_string_lossy(), "[SITE]");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::assert_snapshot!("cli_inspect_post", out);
+        insta::assert_snapshot!("cli_inspect_unread", unread);
+    });
+    let o = run(
+        dir.path(),
+        &["inspect", "--format", "json", "_posts/2021-12-08-a.md"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["front_matter"]["value"]["tags"][0], "one");
+    assert_eq!(v["entry"]["url"], "/2021/12/08/a.html");
+    let o = run(dir.path(), &["inspect", "nope.md"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+fn oracles() -> bool {
+    std::env::var("POSTLINT_ORACLES").is_ok_and(|v| v == "1")
+}
+
+#[test]
+fn the_site_oracle_agrees_on_the_fixture_sites() {
+    if !oracles() {
+        eprintln!("skipped: set POSTLINT_ORACLES=1 (needs jekyll) to run the site oracle");
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut sites: Vec<PathBuf> = ["reader", "plugins", "paths"]
+        .iter()
+        .map(|s| root.join("crates/jekyll-site/tests/fixtures").join(s))
+        .collect();
+    // Every rule's fixture site (both packs): broken posts, odd names, links, collisions.
+    for pack in ["jekyll", "finews"] {
+        let mut rules: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures").join(pack))
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        rules.sort();
+        sites.extend(rules);
+    }
+    let mut failed = Vec::new();
+    for s in &sites {
+        if !s.is_dir() {
+            continue;
+        }
+        let o = Command::new("bash")
+            .arg(root.join("scripts/site-oracle"))
+            .arg(s)
+            .env("POSTLINT", env!("CARGO_BIN_EXE_postlint"))
+            .output()
+            .unwrap();
+        eprintln!("{}", String::from_utf8_lossy(&o.stdout));
+        if !o.status.success() {
+            eprintln!("{}", String::from_utf8_lossy(&o.stderr));
+            failed.push(s.display().to_string());
+        }
+    }
+    assert!(failed.is_empty(), "the oracle differs on {failed:?}");
+}
