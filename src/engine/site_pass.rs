@@ -36,12 +36,17 @@ pub fn cross_file(
         .iter()
         .map(|(id, t)| (*id, Arc::from(&*t.display)))
         .collect();
-    // The URL of a file, read again (for the rare collision report).
+    // The URL of a file, and the other output the site writes there (a static file, a page,
+    // a plugin's page), read again (for the rare collision report).
     let url_of = |id: u64| {
         let target = targets.get(&id)?;
         let bytes = std::fs::read(target.path()).ok()?;
         let post = site.place(&target.display, target.path(), bytes).ok()?;
-        site.url_of(&post)
+        let other = site
+            .destination(&post)
+            .zip(post.rel.as_deref())
+            .and_then(|(d, rel)| site.other_output_at(d, rel));
+        Some((site.url_of(&post)?, other))
     };
     let reported = found.report(&names, url_of, settings);
     locate(reported, &targets, keep_source)

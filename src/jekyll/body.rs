@@ -337,8 +337,19 @@ impl OpenLink {
                 .map_or(from, |p| from + p);
             start..end
         });
+        // kramdown writes an e-mail autolink `<a@b.org>` as `mailto:a@b.org`.
+        let url = if source == LinkSource::Email
+            && !self
+                .dest
+                .get(..7)
+                .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+        {
+            format!("mailto:{}", self.dest)
+        } else {
+            self.dest
+        };
         Link {
-            url: self.dest,
+            url,
             span,
             whole,
             source,

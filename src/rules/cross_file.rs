@@ -266,6 +266,8 @@ pub struct CrossFileFindings {
     same_source: Vec<Vec<u64>>,
     same_text: Vec<Vec<u64>>,
     same_url: Vec<Vec<u64>>,
+    /// XF002: posts written where the site writes another output (not a post).
+    over_other: Vec<u64>,
     /// TX005: each post whose pairing goes against the majority, and what to say.
     against_majority: Vec<(u64, String)>,
 }
@@ -275,6 +277,7 @@ impl CrossFileFindings {
         self.same_source.is_empty()
             && self.same_text.is_empty()
             && self.same_url.is_empty()
+            && self.over_other.is_empty()
             && self.against_majority.is_empty()
     }
 
@@ -285,17 +288,19 @@ impl CrossFileFindings {
             .flatten()
             .flatten()
             .copied()
+            .chain(self.over_other.iter().copied())
             .chain(self.against_majority.iter().map(|(f, _)| *f))
             .collect()
     }
 
     /// The findings, named by `names` (a file missing there, gone since it was checked, is
     /// left out), each with the place in its file it points at (located by the engine, which
-    /// reads those few files again). `url_of` gives a file's URL (for XF002's message).
+    /// reads those few files again). `url_of` gives a file's URL, and the other output the
+    /// site writes there if any (for XF002's messages).
     pub fn report(
         self,
         names: &HashMap<u64, Arc<str>>,
-        url_of: impl Fn(u64) -> Option<String>,
+        url_of: impl Fn(u64) -> Option<(String, Option<String>)>,
         settings: &Settings,
     ) -> Vec<(Diagnostic, Anchor)> {
         let mut out: Vec<(Diagnostic, Anchor)> = Vec::new();
@@ -361,6 +366,7 @@ impl CrossFileFindings {
             let url = group
                 .first()
                 .and_then(|(f, _)| url_of(*f))
+                .map(|(u, _)| u)
                 .unwrap_or_default();
             let paths: Vec<Arc<str>> = group.iter().map(|(_, p)| Arc::clone(p)).collect();
             for (_, path) in group.iter().skip(1) {
@@ -371,6 +377,26 @@ impl CrossFileFindings {
                     );
                     out.push((d, Anchor::Url));
                 }
+            }
+        }
+
+        // XF002: over a static file, a page or a plugin's page.
+        let mut over: Vec<(u64, Arc<str>)> = self
+            .over_other
+            .iter()
+            .filter_map(|f| Some((*f, name(f)?)))
+            .collect();
+        over.sort_by(|a, b| a.1.cmp(&b.1));
+        for (file, path) in over {
+            let Some((url, Some(other))) = url_of(file) else {
+                continue;
+            };
+            let message = format!("published at `{url}`, where the site also writes {other}");
+            if let Some(d) = mk(&XF002, level, &path, message) {
+                let d = d.with_label("same URL").with_help(
+                    "Jekyll writes the post over the other file (documents are written last): give the post another permalink",
+                );
+                out.push((d, Anchor::Url));
             }
         }
 
@@ -401,6 +427,15 @@ pub fn find(all: &Chunked<Facts>, settings: &Settings, site: &SiteModel) -> Cros
     }
     if Rule::XF002.is_on(settings) {
         found.same_url = duplicates(all, |f| f.url);
+        // Over another output the run does not check (a static file, a plugin's page, a page
+        // not named): one the run checks is in a `same_url` group already.
+        let grouped: std::collections::HashSet<u64> =
+            found.same_url.iter().flatten().copied().collect();
+        found.over_other = all
+            .iter()
+            .filter(|f| f.clash && !grouped.contains(&f.file))
+            .map(|f| f.file)
+            .collect();
     }
     if Rule::TX005.is_on(settings) {
         found.against_majority = against_majority(all, site);
