@@ -329,10 +329,16 @@ fn covers_the_site(
     let Some(root) = &site.root else {
         return false;
     };
-    options.paths.is_empty()
-        && settings.posts.is_empty()
+    // No paths (or one folder holding the whole site: `postlint check .`, `check site/`).
+    let from = match options.paths.as_slice() {
+        [] => normalize(cwd),
+        [one] => normalize(&cwd.join(one)),
+        _ => return false,
+    };
+    settings.posts.is_empty()
         && settings.exclude.is_empty()
-        && normalize(root).starts_with(normalize(cwd))
+        && from.is_dir()
+        && normalize(root).starts_with(from)
 }
 
 /// `--online`: gather the external links of the posts, check each distinct one (cache first),
