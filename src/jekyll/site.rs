@@ -482,14 +482,20 @@ impl SiteModel {
     /// is, for the message.
     pub fn other_output_at(&self, destination: &str, rel: &str) -> Option<String> {
         let index = self.index()?;
-        match index.at_destination(destination)? {
-            Served::Static(path) if path != rel => Some(format!("the static file `{path}`")),
-            Served::Entry(e) if e.path.as_deref() != Some(rel) => {
-                Some(format!("`{}`", e.path.as_deref().unwrap_or("a page")))
-            }
-            Served::Generated(g) => Some(format!("the page {} generates", g.generator)),
-            _ => None,
-        }
+        index
+            .outputs_at(destination)
+            .into_iter()
+            .find_map(|served| match served {
+                Served::Static(path) if path != rel => Some(format!("the static file `{path}`")),
+                Served::Entry(e) if e.path.as_deref() != Some(rel) => {
+                    Some(format!("`{}`", e.path.as_deref().unwrap_or("a page")))
+                }
+                Served::Generated(g) if g.redirect_page => {
+                    Some("a redirect page (jekyll-redirect-from)".to_string())
+                }
+                Served::Generated(g) => Some(format!("the page {} generates", g.generator)),
+                _ => None,
+            })
     }
 
     /// The id of a category or tag name (the same name, the same id, for the whole run).

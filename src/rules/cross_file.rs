@@ -394,7 +394,7 @@ impl CrossFileFindings {
             let message = format!("published at `{url}`, where the site also writes {other}");
             if let Some(d) = mk(&XF002, level, &path, message) {
                 let d = d.with_label("same URL").with_help(
-                    "Jekyll writes the post over the other file (documents are written last): give the post another permalink",
+                    "Jekyll writes both to the same file, and one of them is lost: give this one another permalink",
                 );
                 out.push((d, Anchor::Url));
             }

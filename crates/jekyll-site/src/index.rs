@@ -445,6 +445,26 @@ impl SiteIndex {
             .map(|o| Served::Document(o.1))
     }
 
+    /// Every output written at `dest` (a destination relative to the output folder): pages,
+    /// static files, generated pages (redirects included), then the documents added.
+    pub fn outputs_at(&self, dest: &str) -> Vec<Served<'_>> {
+        let h = dest_hash(dest);
+        let start = self.outs.partition_point(|o| o.dest < h);
+        let mut out: Vec<Served<'_>> = self.outs[start..]
+            .iter()
+            .take_while(|o| o.dest == h)
+            .filter_map(|o| self.served(o))
+            .collect();
+        let start = self.docs.outs.partition_point(|o| o.0 < h);
+        out.extend(
+            self.docs.outs[start..]
+                .iter()
+                .take_while(|o| o.0 == h)
+                .map(|o| Served::Document(o.1)),
+        );
+        out
+    }
+
     /// Looks up a link's path (site-relative, e.g. `/blog/2010/01/x/`, with or without the
     /// `baseurl`, query and fragment ignored) the way a static server serves the output
     /// folder: percent-decoded, `dir/` → `dir/index.html`, `/x` → `/x.html` (GitHub Pages).
