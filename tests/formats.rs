@@ -72,7 +72,9 @@ fn sarif_is_valid_against_the_schema() {
         .iter()
         .map(|r| r["ruleId"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["FM007", "DT007", "HT001"]);
+    // The unclosed `<div>` takes the rest of the post with it (kramdown reads the links after it
+    // as the div's raw content): the source link and the back links are not links on the page.
+    assert_eq!(codes, ["FM007", "DT007", "HT001", "SA003", "SA005"]);
 }
 
 #[test]
@@ -81,7 +83,7 @@ fn github_workflow_commands() {
     let (status, out) = run(dir.path(), "github");
     assert_eq!(status, 1);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines.len(), 5, "{out}");
     assert_eq!(
         lines[1],
         "::error file=_posts/2021-12-08-a b.md,line=4,col=7,endLine=4,endColumn=26,title=DT007 (misread-time)::Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:18:31` is published as 2021-12-08 18:18:31 +0800%0Ahelp: add the site's offset: `2021-12-08 10:18:31 +0800`"

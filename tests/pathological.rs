@@ -115,9 +115,10 @@ fn a_1_mb_single_line() {
     write(dir.path(), "_posts/2021-12-08-line.md", text.as_bytes());
     // Measured: 0.1 s.
     let r = run(dir.path(), &[], Duration::from_secs(10));
-    assert_eq!(status(&r), 1);
+    assert_eq!(status(&r), 0);
     ordinary_checked(&r);
-    assert_eq!(codes(&r, "line.md"), ["HT001"]);
+    // The trailing `<p>` is in the paragraph: kramdown shows it as text (`&lt;p&gt;`).
+    assert_eq!(codes(&r, "line.md"), Vec::<String>::new());
 }
 
 #[test]

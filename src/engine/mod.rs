@@ -364,7 +364,7 @@ pub fn online_pass(
             if !post.is_post() {
                 return Vec::new();
             }
-            crate::jekyll::body::analyse(&post.text, post.body.clone())
+            crate::jekyll::body::analyse_as(&post.text, post.body.clone(), &site.markdown)
                 .links
                 .iter()
                 .filter_map(|l| rules::links::online_key(&l.url, site))

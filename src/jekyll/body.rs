@@ -1,6 +1,8 @@
-//! The body pass: one walk of pulldown-cmark's events (with byte offsets) that collects the HTML
-//! to scan and every link with the exact bytes of its destination. Code blocks, code spans and
-//! Liquid `{% highlight %}`/`{% raw %}` blocks are skipped; Liquid tags are left alone.
+//! The body pass: the HTML to scan and every link with the exact bytes of its destination, as
+//! Jekyll's Markdown converter reads the body — kramdown (GFM) by default
+//! ([`super::kramdown_body`]), or CommonMark for a site with `markdown: CommonMark` (one walk of
+//! pulldown-cmark's events, with byte offsets). Code blocks, code spans and Liquid
+//! `{% highlight %}`/`{% raw %}` blocks are skipped; Liquid tags are left alone.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -48,6 +50,41 @@ pub struct Link {
 pub struct Body {
     pub html: Tokens,
     pub links: Vec<Link>,
+    /// Attributes that kramdown's inline attribute lists (`{: onclick="…"}`) set on Markdown
+    /// elements, as start tags of the element they end up on (not part of the HTML's balance).
+    pub ial: Vec<Token>,
+    /// Well-formed end tags kramdown read as text (it had no such element open): the page
+    /// shows them.
+    pub shown_as_text: Vec<Token>,
+}
+
+/// Liquid `{% highlight %}` and `{% raw %}` blocks in `text[range]`.
+pub(super) fn liquid_blocks(text: &str, range: &Range<usize>) -> Vec<Range<usize>> {
+    let base = range.start;
+    LIQUID_BLOCK
+        .find_iter(&text[range.clone()])
+        .map(|m| base + m.start()..base + m.end())
+        .collect()
+}
+
+/// Analyse the body `text[range]` as Jekyll's default converter (kramdown, GFM input, Jekyll's
+/// options) reads it.
+pub fn analyse(text: &str, range: Range<usize>) -> Body {
+    analyse_as(text, range, &super::kramdown_body::Markdown::default())
+}
+
+/// Analyse the body `text[range]` as the site's converter reads it.
+pub fn analyse_as(
+    text: &str,
+    range: Range<usize>,
+    markdown: &super::kramdown_body::Markdown,
+) -> Body {
+    match markdown {
+        super::kramdown_body::Markdown::Kramdown(options) => {
+            super::kramdown_body::analyse(text, range, options)
+        }
+        super::kramdown_body::Markdown::CommonMark => analyse_commonmark(text, range),
+    }
 }
 
 /// Liquid's white space and word boundaries are ASCII (Ruby's `\s`, `\b`); ASCII classes
@@ -83,14 +120,11 @@ pub fn is_url_attr(element: &str, attr: &str) -> bool {
     URL_ATTRS.iter().any(|(e, a)| *e == element && *a == attr)
 }
 
-/// Analyse the body `text[range]`.
-pub fn analyse(text: &str, range: Range<usize>) -> Body {
+/// Analyse the body `text[range]` as CommonMark reads it (pulldown-cmark).
+pub fn analyse_commonmark(text: &str, range: Range<usize>) -> Body {
     let base = range.start;
     let src = &text[range.clone()];
-    let skipped: Vec<Range<usize>> = LIQUID_BLOCK
-        .find_iter(src)
-        .map(|m| base + m.start()..base + m.end())
-        .collect();
+    let skipped = liquid_blocks(text, &range);
     let in_skipped =
         |r: &Range<usize>| skipped.iter().any(|s| s.start <= r.start && r.end <= s.end);
 
@@ -272,8 +306,28 @@ fn broken_links(text: &str, r: &Range<usize>) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// The `](http://a b)` destinations in a text's source, as links (meant as links).
+pub(super) fn broken_link_spans(text: &str, r: &Range<usize>) -> Vec<Link> {
+    broken_links(text, r)
+        .into_iter()
+        .map(|(start, end)| Link {
+            url: text[start..end].to_string(),
+            span: start..end,
+            whole: start..end,
+            source: LinkSource::Inline,
+            image: false,
+            empty_text: false,
+            element: None,
+            text_span: None,
+        })
+        .collect()
+}
+
 /// Positions of `<name` in a text event's source, where `name` is an HTML element.
-fn tag_attempts<'t>(text: &'t str, r: &Range<usize>) -> impl Iterator<Item = usize> + 't {
+pub(super) fn tag_attempts<'t>(
+    text: &'t str,
+    r: &Range<usize>,
+) -> impl Iterator<Item = usize> + 't {
     let start = r.start;
     let src = text.get(r.clone()).unwrap_or("");
     src.match_indices('<').filter_map(move |(p, _)| {
@@ -415,8 +469,36 @@ fn definition_dest(text: &str, def: &Range<usize>) -> Range<usize> {
     i..j
 }
 
+/// Links in the URL attributes an IAL sets (`{: href="…"}`).
+pub(super) fn ial_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
+    for token in tokens {
+        let Token::Start {
+            name, span, attrs, ..
+        } = token
+        else {
+            continue;
+        };
+        for attr in attrs {
+            if !is_url_attr(name, &attr.name) || attr.name == "srcset" {
+                continue;
+            }
+            if let Some(value) = attr.value.clone() {
+                let raw = &text[value.clone()];
+                links.push(html_link(
+                    decode_entities(raw),
+                    value,
+                    span,
+                    name,
+                    &attr.name,
+                    false,
+                ));
+            }
+        }
+    }
+}
+
 /// Links in HTML attributes, with `<a>` text emptiness from the text up to its `</a>`.
-fn html_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
+pub(super) fn html_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
     for (i, token) in tokens.iter().enumerate() {
         let Token::Start {
             name, span, attrs, ..
@@ -528,7 +610,7 @@ fn visible_text(html: &str) -> String {
 }
 
 /// `<>` outside code and HTML: an autolink with nothing in it.
-fn empty_autolinks(
+pub(super) fn empty_autolinks(
     text: &str,
     range: &Range<usize>,
     code: &[Range<usize>],
@@ -661,11 +743,12 @@ mod tests {
         let got = links(md);
         assert_eq!(got[0].1, "//finews.withounder.com/emnews/");
         assert_eq!(got[1].1, "../");
+        // kramdown makes no link of `[<x>](<d e>)`: `<x>` and `<d e>` are HTML to it.
         let md = "[![x](a.png)](b.html) [](c) [<x>](<d e>)";
         let got = links(md);
         assert_eq!(
             got.iter().map(|l| l.1.as_str()).collect::<Vec<_>>(),
-            ["a.png", "b.html", "c", "d e"]
+            ["a.png", "b.html", "c"]
         );
         assert!(got[2].3, "[](c) has no text");
         assert!(!got[1].3, "a link around an image has content");

@@ -6,6 +6,7 @@ pub mod article;
 pub mod body;
 pub mod date;
 pub mod document;
+pub mod kramdown_body;
 pub mod markup;
 pub mod site;
 pub mod yaml;

@@ -48,6 +48,8 @@ pub struct SiteModel {
     full: OnceLock<SiteIndex>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
+    /// How Jekyll converts the site's Markdown (`markdown:`, `kramdown:` of `_config.yml`).
+    pub markdown: super::kramdown_body::Markdown,
     /// Category and tag names of the run, interned (the cross-file index holds ids).
     names: Interner<str>,
     /// Pairings of a post's category and tags (`[category, tags…]` over name ids), interned:
@@ -124,6 +126,30 @@ pub struct CategoryPage {
     pub close: std::ops::Range<usize>,
 }
 
+/// The converter `_config.yml` chooses: `markdown: CommonMark` (jekyll-commonmark, also
+/// `CommonMarkGhPages`), else kramdown with Jekyll's defaults and the site's `kramdown:` options
+/// (each set as kramdown's `Options.parse` reads a value).
+fn markdown_of(raw: &Value) -> super::kramdown_body::Markdown {
+    use super::kramdown_body::Markdown;
+    if raw
+        .get("markdown")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m.to_ascii_lowercase().starts_with("commonmark"))
+    {
+        return Markdown::CommonMark;
+    }
+    let mut options = kramdown::Options::jekyll();
+    if let Some(map) = raw.get("kramdown").and_then(Value::as_map) {
+        for (k, v) in map {
+            if let (Some(name), false) = (k.as_str(), v.as_map().is_some() || v.as_seq().is_some())
+            {
+                options.set(name, &v.ruby_to_s());
+            }
+        }
+    }
+    Markdown::Kramdown(Box::new(options))
+}
+
 /// The nearest folder holding `_config.yml`, from each start upward; else (Jekyll builds a
 /// site without a config, with its defaults) the nearest holding a `_posts` folder.
 pub fn find_root(starts: &[&Path]) -> Option<PathBuf> {
@@ -187,6 +213,7 @@ impl SiteModel {
                         .to_string();
                     site.timezone = config.timezone().map(str::to_string);
                     site.future = Some(c.future);
+                    site.markdown = markdown_of(&c.raw);
                     site.config = Some(config);
                 }
                 Err(fatal) => site.fatal = Some(fatal.message),

@@ -346,6 +346,21 @@ fn ht003(cx: &Context, out: &mut Report) {
             );
         }
     }
+    // End tags kramdown found nothing to close for: it shows them as text.
+    for token in &body.shown_as_text {
+        if let Token::End { name, span } = token {
+            out.push(
+                out.diag(
+                    span.clone(),
+                    format!("`</{name}>` closes nothing kramdown has open: the page shows it as text"),
+                )
+                .with_label("shown as text")
+                .with_help(format!(
+                    "remove `</{name}>`, or fix the HTML before it so that the `<{name}>` it belongs to is open"
+                )),
+            );
+        }
+    }
 }
 
 fn ht004(cx: &Context, out: &mut Report) {
@@ -466,7 +481,8 @@ fn ht008(cx: &Context, out: &mut Report) {
     let Some(body) = cx.body() else { return };
     let opts = &cx.settings.rules.html;
     let text = &cx.post.text;
-    for token in &body.html.tokens {
+    // The HTML's own attributes, and those an inline attribute list sets (`{: onclick=…}`).
+    for token in body.html.tokens.iter().chain(&body.ial) {
         let Token::Start { name, attrs, .. } = token else {
             continue;
         };

@@ -79,9 +79,13 @@ impl<'a> Context<'a> {
     pub fn body(&self) -> Option<&Body> {
         self.body
             .get_or_init(|| {
-                self.post
-                    .is_post()
-                    .then(|| crate::jekyll::body::analyse(&self.post.text, self.post.body.clone()))
+                self.post.is_post().then(|| {
+                    crate::jekyll::body::analyse_as(
+                        &self.post.text,
+                        self.post.body.clone(),
+                        &self.site.markdown,
+                    )
+                })
             })
             .as_ref()
     }
