@@ -250,5 +250,48 @@ fn inspect_human(out: &mut impl Write, v: &J) -> io::Result<()> {
         }
         None => {}
     }
+    let body = &v["body"];
+    if let Some(nodes) = body["nodes"].as_array() {
+        writeln!(out, "body (as {} reads it):", text(&body["converter"]))?;
+        for n in nodes {
+            let depth = usize::try_from(n["depth"].as_u64().unwrap_or(0)).unwrap_or(0);
+            let attrs: Vec<String> = n["attrs"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{}={:?} ({})",
+                        text(&a["name"]),
+                        text(&a["value"]),
+                        text(&a["origin"])
+                    )
+                })
+                .collect();
+            let value = text(&n["value"]);
+            writeln!(
+                out,
+                "  {:indent$}{} {}..{}{}{}",
+                "",
+                text(&n["kind"]),
+                n["span"][0],
+                n["span"][1],
+                if value.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {value:?}")
+                },
+                if attrs.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", attrs.join(", "))
+                },
+                indent = depth.min(40) * 2
+            )?;
+        }
+    } else if !body.is_null() {
+        writeln!(out, "body: read as {}", text(&body["converter"]))?;
+    }
     Ok(())
 }

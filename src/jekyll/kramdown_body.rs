@@ -277,6 +277,54 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     body
 }
 
+/// The element tree kramdown makes of the body `text[range]` (for `postlint inspect`): each
+/// node in document order with its depth, kind, value (an element's name, a text's first
+/// characters), attributes (with where they come from) and the byte span in the file.
+pub fn tree_json(text: &str, range: Range<usize>, markdown: &Markdown) -> serde_json::Value {
+    use serde_json::json;
+    let Markdown::Kramdown(options) = markdown else {
+        return json!({"converter": "CommonMark"});
+    };
+    let base = range.start;
+    let src = &text[range.clone()];
+    let doc = kramdown::parse(src, options);
+    let mut depth = vec![0usize; doc.nodes.len()];
+    let mut nodes = Vec::new();
+    for id in doc.descendants(doc.root) {
+        let node = doc.node(id);
+        let d = node
+            .parent
+            .and_then(|p| depth.get(p).copied())
+            .map_or(0, |d| d + 1);
+        if let Some(slot) = depth.get_mut(id) {
+            *slot = d;
+        }
+        if id == doc.root {
+            continue;
+        }
+        let value: String = node.value.chars().take(60).collect();
+        let attrs: Vec<serde_json::Value> = node
+            .attrs
+            .iter()
+            .map(|a| {
+                json!({
+                    "name": a.name,
+                    "value": a.value,
+                    "origin": format!("{:?}", a.origin).to_ascii_lowercase(),
+                })
+            })
+            .collect();
+        nodes.push(json!({
+            "depth": d - 1,
+            "kind": node.kind.name(),
+            "value": value,
+            "attrs": attrs,
+            "span": [base + node.span.start, base + node.span.end],
+        }));
+    }
+    json!({"converter": "kramdown", "nodes": nodes})
+}
+
 /// The link a Markdown `A` or `Img` node makes (inline, reference, autolink, e-mail).
 fn markdown_link(
     text: &str,

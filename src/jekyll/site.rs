@@ -712,6 +712,7 @@ impl SiteModel {
             },
             "front_matter": front_matter,
             "entry": entry,
+            "body": super::kramdown_body::tree_json(&post.text, post.body.clone(), &self.markdown),
         })
     }
 }
