@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::data::Data;
+use crate::data::{Data, EqlSet};
 use crate::entry::{PageUrl, extname, page_destination, page_url};
 use crate::filter::{basename, rb_join};
 use crate::site_config::SiteConfig;
@@ -18,10 +18,10 @@ use crate::{Entry, Fatal, GeneratedPage, Kind};
 pub(crate) struct PostFacts {
     /// `site.post_attr_hash("tags")` keys, first appearance order.
     pub tags: Vec<Value>,
-    tag_keys: HashSet<String>,
+    tag_keys: EqlSet,
     /// `site.post_attr_hash("categories")` keys.
     pub categories: Vec<Value>,
-    cat_keys: HashSet<String>,
+    cat_keys: EqlSet,
     /// The civil `(year, month, day)` of each post's date (what `%Y`, `%m`, `%d` write), first
     /// appearance order, without repeats ([`PostFacts::day_strings`]).
     pub days: Vec<(i64, u32, u32)>,
@@ -43,7 +43,7 @@ impl PostFacts {
             }) = v
             {
                 for t in items {
-                    if keys.insert(crate::data::eql_key(t)) {
+                    if keys.insert(t) {
                         list.push(t.clone());
                     }
                 }
@@ -64,12 +64,12 @@ impl PostFacts {
     /// Adds the facts of other posts.
     pub fn merge(&mut self, other: PostFacts) {
         for t in other.tags {
-            if self.tag_keys.insert(crate::data::eql_key(&t)) {
+            if self.tag_keys.insert(&t) {
                 self.tags.push(t);
             }
         }
         for t in other.categories {
-            if self.cat_keys.insert(crate::data::eql_key(&t)) {
+            if self.cat_keys.insert(&t) {
                 self.categories.push(t);
             }
         }
