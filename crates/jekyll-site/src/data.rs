@@ -180,6 +180,12 @@ impl Data {
             .map(|(_, v)| v)
     }
 
+    /// `data.delete(key)` (not `date`): the value, moved out.
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        let i = self.entries.iter().rposition(|(k, _)| k == key)?;
+        Some(self.entries.remove(i).1)
+    }
+
     /// `data.key?(key)`.
     pub fn has(&self, key: &str) -> bool {
         if key == "date" {
