@@ -175,7 +175,7 @@ fn join_rel(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
     } else {
-        format!("{dir}/{name}")
+        crate::filter::concat3(dir, "/", name)
     }
 }
 
@@ -184,7 +184,7 @@ fn jekyll_dir(rel: &str) -> String {
     if rel.is_empty() {
         String::new()
     } else {
-        format!("/{rel}")
+        crate::filter::concat3("/", rel, "")
     }
 }
 

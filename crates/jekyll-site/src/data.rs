@@ -33,9 +33,17 @@ pub enum MergeError {
     Fatal(String),
 }
 
-/// A key for Ruby's `eql?`/`hash` (what `Array#|` and `uniq` compare).
+/// A key for Ruby's `eql?`/`hash` (what `Array#|` and `uniq` compare). A `String`'s key is
+/// the string after a `"` (its `inspect` escapes it one to one, and no other class's key
+/// starts with `"`); the others' is their `inspect` (`D`/`T` before a `Date`/`Time`).
 pub fn eql_key(v: &Value) -> String {
-    let tag = match v.kind {
+    let tag = match &v.kind {
+        ValueKind::Str(s) => {
+            let mut k = String::with_capacity(s.len() + 1);
+            k.push('"');
+            k.push_str(s);
+            return k;
+        }
         ValueKind::Date { .. } => "D",
         ValueKind::Time { .. } => "T",
         _ => "",
@@ -43,16 +51,67 @@ pub fn eql_key(v: &Value) -> String {
     format!("{tag}{}", v.inspect())
 }
 
+/// A set of values by [`eql_key`] (strings held apart: a lookup of one needs no key made).
+#[derive(Debug, Clone, Default)]
+pub struct EqlSet {
+    strs: HashSet<String>,
+    others: HashSet<String>,
+}
+
+impl EqlSet {
+    /// Adds `v`; whether it was not there yet.
+    pub fn insert(&mut self, v: &Value) -> bool {
+        match &v.kind {
+            ValueKind::Str(s) => {
+                if self.strs.contains(s.as_str()) {
+                    false
+                } else {
+                    self.strs.insert(s.clone())
+                }
+            }
+            _ => self.others.insert(eql_key(v)),
+        }
+    }
+}
+
 /// `a | b` (Array#|): the items of `a` then those of `b`, without repeats.
 pub fn union(a: &[Value], b: &[Value]) -> Vec<Value> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    if a.iter()
+        .chain(b)
+        .all(|v| matches!(v.kind, ValueKind::Str(_)))
+    {
+        // Strings only (the usual categories): their keys are the strings.
+        let strs = a.iter().chain(b).filter_map(Value::as_str);
+        for (v, first) in a.iter().chain(b).zip(first_occurrences(strs)) {
+            if first {
+                out.push(v.clone());
+            }
+        }
+        return out;
+    }
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
     for v in a.iter().chain(b) {
         if seen.insert(eql_key(v)) {
             out.push(v.clone());
         }
     }
     out
+}
+
+/// For each string, whether it is the first of its value (a scan for a few, a set for many).
+pub fn first_occurrences<'a>(items: impl Iterator<Item = &'a str> + Clone) -> Vec<bool> {
+    let n = items.clone().count();
+    if n <= 16 {
+        let all: Vec<&str> = items.collect();
+        return all
+            .iter()
+            .enumerate()
+            .map(|(i, s)| !all[..i].contains(s))
+            .collect();
+    }
+    let mut seen: HashSet<&str> = HashSet::with_capacity(n);
+    items.map(|s| seen.insert(s)).collect()
 }
 
 /// Ruby's `String#split` with no argument: on runs of ASCII whitespace, ends trimmed.
@@ -119,6 +178,12 @@ impl Data {
             .rev()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v)
+    }
+
+    /// `data.delete(key)` (not `date`): the value, moved out.
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        let i = self.entries.iter().rposition(|(k, _)| k == key)?;
+        Some(self.entries.remove(i).1)
     }
 
     /// `data.key?(key)`.
@@ -188,16 +253,14 @@ impl Data {
         mut other: Data,
         parse: &dyn Fn(&Value) -> Result<JekyllTime, String>,
     ) -> Result<(), MergeError> {
-        if let Some(c) = other.get("categories").cloned()
-            && !c.is_null()
+        // (`other`'s keys are unique: its categories are changed where they are.)
+        if let Some(i) = other.entries.iter().rposition(|(k, _)| k == "categories")
+            && !other.entries[i].1.is_null()
         {
-            let mut oc = match &c.kind {
-                ValueKind::Str(s) => Value {
-                    kind: ValueKind::Seq(ruby_split(s)),
-                    span: c.span.clone(),
-                },
-                _ => c.clone(),
-            };
+            let oc = &mut other.entries[i].1;
+            if let ValueKind::Str(s) = &oc.kind {
+                oc.kind = ValueKind::Seq(ruby_split(s));
+            }
             if let Some(Value {
                 kind: ValueKind::Seq(mine),
                 ..
@@ -205,20 +268,16 @@ impl Data {
             {
                 match &oc.kind {
                     ValueKind::Seq(theirs) => {
-                        oc = Value {
-                            kind: ValueKind::Seq(union(mine, theirs)),
-                            span: oc.span.clone(),
-                        };
+                        oc.kind = ValueKind::Seq(union(mine, theirs));
                     }
                     _ => {
                         return Err(MergeError::Read(format!(
                             "no implicit conversion of {} into Array",
-                            ruby_class(&oc)
+                            ruby_class(oc)
                         )));
                     }
                 }
             }
-            other.set_raw("categories", oc);
         }
         self.deep_merge(other);
         self.merge_date(parse)
@@ -252,6 +311,107 @@ impl Data {
         match &self.date {
             Some(DateSlot::Parsed(t)) => Some(*t),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `inspect`-based key the string one replaced.
+    fn old_key(v: &Value) -> String {
+        let tag = match v.kind {
+            ValueKind::Date { .. } => "D",
+            ValueKind::Time { .. } => "T",
+            _ => "",
+        };
+        format!("{tag}{}", v.inspect())
+    }
+
+    fn old_union(a: &[Value], b: &[Value]) -> Vec<Value> {
+        let mut seen = HashSet::new();
+        a.iter()
+            .chain(b)
+            .filter(|v| seen.insert(old_key(v)))
+            .cloned()
+            .collect()
+    }
+
+    fn samples() -> Vec<Value> {
+        let s = Value::string;
+        let k = |k: ValueKind| Value::synthetic(k);
+        vec![
+            s(""),
+            s("a"),
+            s("A"),
+            s("\"a\""),
+            s("\"a"),
+            s("a\""),
+            s("1"),
+            s("nil"),
+            s("true"),
+            s("[\"a\"]"),
+            s("a\nb"),
+            s("a\\nb"),
+            s("\u{1b}"),
+            s("\\e"),
+            s("\u{1}"),
+            s("\\x01"),
+            s("#"),
+            s("日本"),
+            k(ValueKind::Null),
+            k(ValueKind::Bool(true)),
+            k(ValueKind::Int("1".into())),
+            k(ValueKind::Float(1.0)),
+            k(ValueKind::Seq(vec![s("a")])),
+            k(ValueKind::Seq(vec![])),
+            k(ValueKind::Map(vec![(s("a"), s("b"))])),
+            k(ValueKind::Date {
+                year: 2021,
+                month: 1,
+                day: 2,
+            }),
+            s("2021-01-02"),
+        ]
+    }
+
+    #[test]
+    fn first_occurrences_is_a_set() {
+        for n in [0usize, 1, 5, 16, 17, 40] {
+            let items: Vec<String> = (0..n).map(|i| format!("k{}", (i * 7) % 5)).collect();
+            let mut seen = HashSet::new();
+            let want: Vec<bool> = items.iter().map(|s| seen.insert(s.clone())).collect();
+            assert_eq!(first_occurrences(items.iter().map(String::as_str)), want);
+        }
+    }
+
+    #[test]
+    fn eql_keys_tell_the_same_values_apart() {
+        let all = samples();
+        for a in &all {
+            for b in &all {
+                assert_eq!(
+                    old_key(a) == old_key(b),
+                    eql_key(a) == eql_key(b),
+                    "{a:?} {b:?}"
+                );
+                let mut set = EqlSet::default();
+                set.insert(a);
+                assert_eq!(set.insert(b), old_key(a) != old_key(b), "{a:?} {b:?}");
+            }
+        }
+        let strs: Vec<Value> = all
+            .iter()
+            .filter(|v| v.as_str().is_some())
+            .cloned()
+            .collect();
+        for (a, b) in [
+            (&all[..5], &all[3..]),
+            (&strs[..4], &strs[2..]),
+            (&all[..], &all[..]),
+        ] {
+            assert_eq!(union(a, b), old_union(a, b));
         }
     }
 }

@@ -3,7 +3,6 @@
 //! `date`), page.rb, static_file.rb, publisher.rb, readers/post_reader.rb (`processable?`),
 //! collection.rb (`read_document`), frontmatter_defaults.rb.
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -180,7 +179,35 @@ impl SiteConfig<'_> {
 
     /// `Document#relative_path` of the file at `rel`: `path.sub("#{collections_path}/", "")`.
     fn document_relative_path(&self, abs: &str) -> String {
-        abs.replacen(&format!("{}/", self.collections_path()), "", 1)
+        let mut prefix = self.collections_path();
+        prefix.push('/');
+        // `sub` replaces the first occurrence: at the start, when the path starts with it.
+        match abs.strip_prefix(prefix.as_str()) {
+            Some(rest) => rest.to_string(),
+            None => abs.replacen(&prefix, "", 1),
+        }
+    }
+}
+
+impl SiteConfig<'_> {
+    /// A document's absolute path (`site.in_source_dir(rel)`) and `relative_path`. A clean
+    /// `rel` (no empty, `.` or `..` segment) in a plain source without `collections_dir` is
+    /// `<source>/<rel>`, and its relative path is `rel`.
+    fn document_paths(&self, rel: &str) -> (String, String) {
+        let clean = !rel.is_empty()
+            && rel
+                .split('/')
+                .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+        if clean && self.source_plain && self.config.collections_dir.is_empty() {
+            let mut abs = String::with_capacity(self.source_str.len() + 1 + rel.len());
+            abs.push_str(&self.source_str);
+            abs.push('/');
+            abs.push_str(rel);
+            return (abs, rel.to_string());
+        }
+        let abs = self.in_source(rel).to_string_lossy().into_owned();
+        let relative_path = self.document_relative_path(&abs);
+        (abs, relative_path)
     }
 }
 
@@ -191,20 +218,24 @@ fn path_draft_and_categories(
     relative_path: &str,
     label: &str,
 ) -> (bool, Vec<String>) {
-    let relative_directory = format!("_{label}");
-    let path_draft = label == "posts" && !relative_path.contains(&relative_directory);
-    let special = if path_draft {
-        "_drafts".to_string()
+    let relative_directory: std::borrow::Cow<'_, str> = if label == "posts" {
+        std::borrow::Cow::Borrowed("_posts")
     } else {
-        relative_directory
+        std::borrow::Cow::Owned(format!("_{label}"))
+    };
+    let path_draft = label == "posts" && !relative_path.contains(&*relative_directory);
+    let special: &str = if path_draft {
+        "_drafts"
+    } else {
+        &relative_directory
     };
     let _ = c;
     let base = basename(relative_path);
-    let superdirs: Vec<String> = if relative_path.starts_with(&special) {
+    let superdirs: Vec<String> = if relative_path.starts_with(special) {
         Vec::new()
     } else {
         let cut = relative_path
-            .find(&special)
+            .find(special)
             .map_or(relative_path, |i| &relative_path[..i]);
         cut.split('/')
             .filter(|x| !x.is_empty() && *x != special && *x != base)
@@ -217,8 +248,7 @@ fn path_draft_and_categories(
 /// The categories a document of collection `label` at `rel` (relative to the source) gets
 /// from its folders.
 pub(crate) fn document_path_categories(c: &SiteConfig<'_>, rel: &str, label: &str) -> Vec<String> {
-    let abs = c.in_source(rel).to_string_lossy().into_owned();
-    let relative_path = c.document_relative_path(&abs);
+    let (_, relative_path) = c.document_paths(rel);
     path_draft_and_categories(c, &relative_path, label).1
 }
 
@@ -245,24 +275,22 @@ fn seq(items: Vec<Value>) -> Value {
 
 /// `Utils.pluralized_array_from_hash(data, singular, plural)` (utils.rb:70).
 fn pluralized(data: &Data, singular: &str, plural: &str) -> Vec<Value> {
-    let value = data
-        .get(singular)
-        .filter(|v| v.truthy())
-        .cloned()
-        .or_else(|| {
-            data.get(plural).and_then(|v| match &v.kind {
-                ValueKind::Str(s) => Some(seq(ruby_split(s))),
-                ValueKind::Seq(items) => Some(seq(items
-                    .iter()
-                    .filter(|i| !i.is_null())
-                    .cloned()
-                    .collect())),
-                _ => None,
-            })
-        });
     let mut out = Vec::new();
-    if let Some(v) = value {
-        flatten_into(&v, &mut out);
+    // `Array(value).flatten.compact` of the singular, else of the plural (`split` when a
+    // String; its items but nil when an Array) — flattened in place, no copy in between.
+    if let Some(v) = data.get(singular).filter(|v| v.truthy()) {
+        flatten_into(v, &mut out);
+    } else {
+        match data.get(plural).map(|v| &v.kind) {
+            // The words of a split are Strings: nothing to flatten or drop.
+            Some(ValueKind::Str(s)) => return ruby_split(s),
+            Some(ValueKind::Seq(items)) => {
+                for i in items.iter().filter(|i| !i.is_null()) {
+                    flatten_into(i, &mut out);
+                }
+            }
+            _ => {}
+        }
     }
     out.retain(|v| !v.is_null());
     out
@@ -291,8 +319,7 @@ fn read_document(c: &SiteConfig<'_>, rel: &str, coll: usize, input: &FileInput<'
         .collections
         .get(coll)
         .map_or("posts", |x| x.label.as_str());
-    let abs = c.in_source(rel).to_string_lossy().into_owned();
-    let relative_path = c.document_relative_path(&abs);
+    let (abs, relative_path) = c.document_paths(rel);
     let (path_draft, superdirs) = path_draft_and_categories(c, &relative_path, label);
     let mut doc = DocRead {
         rel_source: rel.to_string(),
@@ -308,19 +335,16 @@ fn read_document(c: &SiteConfig<'_>, rel: &str, coll: usize, input: &FileInput<'
         date: None,
     };
     let parse = |v: &Value| c.parse_date(v);
-    // initialize: draft?, categories_from_path (document.rb:426)
+    // initialize: draft?, categories_from_path (document.rb:426). `merge_data!` of
+    // `{"categories" => [...]}` into data holding only `draft`: the key is set (no categories
+    // to unite with, no date to parse).
     doc.data
         .set("draft", Value::synthetic(ValueKind::Bool(path_draft)));
-    let mut init = Data::default();
-    init.set(
+    doc.data.set(
         "categories",
         seq(superdirs.into_iter().map(Value::string).collect()),
     );
-    if let Err(e) = doc.data.merge(init, &parse) {
-        set_merge_error(&mut doc, e);
-        return doc;
-    }
-    let ext = extname(&doc.abs).to_string();
+    let ext = extname(&doc.abs);
     if ext == ".yml" || ext == ".yaml" {
         // Document#read of a YAML file: data is the file (no content).
         doc.content_nil = true;
@@ -413,27 +437,10 @@ fn set_merge_error(doc: &mut DocRead, e: MergeError) {
 
 fn populate(c: &SiteConfig<'_>, doc: &mut DocRead) -> Result<(), MergeError> {
     let parse = |v: &Value| c.parse_date(v);
-    let rp = doc.relative_path.clone();
-    let slug = if let Some((date, slug, _ext)) = date_filename_match(&rp) {
-        // modify_date
-        let current = doc.data.parsed_date();
-        let replace = match (&doc.data.date, current) {
-            (None, _) => true,
-            (Some(crate::data::DateSlot::Raw(v)), _) => !v.truthy(),
-            (Some(_), Some(t)) => t.unix == c.time.unix,
-            _ => false,
-        };
-        if replace {
-            let mut d = Data::default();
-            d.set("date", Value::string(date));
-            doc.data.merge(d, &parse)?;
-        }
-        Some(slug.to_string())
-    } else {
-        dateless_filename_match(&rp).map(|(slug, _)| slug.to_string())
-    };
-    let slug = slug.unwrap_or_else(|| basename_without_ext(&doc.abs).to_string());
-    let slug = strip_trailing_dots(&slug).to_string();
+    let rp = std::mem::take(&mut doc.relative_path);
+    let slug = populate_slug(c, doc, &rp, &parse);
+    doc.relative_path = rp;
+    let slug = slug?;
     // data["title"] ||= titleize_slug(slug) and data["ext"] ||= ext: not kept (no output
     // depends on them).
     if doc.data.get("slug").is_none_or(|t| !t.truthy()) {
@@ -445,11 +452,14 @@ fn populate(c: &SiteConfig<'_>, doc: &mut DocRead) -> Result<(), MergeError> {
         None => Vec::new(),
     };
     cats.extend(pluralized(&doc.data, "category", "categories"));
-    let mut strs: Vec<Value> = cats.iter().map(|c| Value::string(c.ruby_to_s())).collect();
-    {
-        let mut seen = HashSet::new();
-        strs.retain(|s| seen.insert(s.ruby_to_s()));
-    }
+    let texts: Vec<String> = cats.iter().map(Value::ruby_to_s).collect();
+    let keep = crate::data::first_occurrences(texts.iter().map(String::as_str));
+    let strs: Vec<Value> = texts
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(t, _)| Value::string(t))
+        .collect();
     let mut d = Data::default();
     d.set("categories", seq(strs));
     doc.data.merge(d, &parse)?;
@@ -459,6 +469,36 @@ fn populate(c: &SiteConfig<'_>, doc: &mut DocRead) -> Result<(), MergeError> {
     d.set("tags", seq(tags));
     doc.data.merge(d, &parse)?;
     Ok(())
+}
+
+/// `read_post_data`'s slug (document.rb:412): the filename's, after `modify_date` set the
+/// date from it when the data has none.
+fn populate_slug(
+    c: &SiteConfig<'_>,
+    doc: &mut DocRead,
+    rp: &str,
+    parse: &dyn Fn(&Value) -> Result<JekyllTime, String>,
+) -> Result<String, MergeError> {
+    let slug = if let Some((date, slug, _ext)) = date_filename_match(rp) {
+        // modify_date
+        let current = doc.data.parsed_date();
+        let replace = match (&doc.data.date, current) {
+            (None, _) => true,
+            (Some(crate::data::DateSlot::Raw(v)), _) => !v.truthy(),
+            (Some(_), Some(t)) => t.unix == c.time.unix,
+            _ => false,
+        };
+        if replace {
+            let mut d = Data::default();
+            d.set("date", Value::string(date));
+            doc.data.merge(d, parse)?;
+        }
+        Some(slug)
+    } else {
+        dateless_filename_match(rp).map(|(slug, _)| slug)
+    };
+    let slug = slug.unwrap_or_else(|| basename_without_ext(&doc.abs));
+    Ok(strip_trailing_dots(slug).to_string())
 }
 
 /// `Array(x)`.
@@ -534,21 +574,21 @@ fn local_mtime(c: &SiteConfig<'_>, m: SystemTime) -> Option<JekyllTime> {
 /// The document's URL (`Document#url`) and output extension.
 fn document_url(
     c: &SiteConfig<'_>,
-    doc: &mut DocRead,
+    doc: &DocRead,
     date: JekyllTime,
 ) -> (Result<String, String>, String) {
     let Some(coll) = c.config.collections.get(doc.coll) else {
         return (Err("no such collection".into()), String::new());
     };
-    let ext = extname(&doc.abs).to_string();
-    let permalink = doc.data.get("permalink").filter(|p| p.truthy()).cloned();
-    let output_ext = match permalink.as_ref().and_then(|p| p.as_str()) {
+    let ext = extname(&doc.abs);
+    let permalink = doc.data.get("permalink").filter(|p| p.truthy());
+    let output_ext = match permalink.and_then(|p| p.as_str()) {
         Some(p) if !p.ends_with('/') && !extname(p).is_empty() => extname(p).to_string(),
-        _ => c.converter_output_ext(&ext),
+        _ => c.converter_output_ext(ext),
     };
-    let template = match &permalink {
+    let template: &str = match permalink {
         Some(p) => match p.as_str() {
-            Some(s) => s.to_string(),
+            Some(s) => s,
             None => {
                 return (
                     Err(format!(
@@ -560,33 +600,35 @@ fn document_url(
             }
         },
         None => match &coll.url_template {
-            Ok(t) => t.clone(),
+            Ok(t) => t,
             Err(e) => return (Err(e.clone()), output_ext),
         },
     };
-    let basename_no_ext = basename_without_ext(&doc.abs).to_string();
-    let slug = doc.data.get("slug").cloned();
-    let cats: Vec<Value> = doc
-        .data
-        .get("categories")
-        .map(ruby_array)
-        .unwrap_or_default();
+    let basename_no_ext = basename_without_ext(&doc.abs);
+    let slug = doc.data.get("slug");
+    // Each placeholder's value is made when the template names it.
+    let cats = || -> Vec<Value> {
+        doc.data
+            .get("categories")
+            .map(ruby_array)
+            .unwrap_or_default()
+    };
     let rel = &doc.relative_path;
-    let cleaned = {
-        let no_ext = rel.strip_suffix(ext.as_str()).unwrap_or(rel);
+    let cleaned = || {
+        let no_ext = rel.strip_suffix(ext).unwrap_or(rel);
         let subbed = no_ext.replacen(&format!("_{}", coll.label), "", 1);
         strip_trailing_dots(&subbed).to_string()
     };
-    let label = coll.label.clone();
+    let label = &coll.label;
     let slug_err = std::cell::RefCell::new(None::<String>);
     let slug_with = |mode: &str, cased: bool| -> Option<String> {
-        match slug.as_ref().map(|s| &s.kind) {
-            None | Some(ValueKind::Null) => Some(slugify(&basename_no_ext, mode, cased)),
+        match slug.map(|s| &s.kind) {
+            None | Some(ValueKind::Null) => Some(slugify(basename_no_ext, mode, cased)),
             Some(ValueKind::Str(s)) => Some(slugify(s, mode, cased)),
             Some(_) => {
                 *slug_err.borrow_mut() = Some(format!(
                     "NoMethodError: undefined method `gsub' for {}",
-                    slug.as_ref().map_or(String::new(), Value::inspect)
+                    slug.map_or(String::new(), Value::inspect)
                 ));
                 None
             }
@@ -595,26 +637,22 @@ fn document_url(
     let lookup = |name: &str| -> Option<Option<String>> {
         let v = match name {
             "collection" => label.clone(),
-            "name" => slugify(&basename_no_ext, "default", false),
+            "name" => slugify(basename_no_ext, "default", false),
             "title" => slug_with("pretty", true)?,
             "slug" => slug_with("default", false)?,
-            "categories" => {
-                let mut seen = HashSet::new();
-                cats.iter()
+            "categories" => join_unique(
+                cats()
+                    .iter()
                     .map(|c| c.ruby_to_s().to_lowercase())
-                    .filter(|c| seen.insert(c.clone()))
-                    .collect::<Vec<_>>()
-                    .join("/")
-            }
-            "slugified_categories" => {
-                let mut seen = HashSet::new();
-                cats.iter()
+                    .collect(),
+            ),
+            "slugified_categories" => join_unique(
+                cats()
+                    .iter()
                     .map(|c| slugify(&c.ruby_to_s(), "default", false))
-                    .filter(|c| seen.insert(c.clone()))
-                    .collect::<Vec<_>>()
-                    .join("/")
-            }
-            "path" => cleaned.clone(),
+                    .collect(),
+            ),
+            "path" => cleaned(),
             "output_ext" => output_ext.clone(),
             "year" => date.strftime("%Y"),
             "month" => date.strftime("%m"),
@@ -637,11 +675,24 @@ fn document_url(
         };
         Some(Some(v))
     };
-    let url = generate_from_drop(&template, &lookup);
+    let url = generate_from_drop(template, &lookup);
     if let Some(e) = slug_err.into_inner() {
         return (Err(e), output_ext);
     }
     (url.map(|u| sanitize_url(&u)).map_err(|e| e.0), output_ext)
+}
+
+/// `list.uniq.join("/")`.
+fn join_unique(list: Vec<String>) -> String {
+    let keep = crate::data::first_occurrences(list.iter().map(String::as_str));
+    let mut out = String::new();
+    for (i, (item, _)) in list.iter().zip(keep).filter(|(_, k)| *k).enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(item);
+    }
+    out
 }
 
 fn dest_join(p: &str, name: &str) -> String {
@@ -888,7 +939,7 @@ impl SiteConfig<'_> {
         } else {
             Kind::Post
         };
-        let (url, output_ext) = document_url(self, &mut d, date);
+        let (url, output_ext) = document_url(self, &d, date);
         let destination = document_destination(&url, &output_ext);
         let can_be_published = d.can_be_published(self);
         let future = !self.config.future && date.unix > self.time.unix;
@@ -921,7 +972,8 @@ impl SiteConfig<'_> {
         };
         let redirect_from = redirect_values(d.data.get("redirect_from"));
         let hidden = d.data.get("hidden").is_some_and(Value::truthy);
-        let take = |d: &DocRead, k: &str| d.data.get(k).cloned().unwrap_or_else(Value::null);
+        let mut take = |k: &str| d.data.take(k).unwrap_or_else(Value::null);
+        let (slug, categories, tags) = (take("slug"), take("categories"), take("tags"));
         let fatal = d.fatal.take().or_else(|| {
             d.read_error
                 .clone()
@@ -936,9 +988,9 @@ impl SiteConfig<'_> {
             url,
             destination,
             date: Some(date),
-            slug: Some(take(&d, "slug")),
-            categories: Some(take(&d, "categories")),
-            tags: Some(take(&d, "tags")),
+            slug: Some(slug),
+            categories: Some(categories),
+            tags: Some(tags),
             read_error: d.read_error.take(),
             generator: None,
             fatal,
@@ -1132,6 +1184,7 @@ impl SiteConfig<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
     fn filename_matchers() {
@@ -1159,6 +1212,43 @@ mod tests {
         );
         assert_eq!(dateless_filename_match("_drafts/x.md"), Some(("x", ".md")));
         assert_eq!(dateless_filename_match("foo."), None);
+    }
+
+    #[test]
+    fn document_paths_are_in_source_and_relative_path() {
+        let dir = std::env::temp_dir().join(format!("jekyll-site-paths-{}", std::process::id()));
+        let sub = dir.join("sub");
+        let _ = std::fs::create_dir_all(&sub);
+        let _ = std::fs::write(sub.join("_config.yml"), "collections_dir: sub\n");
+        let rels = [
+            "_posts/2021-01-01-x.md",
+            "a/_posts/b/2021-01-01-x.md",
+            "x.md",
+            "./x.md",
+            "a//b.md",
+            "a/./b.md",
+            "a/../b.md",
+            "/a/b.md",
+            "a/",
+            "",
+            "日本/_posts/x.md",
+            "sub/_posts/x.md",
+        ];
+        for root in [
+            dir.clone(),
+            sub.clone(),
+            dir.join("x/.."),
+            PathBuf::from("/"),
+        ] {
+            let opts = crate::ReadOptions::default();
+            let c = SiteConfig::load_lenient(&root, &opts, &crate::PSYCH);
+            for rel in rels {
+                let abs = c.in_source(rel).to_string_lossy().into_owned();
+                let want = (abs.clone(), c.document_relative_path(&abs));
+                assert_eq!(c.document_paths(rel), want, "{root:?} {rel:?}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

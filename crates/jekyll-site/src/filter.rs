@@ -7,10 +7,19 @@ pub fn rb_join(a: &str, b: &str) -> String {
         return if a.ends_with('/') {
             a.to_string()
         } else {
-            format!("{a}/")
+            concat3(a, "/", "")
         };
     }
-    format!("{}/{}", a.trim_end_matches('/'), b.trim_start_matches('/'))
+    concat3(a.trim_end_matches('/'), "/", b.trim_start_matches('/'))
+}
+
+/// `a + b + c` in one allocation.
+pub(crate) fn concat3(a: &str, b: &str, c: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len() + c.len());
+    s.push_str(a);
+    s.push_str(b);
+    s.push_str(c);
+    s
 }
 
 /// `File.basename` of a slash-separated path.

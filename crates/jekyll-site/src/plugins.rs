@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::data::Data;
+use crate::data::{Data, EqlSet};
 use crate::entry::{PageUrl, extname, page_destination, page_url};
 use crate::filter::{basename, rb_join};
 use crate::site_config::SiteConfig;
@@ -18,13 +18,14 @@ use crate::{Entry, Fatal, GeneratedPage, Kind};
 pub(crate) struct PostFacts {
     /// `site.post_attr_hash("tags")` keys, first appearance order.
     pub tags: Vec<Value>,
-    tag_keys: HashSet<String>,
+    tag_keys: EqlSet,
     /// `site.post_attr_hash("categories")` keys.
     pub categories: Vec<Value>,
-    cat_keys: HashSet<String>,
-    /// `(%Y, %m, %d)` of each post's date, first appearance order, without repeats.
-    pub days: Vec<(String, String, String)>,
-    day_keys: HashSet<(String, String, String)>,
+    cat_keys: EqlSet,
+    /// The civil `(year, month, day)` of each post's date (what `%Y`, `%m`, `%d` write), first
+    /// appearance order, without repeats ([`PostFacts::day_strings`]).
+    pub days: Vec<(i64, u32, u32)>,
+    day_keys: HashSet<(i64, u32, u32)>,
     /// Posts without a truthy `hidden` (jekyll-paginate counts them).
     pub visible: u64,
 }
@@ -42,15 +43,16 @@ impl PostFacts {
             }) = v
             {
                 for t in items {
-                    if keys.insert(crate::data::eql_key(t)) {
+                    if keys.insert(t) {
                         list.push(t.clone());
                     }
                 }
             }
         }
         if let Some(t) = e.date {
-            let ymd = (t.strftime("%Y"), t.strftime("%m"), t.strftime("%d"));
-            if self.day_keys.insert(ymd.clone()) {
+            let c = t.civil();
+            let ymd = (c.year, c.month, c.day);
+            if self.day_keys.insert(ymd) {
                 self.days.push(ymd);
             }
         }
@@ -62,21 +64,36 @@ impl PostFacts {
     /// Adds the facts of other posts.
     pub fn merge(&mut self, other: PostFacts) {
         for t in other.tags {
-            if self.tag_keys.insert(crate::data::eql_key(&t)) {
+            if self.tag_keys.insert(&t) {
                 self.tags.push(t);
             }
         }
         for t in other.categories {
-            if self.cat_keys.insert(crate::data::eql_key(&t)) {
+            if self.cat_keys.insert(&t) {
                 self.categories.push(t);
             }
         }
         for d in other.days {
-            if self.day_keys.insert(d.clone()) {
+            if self.day_keys.insert(d) {
                 self.days.push(d);
             }
         }
         self.visible += other.visible;
+    }
+
+    /// `(%Y, %m, %d)` of each of [`PostFacts::days`].
+    pub fn day_strings(&self) -> Vec<(String, String, String)> {
+        self.days
+            .iter()
+            .map(|&(y, m, d)| {
+                let two = |n: u32| {
+                    let mut s = String::with_capacity(2);
+                    crate::time::push_padded(&mut s, u64::from(n), 2);
+                    s
+                };
+                (crate::time::year4(y), two(m), two(d))
+            })
+            .collect()
     }
 }
 
@@ -744,7 +761,8 @@ fn archives(
     if y || m || d {
         let mut years: Vec<String> = Vec::new();
         let mut months: Vec<(String, String)> = Vec::new();
-        let days = &posts.days;
+        let day_strings = posts.day_strings();
+        let days = &day_strings;
         for (yy, mm, _) in days {
             if !years.contains(yy) {
                 years.push(yy.clone());
@@ -787,5 +805,90 @@ fn archives(
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::JekyllTime;
+    use crate::{Entry, Kind};
+
+    fn post(date: JekyllTime, tags: Vec<Value>) -> Entry {
+        Entry {
+            kind: Kind::Post,
+            collection: Some("posts".into()),
+            path: None,
+            written: true,
+            skipped: None,
+            url: Ok(String::new()),
+            destination: Ok(String::new()),
+            date: Some(date),
+            slug: None,
+            categories: Some(Value::synthetic(ValueKind::Seq(vec![Value::string("c")]))),
+            tags: Some(Value::synthetic(ValueKind::Seq(tags))),
+            read_error: None,
+            generator: None,
+            fatal: None,
+            redirect_from: Vec::new(),
+            hidden: false,
+            redirect_page: false,
+            page_path: None,
+        }
+    }
+
+    #[test]
+    fn days_are_strftime_and_keys_are_eql() {
+        let mut facts = PostFacts::default();
+        let mut other = PostFacts::default();
+        let mut expected: Vec<(String, String, String)> = Vec::new();
+        let mut unix: i64 = -70_000_000_000;
+        let tags = [
+            Value::string("a"),
+            Value::string("\"a"),
+            Value::string("1"),
+            Value::synthetic(ValueKind::Int("1".into())),
+            Value::synthetic(ValueKind::Seq(vec![Value::string("a")])),
+            Value::string("[\"a\"]"),
+            Value::string("a"),
+        ];
+        let mut i = 0usize;
+        while unix < 300_000_000_000 {
+            let t = JekyllTime {
+                unix,
+                nanos: 0,
+                offset: 28_800,
+            };
+            let ymd = (t.strftime("%Y"), t.strftime("%m"), t.strftime("%d"));
+            if !expected.contains(&ymd) {
+                expected.push(ymd);
+            }
+            let e = post(t, vec![tags[i % tags.len()].clone()]);
+            if i.is_multiple_of(2) {
+                facts.add(&e);
+            } else {
+                other.add(&e);
+            }
+            // The same day again.
+            facts.add(&e);
+            i += 1;
+            unix += 1_234_567_891;
+        }
+        facts.merge(other);
+        let mut got = facts.day_strings();
+        let mut want = expected.clone();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want);
+        // Tags: every distinct eql? key once, in first appearance order.
+        let mut keys: Vec<String> = Vec::new();
+        for t in &facts.tags {
+            keys.push(crate::data::eql_key(t));
+        }
+        let mut dedup = keys.clone();
+        dedup.sort();
+        dedup.dedup();
+        assert_eq!(dedup.len(), keys.len());
+        assert_eq!(facts.tags.len(), 6);
     }
 }

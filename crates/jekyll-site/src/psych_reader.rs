@@ -160,20 +160,10 @@ fn fraction_nanos(fraction: &str) -> u32 {
 
 impl DateReader for PsychReader {
     fn parse_date(&self, value: &Value, tz: Option<&str>) -> Result<JekyllTime, String> {
-        // `Utils.parse_date(value.to_s)`.
-        let input = value.ruby_to_s();
-        let zone = zone(tz);
-        match psych::time_parse(&input, self.now(), &zone) {
-            Ok(t) => {
-                let t = t.localtime(&zone);
-                Ok(JekyllTime {
-                    unix: t.unix_seconds,
-                    nanos: fraction_nanos(&t.fraction),
-                    offset: t.utc_offset,
-                })
-            }
-            Err(e) => Err(e.to_string()),
+        if let Some(t) = self.reparsed_time(value, tz) {
+            return Ok(t);
         }
+        self.parse_date_text(value, tz)
     }
 
     fn local_time(&self, unix: i64, nanos: u32, tz: Option<&str>) -> JekyllTime {
@@ -189,6 +179,44 @@ impl DateReader for PsychReader {
             unix,
             nanos,
             offset: t.utc_offset,
+        }
+    }
+}
+
+impl PsychReader {
+    /// `Time.parse(value.to_s).localtime` of a `Time` Psych typed, without the text: its
+    /// `to_s` (`2021-12-08 10:30:00 +0800`, or `… UTC` at offset 0) names the instant to the
+    /// second, so parsing it gives that instant (the fraction dropped), shown in the zone.
+    /// `None` where the text would not say the instant exactly (an offset with seconds, a
+    /// `UTC` time held at another offset, a year outside 1000–9999): then parse the text.
+    fn reparsed_time(&self, value: &Value, tz: Option<&str>) -> Option<JekyllTime> {
+        let ValueKind::Time { time, utc } = &value.kind else {
+            return None;
+        };
+        if (*utc && time.offset != 0)
+            || time.offset % 60 != 0
+            || time.offset.unsigned_abs() >= 18 * 3600
+            || !(1000..=9999).contains(&time.civil().year)
+        {
+            return None;
+        }
+        Some(self.local_time(time.unix, 0, tz))
+    }
+
+    /// `Utils.parse_date(value.to_s)`: Ruby's `Time.parse` of the text, then `localtime`.
+    fn parse_date_text(&self, value: &Value, tz: Option<&str>) -> Result<JekyllTime, String> {
+        let input = value.ruby_to_s();
+        let zone = zone(tz);
+        match psych::time_parse(&input, self.now(), &zone) {
+            Ok(t) => {
+                let t = t.localtime(&zone);
+                Ok(JekyllTime {
+                    unix: t.unix_seconds,
+                    nanos: fraction_nanos(&t.fraction),
+                    offset: t.utc_offset,
+                })
+            }
+            Err(e) => Err(e.to_string()),
         }
     }
 }
@@ -500,6 +528,70 @@ mod tests {
         let start = std::time::Instant::now();
         let _ = fm(&y);
         assert!(start.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn typed_times_need_no_parse() {
+        let r = PsychReader {
+            now: Some(1_700_000_000),
+        };
+        let zones = [
+            None,
+            Some("UTC"),
+            Some("Asia/Shanghai"),
+            Some("America/New_York"),
+            Some("Europe/London"),
+            Some("Australia/Lord_Howe"),
+            Some("Asia/Kathmandu"),
+            Some("EST5EDT"),
+        ];
+        let mut checked = 0;
+        let mut unix: i64 = -62_000_000_000;
+        while unix < 253_500_000_000 {
+            for offset in [
+                0, 3600, -3600, 28_800, -36_000, 20_700, 19_800, -12_345, 50_400,
+            ] {
+                for utc in [false, true] {
+                    for nanos in [0, 500_000_000] {
+                        let v = Value::synthetic(ValueKind::Time {
+                            time: JekyllTime {
+                                unix,
+                                nanos,
+                                offset,
+                            },
+                            utc,
+                        });
+                        for tz in zones {
+                            let fast = r.reparsed_time(&v, tz);
+                            if let Some(f) = fast {
+                                checked += 1;
+                                assert_eq!(Ok(f), r.parse_date_text(&v, tz), "{v:?} {tz:?}");
+                            }
+                            assert_eq!(r.parse_date(&v, tz), r.parse_date_text(&v, tz));
+                        }
+                    }
+                }
+            }
+            unix += 987_654_321;
+        }
+        // Around the transitions of a zone with DST (2021 in New York and London).
+        for unix in (1_615_600_000..1_636_300_000).step_by(1_799) {
+            for offset in [0, -14_400, -18_000, 3600] {
+                let v = Value::synthetic(ValueKind::Time {
+                    time: JekyllTime {
+                        unix,
+                        nanos: 0,
+                        offset,
+                    },
+                    utc: offset == 0,
+                });
+                for tz in [Some("America/New_York"), Some("Europe/London")] {
+                    checked += 1;
+                    assert_eq!(r.parse_date(&v, tz), r.parse_date_text(&v, tz));
+                }
+            }
+        }
+        assert!(checked > 10_000);
     }
 
     #[test]

@@ -39,6 +39,14 @@ pub struct SiteConfig<'r> {
     /// Whether the source path has no `File.fnmatch` metacharacter (then a pattern joined to
     /// it can be matched without the prefix).
     pub(crate) source_literal: bool,
+    /// Whether the source path is UTF-8 and does not end with `/` (then a clean path inside it
+    /// is `<source_str>/<rel>`).
+    pub(crate) source_plain: bool,
+    /// For each of `include_with_source` / `exclude_with_source` (with a literal source):
+    /// where the pattern goes on after the source and its `/`, and whether that part has a
+    /// `File.fnmatch` metacharacter; `None` when it does not start with them.
+    pub(crate) include_meta: Vec<Option<(usize, bool)>>,
+    pub(crate) exclude_meta: Vec<Option<(usize, bool)>>,
     pub(crate) coffeescript: bool,
     pub(crate) loaded: Vec<String>,
     pub(crate) unknown: UnknownPlugins,
@@ -186,12 +194,13 @@ impl<'r> SiteConfig<'r> {
             .iter()
             .filter(|e| !config.include.contains(e))
             .collect();
-        let include_with_source = config
+        let include_with_source: Vec<String> = config
             .include
             .iter()
             .map(|p| rb_join(&source_str, p))
             .collect();
-        let exclude_with_source = exclude.iter().map(|p| rb_join(&source_str, p)).collect();
+        let exclude_with_source: Vec<String> =
+            exclude.iter().map(|p| rb_join(&source_str, p)).collect();
         let include_files = config
             .include
             .iter()
@@ -227,6 +236,19 @@ impl<'r> SiteConfig<'r> {
             }
         }
         let source_literal = !source_str.contains(['*', '?', '[', '\\', '{']);
+        let source_plain = source.to_str().is_some() && !source_str.ends_with('/');
+        let prefix = source_str.trim_end_matches('/').len();
+        let meta = |patterns: &Vec<String>| -> Vec<Option<(usize, bool)>> {
+            patterns
+                .iter()
+                .map(|p| {
+                    let pat = p.get(prefix..)?.strip_prefix('/')?;
+                    Some((prefix + 1, pat.contains(['*', '?', '[', '\\'])))
+                })
+                .collect()
+        };
+        let include_meta = meta(&include_with_source);
+        let exclude_meta = meta(&exclude_with_source);
         SiteConfig {
             source,
             source_str,
@@ -241,6 +263,9 @@ impl<'r> SiteConfig<'r> {
             exclude_with_source,
             include_files,
             source_literal,
+            source_plain,
+            include_meta,
+            exclude_meta,
             coffeescript: loaded.iter().any(|p| p == "jekyll-coffeescript"),
             loaded,
             unknown,
@@ -334,6 +359,7 @@ impl<'r> SiteConfig<'r> {
     pub(crate) fn glob_include(
         &self,
         patterns: &[String],
+        meta: &[Option<(usize, bool)>],
         entry: &str,
         is_dir: &mut dyn FnMut(&str) -> bool,
     ) -> bool {
@@ -356,14 +382,12 @@ impl<'r> SiteConfig<'r> {
         // (no leading period is at stake after the `/`).
         let e = entry.trim_start_matches('/');
         let full = || format!("{}/{e}", &self.source_str[..prefix]);
-        patterns.iter().any(|p| {
-            let Some(rest) = p.get(prefix..) else {
+        patterns.iter().zip(meta).any(|(p, m)| {
+            let Some((start, is_glob)) = *m else {
                 return false;
             };
-            let Some(pat) = rest.strip_prefix('/') else {
-                return false;
-            };
-            let is_glob = pat.contains(['*', '?', '[', '\\']);
+            let rest = &p[prefix..];
+            let pat = &p[start..];
             let matched = if is_glob {
                 fnmatch(rest, &format!("/{e}"), false, false)
             } else {
@@ -380,8 +404,8 @@ impl<'r> SiteConfig<'r> {
 
     /// `EntryFilter#included?` (entry_filter.rb:54): the entry or its basename.
     pub(crate) fn included(&self, entry: &str, is_dir: &mut dyn FnMut(&str) -> bool) -> bool {
-        self.glob_include(&self.include_with_source, entry, is_dir)
-            || self.glob_include(&self.include_with_source, basename(entry), is_dir)
+        let (p, m) = (&self.include_with_source, &self.include_meta);
+        self.glob_include(p, m, entry, is_dir) || self.glob_include(p, m, basename(entry), is_dir)
     }
 
     /// `EntryFilter#excluded?` (entry_filter.rb:68): `base_directory/entry` against
@@ -394,6 +418,7 @@ impl<'r> SiteConfig<'r> {
     ) -> bool {
         self.glob_include(
             &self.exclude_with_source,
+            &self.exclude_meta,
             &rb_join(base_directory, entry),
             is_dir,
         )

@@ -142,8 +142,14 @@ impl JekyllTime {
     /// Ruby's `strftime` for the directives of `UrlDrop` (`%Y %m %d %H %M %S %-d %-m %b %B %y
     /// %G %V %u %a %A %j %z %:z`); others are kept as written.
     pub fn strftime(&self, fmt: &str) -> String {
+        let mut out = String::with_capacity(fmt.len() + 8);
+        self.strftime_into(fmt, &mut out);
+        out
+    }
+
+    /// [`JekyllTime::strftime`], appended to `out`.
+    pub fn strftime_into(&self, fmt: &str, out: &mut String) {
         let c = self.civil();
-        let mut out = String::new();
         let mut chars = fmt.chars().peekable();
         while let Some(ch) = chars.next() {
             if ch != '%' {
@@ -161,49 +167,54 @@ impl JekyllTime {
                 out.push('%');
                 break;
             };
-            let s = match (flag, d) {
-                (None, 'Y') => year4(c.year),
-                (None, 'm') => format!("{:02}", c.month),
-                (None, 'd') => format!("{:02}", c.day),
-                (None, 'H') => format!("{:02}", c.hour),
-                (None, 'M') => format!("{:02}", c.minute),
-                (None, 'S') => format!("{:02}", c.second),
-                (Some('-'), 'd') => c.day.to_string(),
-                (Some('-'), 'm') => c.month.to_string(),
-                (None, 'b') => MONTHS
-                    .get(c.month as usize - 1)
-                    .map_or(String::new(), |m| m[..3].to_string()),
-                (None, 'B') => MONTHS
-                    .get(c.month as usize - 1)
-                    .map_or(String::new(), |m| (*m).to_string()),
-                (None, 'y') => format!("{:02}", c.year.rem_euclid(100)),
-                (None, 'G') => year4(self.iso_week().0),
-                (None, 'V') => format!("{:02}", self.iso_week().1),
+            match (flag, d) {
+                (None, 'Y') => push_year4(out, c.year),
+                (None, 'm') => push_padded(out, u64::from(c.month), 2),
+                (None, 'd') => push_padded(out, u64::from(c.day), 2),
+                (None, 'H') => push_padded(out, u64::from(c.hour), 2),
+                (None, 'M') => push_padded(out, u64::from(c.minute), 2),
+                (None, 'S') => push_padded(out, u64::from(c.second), 2),
+                (Some('-'), 'd') => push_padded(out, u64::from(c.day), 1),
+                (Some('-'), 'm') => push_padded(out, u64::from(c.month), 1),
+                (None, 'b') => {
+                    if let Some(m) = MONTHS.get((c.month as usize).wrapping_sub(1)) {
+                        out.push_str(&m[..3]);
+                    }
+                }
+                (None, 'B') => {
+                    if let Some(m) = MONTHS.get((c.month as usize).wrapping_sub(1)) {
+                        out.push_str(m);
+                    }
+                }
+                (None, 'y') => push_padded(out, c.year.rem_euclid(100).unsigned_abs(), 2),
+                (None, 'G') => push_year4(out, self.iso_week().0),
+                (None, 'V') => push_padded(out, u64::from(self.iso_week().1), 2),
                 (None, 'u') => {
                     let w = self.wday();
-                    (if w == 0 { 7 } else { w }).to_string()
+                    push_padded(out, u64::from(if w == 0 { 7 } else { w }), 1);
                 }
-                (None, 'a') => DAYS
-                    .get(self.wday() as usize)
-                    .map_or(String::new(), |d| d[..3].to_string()),
-                (None, 'A') => DAYS
-                    .get(self.wday() as usize)
-                    .map_or(String::new(), |d| (*d).to_string()),
-                (None, 'j') => format!("{:03}", self.yday()),
-                (None, 'z') => offset_str(self.offset, false),
-                (Some(':'), 'z') => offset_str(self.offset, true),
-                (f, other) => {
-                    let mut s = String::from("%");
-                    if let Some(f) = f {
-                        s.push(f);
+                (None, 'a') => {
+                    if let Some(d) = DAYS.get(self.wday() as usize) {
+                        out.push_str(&d[..3]);
                     }
-                    s.push(other);
-                    s
                 }
-            };
-            out.push_str(&s);
+                (None, 'A') => {
+                    if let Some(d) = DAYS.get(self.wday() as usize) {
+                        out.push_str(d);
+                    }
+                }
+                (None, 'j') => push_padded(out, u64::from(self.yday()), 3),
+                (None, 'z') => out.push_str(&offset_str(self.offset, false)),
+                (Some(':'), 'z') => out.push_str(&offset_str(self.offset, true)),
+                (f, other) => {
+                    out.push('%');
+                    if let Some(f) = f {
+                        out.push(f);
+                    }
+                    out.push(other);
+                }
+            }
         }
-        out
     }
 
     /// ISO 8601 with the offset, and the fraction only when it is not zero:
@@ -229,11 +240,38 @@ impl JekyllTime {
     }
 }
 
-fn year4(y: i64) -> String {
+/// `%Y`: at least four digits, a minus sign before a negative year.
+pub(crate) fn year4(y: i64) -> String {
+    let mut s = String::with_capacity(5);
+    push_year4(&mut s, y);
+    s
+}
+
+fn push_year4(out: &mut String, y: i64) {
     if y < 0 {
-        format!("-{:04}", -y)
-    } else {
-        format!("{y:04}")
+        out.push('-');
+    }
+    push_padded(out, y.unsigned_abs(), 4);
+}
+
+/// `n` in decimal, zero-padded to `width` digits (`format!("{n:0width$}")`).
+pub(crate) fn push_padded(out: &mut String, n: u64, width: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for _ in (buf.len() - i)..width {
+        out.push('0');
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
     }
 }
 
@@ -258,6 +296,96 @@ mod tests {
         for d in [-800_000i64, -1, 0, 1, 18_000, 2_932_896] {
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(days_from_civil(y, m, dd), d);
+        }
+    }
+
+    /// The `format!`-based `strftime` the fast one replaced.
+    fn reference_strftime(t: &JekyllTime, fmt: &str) -> String {
+        fn y4(y: i64) -> String {
+            if y < 0 {
+                format!("-{:04}", -y)
+            } else {
+                format!("{y:04}")
+            }
+        }
+        let c = t.civil();
+        let mut out = String::new();
+        let mut chars = fmt.chars().peekable();
+        while let Some(ch) = chars.next() {
+            if ch != '%' {
+                out.push(ch);
+                continue;
+            }
+            let mut flag = None;
+            if let Some(&f) = chars.peek()
+                && (f == '-' || f == ':')
+            {
+                flag = Some(f);
+                chars.next();
+            }
+            let Some(d) = chars.next() else {
+                out.push('%');
+                break;
+            };
+            let s = match (flag, d) {
+                (None, 'Y') => y4(c.year),
+                (None, 'm') => format!("{:02}", c.month),
+                (None, 'd') => format!("{:02}", c.day),
+                (None, 'H') => format!("{:02}", c.hour),
+                (None, 'M') => format!("{:02}", c.minute),
+                (None, 'S') => format!("{:02}", c.second),
+                (Some('-'), 'd') => c.day.to_string(),
+                (Some('-'), 'm') => c.month.to_string(),
+                (None, 'b') => MONTHS[c.month as usize - 1][..3].to_string(),
+                (None, 'B') => MONTHS[c.month as usize - 1].to_string(),
+                (None, 'y') => format!("{:02}", c.year.rem_euclid(100)),
+                (None, 'G') => y4(t.iso_week().0),
+                (None, 'V') => format!("{:02}", t.iso_week().1),
+                (None, 'u') => {
+                    let w = t.wday();
+                    (if w == 0 { 7 } else { w }).to_string()
+                }
+                (None, 'a') => DAYS[t.wday() as usize][..3].to_string(),
+                (None, 'A') => DAYS[t.wday() as usize].to_string(),
+                (None, 'j') => format!("{:03}", t.yday()),
+                (None, 'z') => offset_str(t.offset, false),
+                (Some(':'), 'z') => offset_str(t.offset, true),
+                (f, other) => {
+                    let mut s = String::from("%");
+                    if let Some(f) = f {
+                        s.push(f);
+                    }
+                    s.push(other);
+                    s
+                }
+            };
+            out.push_str(&s);
+        }
+        out
+    }
+
+    #[test]
+    fn strftime_is_the_format_one() {
+        let fmt = "%Y %m %d %H %M %S %-d %-m %b %B %y %G %V %u %a %A %j %z %:z %q %-q %:q %";
+        let mut unix: i64 = -80_000_000_000_000;
+        while unix < 80_000_000_000_000 {
+            for offset in [0, 3600, -3600, 28_800, -36_000, 20_700, -12_345] {
+                let t = JekyllTime {
+                    unix,
+                    nanos: 0,
+                    offset,
+                };
+                assert_eq!(t.strftime(fmt), reference_strftime(&t, fmt), "{t:?}");
+            }
+            unix += 7_777_777_777;
+        }
+        for unix in (1_600_000_000..1_700_000_000).step_by(86_399 * 3 + 7) {
+            let t = JekyllTime {
+                unix,
+                nanos: 0,
+                offset: 28_800,
+            };
+            assert_eq!(t.strftime(fmt), reference_strftime(&t, fmt), "{t:?}");
         }
     }
 

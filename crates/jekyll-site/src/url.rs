@@ -14,6 +14,11 @@ pub struct UrlError(pub String);
 /// (the value is parsed as a URI reference and each part percent-encoded with its character
 /// class), then the first `#` becomes `%23`.
 pub fn escape_path(path: &str) -> Result<String, UrlError> {
+    escape_path_cow(path).map(std::borrow::Cow::into_owned)
+}
+
+/// [`escape_path`], borrowing the path when it is unchanged.
+fn escape_path_cow(path: &str) -> Result<std::borrow::Cow<'_, str>, UrlError> {
     if path.is_empty()
         || path.split('\n').any(|line| {
             !line.is_empty()
@@ -22,10 +27,10 @@ pub fn escape_path(path: &str) -> Result<String, UrlError> {
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'-'))
         })
     {
-        return Ok(path.to_string());
+        return Ok(std::borrow::Cow::Borrowed(path));
     }
     let encoded = addressable_encode(path)?;
-    Ok(encoded.replacen('#', "%23", 1))
+    Ok(std::borrow::Cow::Owned(encoded.replacen('#', "%23", 1)))
 }
 
 const UNRESERVED: &str = "-._~";
@@ -146,8 +151,28 @@ fn addressable_encode(s: &str) -> Result<String, UrlError> {
 /// `Jekyll::URL#sanitize_url` (url.rb:427): `"/#{str}".gsub("..", "/")`, then
 /// `gsub("./", "")`, then `squeeze("/")`.
 pub fn sanitize_url(s: &str) -> String {
-    let with = format!("/{s}").replace("..", "/").replace("./", "");
-    squeeze_slashes(&with)
+    let mut with = String::with_capacity(s.len() + 1);
+    with.push('/');
+    with.push_str(s);
+    // Each step only where it changes something (most URLs have no `..` nor `./`).
+    if has_pair(&with, b'.', b'.') {
+        with = with.replace("..", "/");
+    }
+    if has_pair(&with, b'.', b'/') {
+        with = with.replace("./", "");
+    }
+    if has_pair(&with, b'/', b'/') {
+        with = squeeze_slashes(&with);
+    }
+    with
+}
+
+/// Whether the bytes `a` then `b` occur in `s`.
+fn has_pair(s: &str, a: u8, b: u8) -> bool {
+    let s = s.as_bytes();
+    s.iter()
+        .zip(&s[1.min(s.len())..])
+        .any(|(&x, &y)| x == a && y == b)
 }
 
 fn squeeze_slashes(s: &str) -> String {
@@ -195,6 +220,18 @@ pub fn unescape_path(path: &str) -> String {
 /// `File.expand_path(path, "/")` of a path: `.` and `..` resolved, slashes collapsed, no
 /// trailing slash.
 pub fn expand_path_root(path: &str) -> String {
+    // A path with no empty, `.` or `..` segment (but before a leading `/`) is itself.
+    let body = path.strip_prefix('/').unwrap_or(path);
+    if !body.is_empty()
+        && body
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+    {
+        let mut out = String::with_capacity(body.len() + 1);
+        out.push('/');
+        out.push_str(body);
+        return out;
+    }
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split('/') {
         match seg {
@@ -212,14 +249,19 @@ pub fn expand_path_root(path: &str) -> String {
 /// URL.unescape_path(url))` gives it (`Jekyll.sanitized_path`, path_manager.rb:56), without the
 /// leading slash.
 pub fn dest_relative(url: &str) -> String {
-    let unescaped = unescape_path(url);
-    let q = if unescaped.starts_with('~') {
-        format!("/{unescaped}")
+    let unescaped: std::borrow::Cow<'_, str> = if url.contains('%') {
+        std::borrow::Cow::Owned(unescape_path(url))
     } else {
-        unescaped
+        std::borrow::Cow::Borrowed(url)
     };
-    let clean = expand_path_root(&q);
-    clean.trim_start_matches('/').to_string()
+    let mut clean = if unescaped.starts_with('~') {
+        expand_path_root(&format!("/{unescaped}"))
+    } else {
+        expand_path_root(&unescaped)
+    };
+    let slashes = clean.len() - clean.trim_start_matches('/').len();
+    clean.drain(..slashes);
+    clean
 }
 
 /// `File.join(a, b)` for the destination (one slash between).
@@ -295,19 +337,24 @@ pub fn slugify(s: &str, mode: &str, cased: bool) -> String {
     };
     // gsub(/^-|-$/, ""): line anchors; newlines are already replaced in these modes but
     // for "raw", so handle each line.
-    let trimmed: String = replaced
-        .split('\n')
-        .map(|line| {
-            let l = line.strip_prefix('-').unwrap_or(line);
-            l.strip_suffix('-').unwrap_or(l)
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let trimmed = trim_line_dashes(&replaced);
     if cased {
         trimmed
     } else {
         trimmed.to_lowercase()
     }
+}
+
+/// `gsub(/^-|-$/, "")`: a `-` off the start and end of each line.
+fn trim_line_dashes(s: &str) -> String {
+    fn trim(line: &str) -> &str {
+        let l = line.strip_prefix('-').unwrap_or(line);
+        l.strip_suffix('-').unwrap_or(l)
+    }
+    if !s.contains('\n') {
+        return trim(s).to_string();
+    }
+    s.split('\n').map(trim).collect::<Vec<_>>().join("\n")
 }
 
 /// `Jekyll::Utils.add_permalink_suffix` (utils.rb:253).
@@ -356,7 +403,7 @@ pub fn generate_from_hash(
         match value {
             None => result = result.replace(&format!("/:{key}"), ""),
             Some(v) => {
-                let esc = escape_path(v)?;
+                let esc = escape_path_cow(v)?;
                 result = result.replace(&format!(":{key}"), &esc);
             }
         }
@@ -405,7 +452,7 @@ pub fn generate_from_drop(
                 };
                 out.push_str(&template[last..i]);
                 let value = winner.unwrap_or_default();
-                out.push_str(&escape_path(&value)?);
+                out.push_str(&escape_path_cow(&value)?);
                 out.push_str(rest);
                 i = j;
                 last = j;
@@ -430,6 +477,86 @@ mod tests {
         assert_eq!(escape_path("a:b c").as_deref(), Ok("a:b%20c"));
         assert_eq!(escape_path("/a/b-c.d").as_deref(), Ok("/a/b-c.d"));
         assert_eq!(escape_path("100%").as_deref(), Ok("100%25"));
+    }
+
+    fn reference_expand(path: &str) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in path.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        format!("/{}", parts.join("/"))
+    }
+
+    fn reference_sanitize(s: &str) -> String {
+        let with = format!("/{s}").replace("..", "/").replace("./", "");
+        squeeze_slashes(&with)
+    }
+
+    /// Every string of up to 5 characters over an alphabet.
+    fn strings(alphabet: &[&str]) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for p in &last {
+                for a in alphabet {
+                    next.push(format!("{p}{a}"));
+                }
+            }
+            all.extend(next.iter().cloned());
+            last = next;
+        }
+        all
+    }
+
+    fn reference_dest_relative(url: &str) -> String {
+        let unescaped = unescape_path(url);
+        let q = if unescaped.starts_with('~') {
+            format!("/{unescaped}")
+        } else {
+            unescaped
+        };
+        let clean = expand_path_root(&q);
+        clean.trim_start_matches('/').to_string()
+    }
+
+    fn reference_slugify_trim(replaced: &str) -> String {
+        replaced
+            .split('\n')
+            .map(|line| {
+                let l = line.strip_prefix('-').unwrap_or(line);
+                l.strip_suffix('-').unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn fast_paths_are_the_plain_ones() {
+        for t in strings(&["/", "~", "%41", "-", "\n"]) {
+            assert_eq!(dest_relative(&t), reference_dest_relative(&t), "{t:?}");
+            assert_eq!(trim_line_dashes(&t), reference_slugify_trim(&t), "{t:?}");
+        }
+        for t in strings(&["/", ".", "a", "..", "é"]) {
+            assert_eq!(dest_relative(&t), reference_dest_relative(&t), "{t:?}");
+            assert_eq!(expand_path_root(&t), reference_expand(&t), "{t:?}");
+            assert_eq!(sanitize_url(&t), reference_sanitize(&t), "{t:?}");
+        }
+        for t in [
+            "_posts/2021-01-01-x.md",
+            "/2021/01/01/x.html",
+            "a//b",
+            "/a/./b/",
+        ] {
+            assert_eq!(expand_path_root(t), reference_expand(t), "{t:?}");
+            assert_eq!(sanitize_url(t), reference_sanitize(t), "{t:?}");
+        }
     }
 
     #[test]
