@@ -144,7 +144,9 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                     );
                 in_raw_text[id] = in_raw_text[p]
                     || (parent.kind == Kind::HtmlElement
-                        && RAW_TEXT.contains(&parent.value.to_ascii_lowercase().as_str()));
+                        && RAW_TEXT
+                            .iter()
+                            .any(|r| parent.value.eq_ignore_ascii_case(r)));
             }
             if in_raw_text.get(id).copied().unwrap_or(false) {
                 continue;
