@@ -49,7 +49,7 @@ pub fn cross_file(
         Some((site.url_of(&post)?, other))
     };
     let reported = found.report(&names, url_of, settings);
-    locate(reported, &targets, keep_source)
+    locate(reported, &targets, keep_source, &site.markdown)
 }
 
 /// Give the findings their spans and positions (and, for the human format, the source) by
@@ -59,6 +59,7 @@ fn locate(
     found: Vec<(Diagnostic, Anchor)>,
     targets: &HashMap<u64, Target>,
     keep_source: bool,
+    markdown: &crate::jekyll::kramdown_body::Markdown,
 ) -> Vec<Diagnostic> {
     let paths: HashMap<&str, &Target> = targets.values().map(|t| (&*t.display, t)).collect();
     let mut by_path: HashMap<Arc<str>, Vec<(Diagnostic, Anchor)>> = HashMap::new();
@@ -86,7 +87,7 @@ fn locate(
         let mut diagnostics: Vec<Diagnostic> = list
             .into_iter()
             .map(|(mut d, anchor)| {
-                d.span = cross_file::anchor_span(&post, anchor).unwrap_or(0..0);
+                d.span = cross_file::anchor_span(&post, anchor, markdown).unwrap_or(0..0);
                 d
             })
             .collect();

@@ -416,8 +416,11 @@ fn sa005(cx: &Context, out: &mut Report) {
         // Offer the fix only if the appended links are seen as links: at the end of a
         // body left inside an unclosed comment or link they would not be.
         let fixed_text = format!("{}{replacement}{}", &text[..end], &text[end..]);
-        let fixed_body =
-            crate::jekyll::body::analyse(&fixed_text, cx.post.body.start..end + replacement.len());
+        let fixed_body = crate::jekyll::body::analyse_as(
+            &fixed_text,
+            cx.post.body.start..end + replacement.len(),
+            &cx.site.markdown,
+        );
         let after = back_links(&fixed_body, &fixed_text, defaults.back_link_texts());
         if after.iter().any(|l| !l.home) && after.iter().any(|l| l.home) {
             d = d.with_fix(Fix {

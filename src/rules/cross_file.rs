@@ -215,10 +215,14 @@ pub enum Anchor {
 }
 
 /// The span of `anchor` in a file read again.
-pub fn anchor_span(post: &Post, anchor: Anchor) -> Option<Range<usize>> {
+pub fn anchor_span(
+    post: &Post,
+    anchor: Anchor,
+    markdown: &crate::jekyll::kramdown_body::Markdown,
+) -> Option<Range<usize>> {
     match anchor {
         Anchor::Source => {
-            let body = crate::jekyll::body::analyse(&post.text, post.body.clone());
+            let body = crate::jekyll::body::analyse_as(&post.text, post.body.clone(), markdown);
             source_link(&body).map(|l| l.span.clone())
         }
         Anchor::Article => {
