@@ -153,7 +153,7 @@ pub fn analyse_commonmark(text: &str, range: Range<usize>) -> Body {
     // Contiguous text in a paragraph (pulldown-cmark splits text at `<`).
     let mut run: Option<Range<usize>> = None;
     // `[text](url with space)`: not a link to Markdown, but meant as one.
-    let mut broken: Vec<(usize, usize)> = Vec::new();
+    let mut broken: Vec<Link> = Vec::new();
 
     for (event, r) in parser {
         let r = base + r.start..base + r.end;
@@ -162,16 +162,16 @@ pub fn analyse_commonmark(text: &str, range: Range<usize>) -> Body {
                 Some(t) if t.end == r.start => Some(t.start..r.end),
                 Some(t) => {
                     let end = para.as_ref().map_or(t.end, |p| p.end);
-                    rejected.extend(tag_attempts(text, &t).map(|lt| (lt, end)));
-                    broken.extend(broken_links(text, &t));
+                    rejected.extend(tag_attempts(text, &t, false).map(|lt| (lt, end)));
+                    broken.extend(broken_link_spans(text, &t));
                     Some(r.clone())
                 }
                 None => Some(r.clone()),
             };
         } else if let Some(t) = run.take() {
             let end = para.as_ref().map_or(t.end, |p| p.end);
-            rejected.extend(tag_attempts(text, &t).map(|lt| (lt, end)));
-            broken.extend(broken_links(text, &t));
+            rejected.extend(tag_attempts(text, &t, false).map(|lt| (lt, end)));
+            broken.extend(broken_link_spans(text, &t));
         }
         if !matches!(event, Event::Html(_))
             && let Some(c) = chunk.take()
@@ -259,28 +259,8 @@ pub fn analyse_commonmark(text: &str, range: Range<usize>) -> Body {
     }
     // Tags that Markdown did not accept as HTML (it shows them as text): report what is wrong.
     rejected.dedup();
-    for (start, end) in &broken {
-        body.links.push(Link {
-            url: text[*start..*end].to_string(),
-            span: *start..*end,
-            whole: *start..*end,
-            source: LinkSource::Inline,
-            image: false,
-            empty_text: false,
-            element: None,
-            text_span: None,
-        });
-    }
-    for (lt, end) in rejected {
-        let mut one = Tokens::default();
-        html::tokenize_tag(text, lt, end, &mut one);
-        if let Some(m) = one.malformed.into_iter().next() {
-            body.html.malformed.push(html::Malformed {
-                message: format!("{}; Markdown shows it as text", m.message),
-                ..m
-            });
-        }
-    }
+    body.links.append(&mut broken);
+    shown_as_text(text, rejected, false, &mut body);
     if !skipped.is_empty() {
         body.html.tokens.retain(|t| !in_skipped(t.span()));
         body.html.malformed.retain(|m| !in_skipped(&m.span));
@@ -323,21 +303,54 @@ pub(super) fn broken_link_spans(text: &str, r: &Range<usize>) -> Vec<Link> {
         .collect()
 }
 
-/// Positions of `<name` in a text event's source, where `name` is an HTML element.
+/// Positions of `<name` and `</name` in a text's source, where `name` is an HTML element (or,
+/// with `any_end_tag`, an end tag of any name: `</dvi>`).
 pub(super) fn tag_attempts<'t>(
     text: &'t str,
     r: &Range<usize>,
+    any_end_tag: bool,
 ) -> impl Iterator<Item = usize> + 't {
     let start = r.start;
     let src = text.get(r.clone()).unwrap_or("");
     src.match_indices('<').filter_map(move |(p, _)| {
-        let rest = src[p + 1..].strip_prefix('/').unwrap_or(&src[p + 1..]);
+        let after = &src[p + 1..];
+        if any_end_tag && let Some(end) = after.strip_prefix('/') {
+            return end
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic())
+                .then_some(start + p);
+        }
+        let rest = after.strip_prefix('/').unwrap_or(after);
         let name: String = rest
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
         html::is_element(&name.to_ascii_lowercase()).then_some(start + p)
     })
+}
+
+/// Reads each tag attempt `(start, end)` that Markdown showed as text: a malformed one is
+/// reported (HT006) with what is wrong; with `end_tags`, a well-formed end tag is kept as one
+/// the page shows (HT003).
+pub(super) fn shown_as_text(
+    text: &str,
+    attempts: Vec<(usize, usize)>,
+    end_tags: bool,
+    body: &mut Body,
+) {
+    for (lt, end) in attempts {
+        let mut one = Tokens::default();
+        html::tokenize_tag(text, lt, end, &mut one);
+        if let Some(m) = one.malformed.into_iter().next() {
+            body.html.malformed.push(html::Malformed {
+                message: format!("{}; Markdown shows it as text", m.message),
+                ..m
+            });
+        } else if end_tags && let Some(t @ Token::End { .. }) = one.tokens.into_iter().next() {
+            body.shown_as_text.push(t);
+        }
+    }
 }
 
 struct OpenLink {

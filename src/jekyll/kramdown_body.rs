@@ -226,26 +226,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     // attempt is read up to the next one at most (linear however many there are).
     let mut attempts: Vec<(usize, usize)> = Vec::new();
     for (t, block_end) in &texts {
-        // `<name` of an HTML element, or an end tag of any name (`</dvi>`).
-        let found: Vec<usize> = text
-            .get(t.clone())
-            .unwrap_or("")
-            .match_indices('<')
-            .map(|(p, _)| t.start + p)
-            .filter(|&lt| {
-                let rest = &text[lt + 1..t.end];
-                match rest.strip_prefix('/') {
-                    Some(end) => end.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()),
-                    None => {
-                        let name: String = rest
-                            .chars()
-                            .take_while(|c| c.is_ascii_alphanumeric())
-                            .collect();
-                        html::is_element(&name.to_ascii_lowercase())
-                    }
-                }
-            })
-            .collect();
+        let found: Vec<usize> = super::body::tag_attempts(text, t, true).collect();
         for (i, lt) in found.iter().enumerate() {
             let next = found.get(i + 1).copied().unwrap_or(*block_end);
             attempts.push((*lt, next.min(*block_end).max(*lt)));
@@ -253,18 +234,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
         body.links.extend(super::body::broken_link_spans(text, t));
     }
     attempts.dedup();
-    for (lt, end) in attempts {
-        let mut one = html::Tokens::default();
-        html::tokenize_tag(text, lt, end, &mut one);
-        if let Some(m) = one.malformed.into_iter().next() {
-            body.html.malformed.push(html::Malformed {
-                message: format!("{}; Markdown shows it as text", m.message),
-                ..m
-            });
-        } else if let Some(t @ Token::End { .. }) = one.tokens.into_iter().next() {
-            body.shown_as_text.push(t);
-        }
-    }
+    super::body::shown_as_text(text, attempts, true, &mut body);
     if !skipped.is_empty() {
         body.html.tokens.retain(|t| !in_skipped(t.span()));
         body.html.malformed.retain(|m| !in_skipped(&m.span));
