@@ -531,7 +531,7 @@ pub fn check_file(
         Err(file) => {
             return Checked {
                 read: false,
-                unread: Some(run.site.why_unread(path, file.text.as_bytes())),
+                unread: Some(file.why),
                 ..Checked::default()
             };
         }

@@ -57,6 +57,30 @@ pub struct SiteModel {
     pairings: Interner<[u32]>,
 }
 
+/// A file Jekyll does not read ([`SiteModel::place`]), and why, in words.
+pub struct Unplaced {
+    pub post: Post,
+    pub why: &'static str,
+}
+
+/// Why Jekyll does not read a file, in words.
+fn unread_words(unread: Option<Unread>) -> &'static str {
+    match unread {
+        Some(Unread::Excluded) => "the site's `exclude` lists it",
+        Some(Unread::Special) => "its name or a folder's above it starts with `_`, `.`, `#` or `~`",
+        Some(Unread::Backup) => "its name ends with `~`",
+        Some(Unread::TrailingDot) => "its name ends with `.`",
+        Some(Unread::UnsafeSymlink) => "it is a symbolic link leaving the site",
+        Some(Unread::NotAPost) => {
+            "it is in `_posts` without front matter or a `YYYY-MM-DD-title` name"
+        }
+        Some(Unread::Draft) => "it is a draft",
+        Some(Unread::SymlinkedFolder) => "it is under a symbolic link to a folder",
+        Some(Unread::Destination) => "it is in the destination folder",
+        Some(Unread::Other) | None => "it is not a page, post or document of the site",
+    }
+}
+
 /// What a link into the site finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -257,8 +281,13 @@ impl SiteModel {
     /// not read. A file in `_posts/` whose name lacks the date is still a post here (PF002 says
     /// Jekyll ignores it), and a draft is a draft without `--drafts`.
     pub fn kind_of(&self, rel: &str, head: &[u8]) -> Option<(Kind, Option<Role>)> {
+        self.read_as(rel, head).ok()
+    }
+
+    /// [`SiteModel::kind_of`], or why Jekyll does not read the file.
+    fn read_as(&self, rel: &str, head: &[u8]) -> Result<(Kind, Option<Role>), Option<Unread>> {
         let Some(config) = &self.config else {
-            return Some((super::document::classify(Path::new(rel)), None));
+            return Ok((super::document::classify(Path::new(rel)), None));
         };
         let links = jekyll_site::DiskLinks {
             source: config.source(),
@@ -276,47 +305,27 @@ impl SiteModel {
                     Kind::Post
                 }
                 Some(Unread::Draft) => Kind::Draft,
-                _ => return None,
+                other => return Err(other),
             },
         };
-        Some((kind, role))
-    }
-
-    /// Why Jekyll does not read the file at `path` (a file [`SiteModel::place`] refuses), in words.
-    pub fn why_unread(&self, path: &Path, head: &[u8]) -> &'static str {
-        let (Some(config), Some(rel)) = (&self.config, self.relative(path)) else {
-            return "it is outside the site";
-        };
-        let links = jekyll_site::DiskLinks {
-            source: config.source(),
-        };
-        match config.classify(&rel, head, &links).unread {
-            Some(Unread::Excluded) => "the site's `exclude` lists it",
-            Some(Unread::Special) => {
-                "its name or a folder's above it starts with `_`, `.`, `#` or `~`"
-            }
-            Some(Unread::Backup) => "its name ends with `~`",
-            Some(Unread::TrailingDot) => "its name ends with `.`",
-            Some(Unread::UnsafeSymlink) => "it is a symbolic link leaving the site",
-            Some(Unread::NotAPost) => {
-                "it is in `_posts` without front matter or a `YYYY-MM-DD-title` name"
-            }
-            Some(Unread::Draft) => "it is a draft",
-            Some(Unread::SymlinkedFolder) => "it is under a symbolic link to a folder",
-            Some(Unread::Destination) => "it is in the destination folder",
-            Some(Unread::Other) | None => "it is not a page, post or document of the site",
-        }
+        Ok((kind, role))
     }
 
     /// A file as the site reads it: its path in the site, its kind and role (`None` for a file
     /// Jekyll does not read). Outside a site, the kind its path suggests.
-    /// `Err` holds the file Jekyll does not read.
+    /// `Err` holds the file Jekyll does not read, and why.
     #[allow(clippy::result_large_err)]
-    pub fn place(&self, display: &str, path: &Path, bytes: Vec<u8>) -> Result<Post, Post> {
+    pub fn place(&self, display: &str, path: &Path, bytes: Vec<u8>) -> Result<Post, Unplaced> {
         let mut post = Post::from_bytes(display, bytes);
         if let Some(rel) = self.relative(path) {
-            let Some((kind, role)) = self.kind_of(&rel, post.text.as_bytes()) else {
-                return Err(post);
+            let (kind, role) = match self.read_as(&rel, post.text.as_bytes()) {
+                Ok(read) => read,
+                Err(unread) => {
+                    return Err(Unplaced {
+                        post,
+                        why: unread_words(unread),
+                    });
+                }
             };
             post.kind = kind;
             post.role = role;
@@ -662,10 +671,10 @@ impl SiteModel {
     /// One file as postlint read it: where it is in the site, what Jekyll makes of it (or why
     /// it does not read it), its front matter typed as Psych types it, and its entry (kind,
     /// URL, destination, Jekyll's date, categories, tags).
-    pub fn inspect(&self, path: &Path, placed: &Result<Post, Post>) -> serde_json::Value {
+    pub fn inspect(&self, path: &Path, placed: &Result<Post, Unplaced>) -> serde_json::Value {
         use serde_json::json;
         let post = match placed {
-            Ok(p) | Err(p) => p,
+            Ok(p) | Err(Unplaced { post: p, .. }) => p,
         };
         let tz = jekyll_site::psych_reader::zone(self.config.as_ref().and_then(|c| c.timezone()));
         let front_matter = match &post.front_matter {
@@ -693,7 +702,7 @@ impl SiteModel {
         };
         let (read, why) = match placed {
             Ok(_) => (true, None),
-            Err(p) => (false, Some(self.why_unread(path, p.text.as_bytes()))),
+            Err(u) => (false, Some(u.why)),
         };
         let entry = match placed {
             Ok(p) => self.entry(p).map(jekyll_site::Entry::to_oracle_json),
