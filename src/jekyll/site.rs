@@ -681,19 +681,10 @@ impl SiteModel {
             FrontMatter::Parsed { root: None, .. } => json!({"state": "empty"}),
             FrontMatter::Parsed {
                 root: Some(root), ..
-            } => {
-                let doc = psych::Document {
-                    root: root.clone(),
-                    explicit_start: true,
-                };
-                match psych::load(&doc, &tz) {
-                    Ok(loaded) => json!({
-                        "state": "parsed",
-                        "value": jekyll_site::psych_reader::value_from_loaded(root, &loaded).to_json(),
-                    }),
-                    Err(e) => json!({"state": "refused", "error": format!("{e:?}")}),
-                }
-            }
+            } => match whole_value(root, &tz) {
+                Ok(value) => json!({"state": "parsed", "value": value.to_json()}),
+                Err(e) => json!({"state": "refused", "error": format!("{e:?}")}),
+            },
             FrontMatter::Invalid { error, .. } => {
                 json!({"state": "invalid", "error": error.message, "offset": error.offset})
             }
@@ -732,12 +723,17 @@ fn site_value(root: &Node, tz: &TimeZone) -> Option<Value> {
     if let Some(v) = jekyll_site::psych_reader::site_value(root, tz) {
         return Some(v);
     }
+    whole_value(root, tz).ok()
+}
+
+/// The whole front matter as `Psych.safe_load` makes it (aliases and merge keys resolved).
+fn whole_value(root: &Node, tz: &TimeZone) -> Result<Value, psych::LoadError> {
     let doc = psych::Document {
         root: root.clone(),
         explicit_start: true,
     };
-    let loaded = psych::load(&doc, tz).ok()?;
-    Some(jekyll_site::psych_reader::value_from_loaded(root, &loaded))
+    let loaded = psych::load(&doc, tz)?;
+    Ok(jekyll_site::psych_reader::value_from_loaded(root, &loaded))
 }
 
 /// Every post and draft of the site, with its role (a walk of the source: the `_posts` and
