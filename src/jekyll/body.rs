@@ -396,8 +396,8 @@ impl OpenLink {
             }
         };
         let text_span = matches!(source, LinkSource::Inline | LinkSource::Reference).then(|| {
-            let start = whole.start + if self.image { 2 } else { 1 };
-            let from = self.last_child_end.clamp(start, whole.end);
+            let start = (whole.start + if self.image { 2 } else { 1 }).min(whole.end);
+            let from = self.last_child_end.max(start).min(whole.end);
             let end = text
                 .get(from..whole.end)
                 .and_then(|t| t.find(']'))
@@ -523,11 +523,21 @@ pub(super) fn html_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
             if !is_url_attr(name, &attr.name) {
                 continue;
             }
+            let empty_text = name == "a" && a_is_empty(text, tokens, i);
             let Some(value) = attr.value.clone() else {
+                // `<a href>`: the page carries `href=""` (kramdown writes it so; a browser
+                // reads it so), an empty target.
+                links.push(html_link(
+                    String::new(),
+                    attr.name_span.clone(),
+                    span,
+                    name,
+                    &attr.name,
+                    empty_text,
+                ));
                 continue;
             };
             let raw = &text[value.clone()];
-            let empty_text = name == "a" && a_is_empty(text, tokens, i);
             if attr.name == "srcset" {
                 // `url 1x, url 2x`: each candidate's URL is a link.
                 let mut offset = 0;

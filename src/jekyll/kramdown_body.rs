@@ -117,39 +117,94 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     let mut ial: Vec<Token> = Vec::new();
     let mut body = Body::default();
 
-    let roots = std::iter::once(doc.root).chain(
-        doc.footnotes
-            .iter()
-            .filter(|(_, _, referenced)| *referenced)
-            .map(|(_, id, _)| *id),
-    );
+    // The body, then each footnote a written reference points at (kramdown writes a footnote
+    // only when a reference to it is written: one referenced only from its own or another
+    // unwritten footnote is not).
+    let mut roots: Vec<usize> = vec![doc.root];
+    let mut queued: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut next_root = 0;
     // Per node (pre-order, so a parent is seen first): below live HTML, and below an element
     // whose content the tokenizer reads as raw text (`<script>`, `<noscript>`…: nothing in it
     // is cut out, or the tokenizer would read its end tags out of context).
     let n = doc.nodes.len();
     let mut under_html = vec![false; n];
     let mut in_raw_text = vec![false; n];
-    for root in roots {
+    let mut raw_end: Vec<Option<usize>> = vec![None; n];
+    // The first list with `{:toc}` (or `{:footnotes}`) is replaced by the table of contents
+    // (the footnotes; the list's own attributes go on it): nothing in it reaches the page.
+    let mut gone = vec![false; n];
+    let mut replaced = vec![false; n];
+    let (mut toc, mut footnotes) = (false, false);
+    while let Some(&root) = roots.get(next_root) {
+        next_root += 1;
         for id in doc.descendants(root) {
             let node = doc.node(id);
             let span = at(&node.span);
+            if matches!(node.kind, Kind::Ul | Kind::Ol) && id < n {
+                let refs = node.ial_refs();
+                if !toc && refs.iter().any(|r| r == "toc") {
+                    toc = true;
+                    // An empty table of contents is not written, nor its attributes.
+                    if toc_has_entries(&doc) {
+                        replaced[id] = true;
+                    } else {
+                        gone[id] = true;
+                    }
+                } else if !footnotes && refs.iter().any(|r| r == "footnotes") {
+                    footnotes = true;
+                    gone[id] = true;
+                }
+            }
             if let Some(p) = node.parent.filter(|&p| p < n)
                 && id < n
             {
+                gone[id] |= gone[p] || replaced[p];
                 let parent = doc.node(p);
                 under_html[id] = under_html[p]
                     || matches!(
                         parent.kind,
                         Kind::HtmlElement | Kind::XmlComment | Kind::Raw
                     );
+                // Raw text up to where a browser ends it (`raw_end`); what kramdown wrote after
+                // that is live.
                 in_raw_text[id] = in_raw_text[p]
-                    || (parent.kind == Kind::HtmlElement
-                        && RAW_TEXT
-                            .iter()
-                            .any(|r| parent.value.eq_ignore_ascii_case(r)));
+                    || raw_end
+                        .get(p)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|end| span.start < end);
             }
-            if in_raw_text.get(id).copied().unwrap_or(false) {
+            if in_raw_text.get(id).copied().unwrap_or(false)
+                || gone.get(id).copied().unwrap_or(false)
+            {
+                if gone.get(id).copied().unwrap_or(false) {
+                    dead.push(span);
+                }
                 continue;
+            }
+            // The content of a raw-text element: nothing in it is HTML up to where a browser
+            // ends it in the page kramdown writes (its own end tag written in a code block
+            // there is escaped text, not the end; an element of the same name kramdown nested
+            // in it, or `</name` in raw HTML or a comment, is).
+            if node.kind == Kind::HtmlElement
+                && RAW_TEXT.iter().any(|r| node.value.eq_ignore_ascii_case(r))
+                && let (Some(&first), Some(&last)) = (node.children.first(), node.children.last())
+            {
+                let from = at(&doc.node(first).span).start;
+                let end = raw_text_end(text, &doc, id, &at)
+                    .unwrap_or_else(|| at(&doc.node(last).span).end);
+                if let Some(slot) = raw_end.get_mut(id) {
+                    *slot = Some(end);
+                }
+                if from < end {
+                    dead.push(from..end);
+                }
+            }
+            if node.kind == Kind::Footnote
+                && let Some(def) = node.footnote
+                && queued.insert(def)
+            {
+                roots.push(def);
             }
             match node.kind {
                 Kind::HtmlElement | Kind::XmlComment | Kind::XmlPi | Kind::Raw
@@ -161,7 +216,8 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                     code.push(span.clone());
                     dead.push(span.clone());
                 }
-                Kind::Comment => dead.push(span.clone()),
+                // An image's alt text is an attribute: nothing in its brackets is HTML.
+                Kind::Comment | Kind::Img => dead.push(span.clone()),
                 // kramdown escapes every text (`convert_text`), also inside HTML it parsed: a
                 // tag it read as text (`</ul>` after an unclosed `<li>`) is shown as text.
                 Kind::Text => {
@@ -189,7 +245,11 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                     })
                 })
                 .collect();
+            // (A transparent paragraph, a list item's only one, is written without its `<p>`
+            // and so without the attributes set on it.)
+            let unwritten = node.kind == Kind::P && node.transparent;
             if !set.is_empty()
+                && !unwritten
                 && let Some(name) = element_of(node.kind, node.level, &node.value)
             {
                 let from = set
@@ -222,6 +282,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     for c in &chunks {
         html::tokenize(text, c.clone(), &mut body.html);
     }
+    add_kramdown_attrs(&doc, &at, &mut body.html.tokens);
     // Tags kramdown did not read as HTML (it shows them as text): report what is wrong. Each
     // attempt is read up to the next one at most (linear however many there are).
     let mut attempts: Vec<(usize, usize)> = Vec::new();
@@ -247,6 +308,112 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     body.links.sort_by_key(|l| l.span.start);
     body.ial = ial;
     body
+}
+
+/// Whether kramdown's table of contents has an entry: a header of `toc_levels` with an id
+/// (its own, or one `auto_ids` gives it) and no `no_toc` class.
+fn toc_has_entries(doc: &kramdown::Document) -> bool {
+    let o = &doc.options;
+    doc.nodes.iter().any(|n| {
+        n.kind == Kind::Header
+            && o.toc_levels.contains(&n.level)
+            && (o.auto_ids || n.attrs.iter().any(|a| a.name == "id"))
+            && !n.attrs.iter().filter(|a| a.name == "class").any(|a| {
+                a.value
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == "no_toc")
+            })
+    })
+}
+
+/// Where a browser ends the raw text of the element `id` in kramdown's page: the end of the
+/// first element of the same name kramdown nested in it (its end tag is written), or of the
+/// first `</name` in raw HTML or a comment it writes verbatim. Text is escaped and cannot end
+/// it. Reads the element's descendants up to that point only.
+fn raw_text_end(
+    text: &str,
+    doc: &kramdown::Document,
+    id: usize,
+    at: &impl Fn(&Range<usize>) -> Range<usize>,
+) -> Option<usize> {
+    let name = doc.node(id).value.to_ascii_lowercase();
+    let needle = format!("</{name}");
+    for d in doc.descendants(id).skip(1) {
+        let node = doc.node(d);
+        let span = at(&node.span);
+        match node.kind {
+            Kind::HtmlElement if node.value.eq_ignore_ascii_case(&name) => return Some(span.end),
+            Kind::Raw | Kind::XmlComment => {
+                let src = text.get(span.clone())?;
+                let lower = src.to_ascii_lowercase();
+                let mut from = 0;
+                while let Some(p) = lower.get(from..).and_then(|t| t.find(&needle)) {
+                    let at_end = from + p + needle.len();
+                    let after = lower.as_bytes().get(at_end).copied();
+                    if after
+                        .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'/' | b'>'))
+                    {
+                        let close = lower.get(at_end..).and_then(|t| t.find('>'));
+                        return Some(span.start + close.map_or(at_end, |c| at_end + c + 1));
+                    }
+                    from = at_end;
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The attributes kramdown read on an HTML element that the tag scanner did not: kramdown
+/// reads the tag from its own view of the line (a tag spread over the lines of a block quote
+/// or a list item, without their markers; `\v` as white space), and it writes every attribute
+/// it read. Each is added to the element's start tag (the first tag of that name in the
+/// element's bytes; the tokens are in source order).
+fn add_kramdown_attrs(
+    doc: &kramdown::Document,
+    at: &impl Fn(&Range<usize>) -> Range<usize>,
+    tokens: &mut [Token],
+) {
+    for node in &doc.nodes {
+        if node.kind != Kind::HtmlElement
+            || !node
+                .attrs
+                .iter()
+                .any(|a| a.origin == AttrOrigin::Html && a.name_span.is_some())
+        {
+            continue;
+        }
+        let span = at(&node.span);
+        let k = tokens.partition_point(|t| t.span().start < span.start);
+        let Some(Token::Start {
+            name,
+            span: tag,
+            attrs,
+            ..
+        }) = tokens.get_mut(k)
+        else {
+            continue;
+        };
+        if tag.start >= span.end || !name.eq_ignore_ascii_case(&node.value) {
+            continue;
+        }
+        let scanned: std::collections::HashSet<usize> =
+            attrs.iter().map(|t| t.name_span.start).collect();
+        for a in node.attrs.iter().filter(|a| a.origin == AttrOrigin::Html) {
+            let Some(name_span) = a.name_span.as_ref().map(at) else {
+                continue;
+            };
+            if scanned.contains(&name_span.start) {
+                continue;
+            }
+            attrs.push(Attr {
+                name: a.name.to_ascii_lowercase(),
+                name_span,
+                value: a.value_span.as_ref().map(at),
+            });
+        }
+    }
 }
 
 /// The element tree kramdown makes of the body `text[range]` (for `postlint inspect`): each
@@ -295,6 +462,69 @@ pub fn tree_json(text: &str, range: Range<usize>, markdown: &Markdown) -> serde_
         }));
     }
     json!({"converter": "kramdown", "nodes": nodes})
+}
+
+/// What the HT and LK rules read of the body (`postlint inspect`'s `seen`): the start tags of
+/// live HTML and the attributes IALs set, with their values decoded as the page carries them,
+/// the links with their decoded targets, and the end tags the page shows as text.
+pub fn seen_json(text: &str, range: Range<usize>, markdown: &Markdown) -> serde_json::Value {
+    use serde_json::json;
+    let body = super::body::analyse_as(text, range, markdown);
+    let element = |token: &Token, from: &str| -> Option<serde_json::Value> {
+        let Token::Start {
+            name, attrs, span, ..
+        } = token
+        else {
+            return None;
+        };
+        let attrs: Vec<serde_json::Value> = attrs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let value = a
+                    .value
+                    .as_ref()
+                    .and_then(|v| text.get(v.clone()))
+                    .map(super::body::decode_entities);
+                // A copy kramdown drops (it writes the last of the same name).
+                let shadowed = attrs.iter().skip(i + 1).any(|b| b.name == a.name);
+                json!({"name": a.name, "value": value, "shadowed": shadowed})
+            })
+            .collect();
+        Some(json!({"name": name, "from": from, "attrs": attrs, "span": [span.start, span.end]}))
+    };
+    let elements: Vec<serde_json::Value> = body
+        .html
+        .tokens
+        .iter()
+        .filter_map(|t| element(t, "html"))
+        .chain(body.ial.iter().filter_map(|t| element(t, "ial")))
+        .collect();
+    let links: Vec<serde_json::Value> = body
+        .links
+        .iter()
+        .map(|l| {
+            json!({
+                "url": l.url,
+                "source": format!("{:?}", l.source).to_ascii_lowercase(),
+                "element": l.element.as_ref().map(|(e, a)| format!("{e} {a}")),
+                "image": l.image,
+                // `[text](url with space)` kramdown shows as text: a link the writer meant,
+                // not one on the page.
+                "as_text": l.source == LinkSource::Inline && l.text_span.is_none(),
+                "span": [l.span.start, l.span.end],
+            })
+        })
+        .collect();
+    let shown: Vec<serde_json::Value> = body
+        .shown_as_text
+        .iter()
+        .map(|t| {
+            let s = t.span();
+            json!({"text": text.get(s.clone()), "span": [s.start, s.end]})
+        })
+        .collect();
+    json!({"elements": elements, "links": links, "end_tags_shown_as_text": shown})
 }
 
 /// The link a Markdown `A` or `Img` node makes (inline, reference, autolink, e-mail).
@@ -359,8 +589,9 @@ fn markdown_link(
         }
     }
     let text_span = matches!(source, LinkSource::Inline | LinkSource::Reference).then(|| {
-        let start = whole.start + if image { 2 } else { 1 };
-        let from = last_child_end.clamp(start, whole.end);
+        // (`max`/`min`, not `clamp`: a node's span can be shorter than its brackets.)
+        let start = (whole.start + if image { 2 } else { 1 }).min(whole.end);
+        let from = last_child_end.max(start).min(whole.end);
         let end = text
             .get(from..whole.end)
             .and_then(|t| t.find(']'))

@@ -536,10 +536,14 @@ fn tag(
             attrs.iter().position(|a| a.name == lname)
         } else {
             if index.is_empty() {
-                index.extend(attrs.iter().enumerate().map(|(i, a)| (a.name.clone(), i)));
+                for (i, a) in attrs.iter().enumerate() {
+                    index.entry(a.name.clone()).or_insert(i);
+                }
             }
             index.get(&lname).copied()
         };
+        // Every copy is kept: kramdown writes the last one and a browser reads the first, so
+        // the rules judge each (a safe first `href` must not hide a `javascript:` second).
         if let Some(first) = first.and_then(|i| attrs.get(i)) {
             problems.push(Malformed {
                 span: an.clone(),
@@ -547,16 +551,14 @@ fn tag(
                 label: "browsers ignore this one".into(),
                 first: Some(first.name_span.clone()),
             });
-        } else {
-            if !index.is_empty() {
-                index.insert(lname.clone(), attrs.len());
-            }
-            attrs.push(Attr {
-                name: lname,
-                name_span: an,
-                value,
-            });
+        } else if !index.is_empty() {
+            index.insert(lname.clone(), attrs.len());
         }
+        attrs.push(Attr {
+            name: lname,
+            name_span: an,
+            value,
+        });
     }
     if is_end {
         if !attrs.is_empty() || !problems.is_empty() {

@@ -713,6 +713,7 @@ impl SiteModel {
             "front_matter": front_matter,
             "entry": entry,
             "body": super::kramdown_body::tree_json(&post.text, post.body.clone(), &self.markdown),
+            "seen": super::kramdown_body::seen_json(&post.text, post.body.clone(), &self.markdown),
         })
     }
 }

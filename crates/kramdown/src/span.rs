@@ -555,8 +555,8 @@ impl<'a> Parser<'a, '_> {
         }
         let sp = t.to_base(a)..t.to_base_end(b);
         if kind == Kind::RawText {
-            let bytes = t.bytes.get(a..b).unwrap_or_default();
-            self.add_text_bytes(tree, kind, bytes, sp);
+            // The piece keeps its map to the source (table cells are parsed from it again).
+            self.add_raw_piece(tree, t.sub(a, b), sp);
         } else {
             let v = self.mval(t, a, b);
             self.add_text_val(tree, kind, v, sp);
@@ -628,6 +628,32 @@ impl<'a> Parser<'a, '_> {
         let n = self.nm(id);
         let mut piece = MText::default();
         piece.push_synth(bytes, sp.start);
+        n.mtext = Some(Box::new(piece));
+        n.span = sp;
+        self.push(tree, id);
+    }
+
+    /// Raw text (parsed again later, e.g. a table cell) with its map to the source.
+    fn add_raw_piece(&mut self, tree: NodeId, piece: MText, sp: std::ops::Range<usize>) {
+        if let Some(&l) = self.n(tree).children.last()
+            && self.n(l).kind == Kind::RawText
+        {
+            let n = self.nm(l);
+            let mt = n.mtext.get_or_insert_with(Box::default);
+            mt.append(&piece);
+            if n.span.start == n.span.end && n.span.start == 0 {
+                n.span = sp;
+            } else {
+                n.span.start = n.span.start.min(sp.start);
+                n.span.end = n.span.end.max(sp.end);
+            }
+            return;
+        }
+        if piece.bytes.is_empty() {
+            return;
+        }
+        let id = self.node(Kind::RawText);
+        let n = self.nm(id);
         n.mtext = Some(Box::new(piece));
         n.span = sp;
         self.push(tree, id);

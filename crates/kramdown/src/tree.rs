@@ -338,6 +338,11 @@ pub(crate) fn set_attr<'a>(attrs: &mut Vec<Attr<'a>>, a: Attr<'a>) {
 }
 
 impl<'a> Node<'a> {
+    /// The references of the node's inline attribute list (`{:toc}`, `{:refname}`).
+    pub fn ial_refs(&self) -> &[String] {
+        self.ial.as_ref().map_or(&[], |i| i.refs.as_slice())
+    }
+
     pub(crate) fn new(kind: Kind) -> Node<'a> {
         Node {
             kind,

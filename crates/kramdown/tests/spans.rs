@@ -115,3 +115,19 @@ fn text_spans_in_containers() {
         assert!(n.span.start <= n.span.end && n.span.end <= t.len());
     }
 }
+
+#[test]
+fn spans_inside_table_cells() {
+    // Cells are parsed again from the row's raw text: their nodes keep the source's bytes.
+    let t = "| a |\n| - |\n| x ![amet](/r.html) *y* [l](</u v>) |\n";
+    let doc = parse(t, &Options::jekyll());
+    let img = doc.nodes.iter().find(|n| n.kind == Kind::Img).unwrap();
+    assert_eq!(slice(t, &img.span), "![amet](/r.html)");
+    let em = doc.nodes.iter().find(|n| n.kind == Kind::Em).unwrap();
+    assert_eq!(slice(t, &em.span), "*y*");
+    let a = doc.nodes.iter().find(|n| n.kind == Kind::A).unwrap();
+    assert_eq!(slice(t, &a.span), "[l](</u v>)");
+    check_attr(t, Kind::Img, "src", "/r.html");
+    let td = doc.nodes.iter().find(|n| n.kind == Kind::Td).unwrap();
+    assert_eq!(slice(t, &td.span), " a ");
+}
