@@ -1865,6 +1865,13 @@ impl<'a, 'b> Parser<'a, 'b> {
         let mut i = p;
         let mut found = None;
         while i < n {
+            // jump to the next `<` (one search over a flat text)
+            if let Some(sl) = t.contiguous(i, n) {
+                match memchr::memchr(b'<', sl) {
+                    Some(k) => i += k,
+                    None => break,
+                }
+            }
             if t.at(i) == Some(b'<') {
                 let nb = t.at(i + 1);
                 if nb == Some(b'/')
@@ -2484,17 +2491,15 @@ impl<'a, 'b> Parser<'a, 'b> {
 pub(crate) fn split_lines(base: &[u8], a: usize, b: usize) -> Vec<Line> {
     let mut out = Vec::new();
     let mut st = a;
-    let mut i = a;
-    while i < b {
-        if base.get(i) == Some(&b'\n') {
+    if let Some(sl) = base.get(a..b) {
+        for k in memchr::memchr_iter(b'\n', sl) {
             out.push(Line {
                 synth: 0,
                 start: st,
-                end: i + 1,
+                end: a + k + 1,
             });
-            st = i + 1;
+            st = a + k + 1;
         }
-        i += 1;
     }
     if st < b {
         out.push(Line {

@@ -117,27 +117,37 @@ pub(crate) fn content_model(name: &str) -> crate::ContentModel {
     }
 }
 
+/// Every element name kramdown knows, sorted (for binary search).
+fn known_names() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut v: Vec<&'static str> = SPAN_ELEMENTS
+            .iter()
+            .chain(BLOCK_ELEMENTS)
+            .chain(ELEMENTS_WITHOUT_BODY)
+            .chain(CONTENT_MODEL_BLOCK)
+            .chain(CONTENT_MODEL_SPAN)
+            .chain(CONTENT_MODEL_RAW)
+            .copied()
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    })
+}
+
 /// The known element name equal to `lname` (already lower-cased), as a static string.
 pub(crate) fn known_element(lname: &str) -> Option<&'static str> {
-    SPAN_ELEMENTS
-        .iter()
-        .chain(BLOCK_ELEMENTS)
-        .chain(ELEMENTS_WITHOUT_BODY)
-        .chain(CONTENT_MODEL_BLOCK)
-        .chain(CONTENT_MODEL_SPAN)
-        .chain(CONTENT_MODEL_RAW)
-        .find(|&&e| e == lname)
-        .copied()
+    let names = known_names();
+    names
+        .binary_search(&lname)
+        .ok()
+        .and_then(|k| names.get(k).copied())
 }
 
 /// `HTML_ELEMENT[name]`.
 pub(crate) fn is_html_element(name: &str) -> bool {
-    SPAN_ELEMENTS.contains(&name)
-        || BLOCK_ELEMENTS.contains(&name)
-        || ELEMENTS_WITHOUT_BODY.contains(&name)
-        || CONTENT_MODEL_BLOCK.contains(&name)
-        || CONTENT_MODEL_SPAN.contains(&name)
-        || CONTENT_MODEL_RAW.contains(&name)
+    known_names().binary_search(&name).is_ok()
 }
 
 /// NCNAME_STR `[[:alpha:]_][-[:alnum:]._]*` at `p`: end.
@@ -147,7 +157,18 @@ fn ncname<S: Src + ?Sized>(s: &S, p: usize) -> Option<usize> {
         return None;
     }
     let mut q = p + l;
-    while let Some((c, l)) = char_at(s, q) {
+    loop {
+        // ASCII without decoding
+        match s.at(q) {
+            Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') => {
+                q += 1;
+                continue;
+            }
+            Some(b) if b < 0x80 => break,
+            None => break,
+            Some(_) => {}
+        }
+        let Some((c, l)) = char_at(s, q) else { break };
         if c == '-' || c == '.' || c == '_' || is_alnum(c) {
             q += l;
         } else {
