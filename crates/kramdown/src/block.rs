@@ -559,23 +559,36 @@ impl<'a, 'b> Parser<'a, 'b> {
         let gfm = self.opts.input == Input::Gfm;
         let before = self.pos();
         let depth = self.frames.len();
-        let handled = self.p_blank_line()
+        // The first byte after the line's leading spaces and tabs: each block parser
+        // but the code block, setext header, table and paragraph can only match when it
+        // is the parser's marker (they are tried in kramdown's order all the same).
+        let c = {
+            let t = self.text();
+            let mut q = before;
+            while matches!(t.at(q), Some(b' ' | b'\t')) {
+                q += 1;
+            }
+            t.at(q)
+        };
+        let is = |set: &[u8]| c.is_some_and(|c| set.contains(&c));
+        let blank = c.is_none_or(|c| c < 0x80 && !c.is_ascii_graphic());
+        let handled = (blank && self.p_blank_line())
             || self.p_codeblock()
-            || self.p_fenced(gfm)
-            || self.p_blockquote()
-            || self.p_atx(gfm)
-            || self.p_hr()
-            || self.p_list()
-            || self.p_definition_list()
-            || self.p_block_html()
+            || (is(b"`~") && self.p_fenced(gfm))
+            || (is(b">") && self.p_blockquote())
+            || (is(b"#") && self.p_atx(gfm))
+            || (is(b"*-_") && self.p_hr())
+            || ((is(b"*+-") || c.is_some_and(|c| c.is_ascii_digit())) && self.p_list())
+            || (is(b":") && self.p_definition_list())
+            || (is(b"<") && self.p_block_html())
             || self.p_setext()
-            || self.p_block_math()
+            || (is(b"$\\") && self.p_block_math())
             || crate::table::p_table(self)
-            || self.p_footnote_definition()
-            || self.p_link_definition()
-            || self.p_abbrev_definition()
-            || self.p_block_extensions()
-            || self.p_eob_marker()
+            || (is(b"[") && self.p_footnote_definition())
+            || (is(b"[") && self.p_link_definition())
+            || (is(b"*") && self.p_abbrev_definition())
+            || (is(b"{") && self.p_block_extensions())
+            || (is(b"^") && self.p_eob_marker())
             || self.p_paragraph();
         let stalled = self.frames.len() == depth
             && self.pos() == before

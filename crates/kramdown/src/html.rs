@@ -117,37 +117,123 @@ pub(crate) fn content_model(name: &str) -> crate::ContentModel {
     }
 }
 
-/// Every element name kramdown knows, sorted (for binary search).
-fn known_names() -> &'static [&'static str] {
-    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    NAMES.get_or_init(|| {
-        let mut v: Vec<&'static str> = SPAN_ELEMENTS
-            .iter()
-            .chain(BLOCK_ELEMENTS)
-            .chain(ELEMENTS_WITHOUT_BODY)
-            .chain(CONTENT_MODEL_BLOCK)
-            .chain(CONTENT_MODEL_SPAN)
-            .chain(CONTENT_MODEL_RAW)
-            .copied()
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    })
-}
-
-/// The known element name equal to `lname` (already lower-cased), as a static string.
+/// The known element name equal to `lname` (already lower-cased), as a static string:
+/// every name of the lists above.
 pub(crate) fn known_element(lname: &str) -> Option<&'static str> {
-    let names = known_names();
-    names
-        .binary_search(&lname)
-        .ok()
-        .and_then(|k| names.get(k).copied())
+    Some(match lname {
+        "a" => "a",
+        "abbr" => "abbr",
+        "acronym" => "acronym",
+        "address" => "address",
+        "applet" => "applet",
+        "area" => "area",
+        "article" => "article",
+        "aside" => "aside",
+        "b" => "b",
+        "base" => "base",
+        "bdo" => "bdo",
+        "big" => "big",
+        "blockquote" => "blockquote",
+        "body" => "body",
+        "br" => "br",
+        "button" => "button",
+        "caption" => "caption",
+        "cite" => "cite",
+        "code" => "code",
+        "col" => "col",
+        "colgroup" => "colgroup",
+        "command" => "command",
+        "dd" => "dd",
+        "del" => "del",
+        "details" => "details",
+        "dfn" => "dfn",
+        "div" => "div",
+        "dl" => "dl",
+        "dt" => "dt",
+        "em" => "em",
+        "embed" => "embed",
+        "fieldset" => "fieldset",
+        "figcaption" => "figcaption",
+        "figure" => "figure",
+        "footer" => "footer",
+        "form" => "form",
+        "h1" => "h1",
+        "h2" => "h2",
+        "h3" => "h3",
+        "h4" => "h4",
+        "h5" => "h5",
+        "h6" => "h6",
+        "head" => "head",
+        "header" => "header",
+        "hgroup" => "hgroup",
+        "hr" => "hr",
+        "html" => "html",
+        "i" => "i",
+        "iframe" => "iframe",
+        "img" => "img",
+        "input" => "input",
+        "ins" => "ins",
+        "kbd" => "kbd",
+        "keygen" => "keygen",
+        "label" => "label",
+        "legend" => "legend",
+        "li" => "li",
+        "link" => "link",
+        "main" => "main",
+        "map" => "map",
+        "mark" => "mark",
+        "math" => "math",
+        "menu" => "menu",
+        "meta" => "meta",
+        "nav" => "nav",
+        "noscript" => "noscript",
+        "object" => "object",
+        "ol" => "ol",
+        "optgroup" => "optgroup",
+        "option" => "option",
+        "p" => "p",
+        "param" => "param",
+        "pre" => "pre",
+        "q" => "q",
+        "rb" => "rb",
+        "rbc" => "rbc",
+        "rp" => "rp",
+        "rt" => "rt",
+        "rtc" => "rtc",
+        "ruby" => "ruby",
+        "samp" => "samp",
+        "script" => "script",
+        "section" => "section",
+        "select" => "select",
+        "small" => "small",
+        "source" => "source",
+        "span" => "span",
+        "strong" => "strong",
+        "style" => "style",
+        "sub" => "sub",
+        "summary" => "summary",
+        "sup" => "sup",
+        "table" => "table",
+        "tbody" => "tbody",
+        "td" => "td",
+        "textarea" => "textarea",
+        "tfoot" => "tfoot",
+        "th" => "th",
+        "thead" => "thead",
+        "tr" => "tr",
+        "track" => "track",
+        "tt" => "tt",
+        "u" => "u",
+        "ul" => "ul",
+        "var" => "var",
+        "wbr" => "wbr",
+        _ => return None,
+    })
 }
 
 /// `HTML_ELEMENT[name]`.
 pub(crate) fn is_html_element(name: &str) -> bool {
-    known_names().binary_search(&name).is_ok()
+    known_element(name).is_some()
 }
 
 /// NCNAME_STR `[[:alpha:]_][-[:alnum:]._]*` at `p`: end.
@@ -429,5 +515,26 @@ pub(crate) fn downcase(s: &str) -> String {
         s.to_ascii_lowercase()
     } else {
         s.to_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn known_element_covers_the_lists() {
+        for list in [
+            super::SPAN_ELEMENTS,
+            super::BLOCK_ELEMENTS,
+            super::ELEMENTS_WITHOUT_BODY,
+            super::CONTENT_MODEL_BLOCK,
+            super::CONTENT_MODEL_SPAN,
+            super::CONTENT_MODEL_RAW,
+        ] {
+            for &n in list {
+                assert_eq!(super::known_element(n), Some(n));
+            }
+        }
+        assert_eq!(super::known_element("Div"), None);
+        assert_eq!(super::known_element("custom"), None);
     }
 }
