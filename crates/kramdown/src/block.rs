@@ -307,7 +307,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             src,
             direct,
             base,
-            nodes: Vec::with_capacity(base.len() / 24 + 16),
+            nodes: Vec::with_capacity(base.len() / 48 + 16),
             scanners: Vec::new(),
             frames: Vec::new(),
             alds: HashMap::new(),
@@ -1673,8 +1673,8 @@ impl<'a, 'b> Parser<'a, 'b> {
             return true;
         }
         if let Some(m) = html::html_tag(&*t, q) {
-            let name = s(&t.bytes(m.name.0, m.name.1));
-            if !html::SPAN_ELEMENTS.contains(&downcase(&name).as_str()) {
+            let name = self.vval(&t, m.name.0, m.name.1);
+            if !html::SPAN_ELEMENTS.contains(&downcase_cow(name).as_ref()) {
                 self.set_pos(m.end);
                 self.handle_html_start_tag(&t, p, &m);
                 return true;
@@ -1682,8 +1682,8 @@ impl<'a, 'b> Parser<'a, 'b> {
             return false;
         }
         if let Some(((a, b), e)) = html::html_close_tag(&*t, q) {
-            let name = downcase(&s(&t.bytes(a, b)));
-            if html::SPAN_ELEMENTS.contains(&name.as_str()) {
+            let name = downcase_cow(self.vval(&t, a, b));
+            if html::SPAN_ELEMENTS.contains(&name.as_ref()) {
                 return false;
             }
             let tn = self.n(tree);
@@ -1941,10 +1941,10 @@ impl<'a, 'b> Parser<'a, 'b> {
             self.set_pos(m.end);
             self.handle_html_start_tag(&t, k, &m);
         } else if let Some(((a, b), e)) = html::html_close_tag(&*t, k) {
-            let cname = s(&t.bytes(a, b));
+            let cname = self.vval(&t, a, b);
             let tv = self.n(tree).value.clone();
             let cmp = if html::is_html_element(&tv) {
-                downcase(&cname)
+                downcase_cow(cname.clone())
             } else {
                 cname.clone()
             };
