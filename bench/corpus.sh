@@ -1,4 +1,4 @@
-# Sourced by bench/run.sh and bench/scale.sh: build postlint and the corpus generator, and
+# Sourced by bench/run.sh, bench/scale.sh and bench/body.sh: build postlint and the corpus generator, and
 # `corpus N`: generate the N-post corpus once (seed 1) under $bench, enter it, warm the page
 # cache, and set `bytes` to the size of its posts.
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin postlint --example gen_corpus

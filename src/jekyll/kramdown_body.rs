@@ -232,19 +232,24 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 _ => {}
             }
             // Attributes an IAL or ALD puts on the element.
-            let set: Vec<Attr> = node
-                .attrs
-                .iter()
-                .filter(|a| matches!(a.origin, AttrOrigin::Ial | AttrOrigin::Ald))
-                .filter_map(|a| {
-                    let name_span = a.name_span.as_ref().map(&at)?;
-                    Some(Attr {
-                        name: a.name.to_ascii_lowercase(),
-                        name_span,
-                        value: a.value_span.as_ref().map(&at),
+            let set_by_ial =
+                |a: &kramdown::Attr| matches!(a.origin, AttrOrigin::Ial | AttrOrigin::Ald);
+            let set: Vec<Attr> = if !node.attrs.iter().any(set_by_ial) {
+                Vec::new()
+            } else {
+                node.attrs
+                    .iter()
+                    .filter(|a| matches!(a.origin, AttrOrigin::Ial | AttrOrigin::Ald))
+                    .filter_map(|a| {
+                        let name_span = a.name_span.as_ref().map(&at)?;
+                        Some(Attr {
+                            name: a.name.to_ascii_lowercase(),
+                            name_span,
+                            value: a.value_span.as_ref().map(&at),
+                        })
                     })
-                })
-                .collect();
+                    .collect()
+            };
             // (A transparent paragraph, a list item's only one, is written without its `<p>`
             // and so without the attributes set on it.)
             let unwritten = node.kind == Kind::P && node.transparent;
@@ -269,7 +274,8 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                     self_closing: false,
                 });
             }
-            if let Some(link) = markdown_link(text, &doc, id, &at)
+            if matches!(node.kind, Kind::A | Kind::Img)
+                && let Some(link) = markdown_link(text, &doc, id, &at)
                 && !in_skipped(&link.whole)
             {
                 body.links.push(link);
@@ -286,8 +292,10 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     // Tags kramdown did not read as HTML (it shows them as text): report what is wrong. Each
     // attempt is read up to the next one at most (linear however many there are).
     let mut attempts: Vec<(usize, usize)> = Vec::new();
+    let mut found: Vec<usize> = Vec::new();
     for (t, block_end) in &texts {
-        let found: Vec<usize> = super::body::tag_attempts(text, t, true).collect();
+        found.clear();
+        found.extend(super::body::tag_attempts(text, t, true));
         for (i, lt) in found.iter().enumerate() {
             let next = found.get(i + 1).copied().unwrap_or(*block_end);
             attempts.push((*lt, next.min(*block_end).max(*lt)));

@@ -307,7 +307,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             src,
             direct,
             base,
-            nodes: Vec::with_capacity(base.len() / 24 + 16),
+            nodes: Vec::with_capacity(base.len() / 48 + 16),
             scanners: Vec::new(),
             frames: Vec::new(),
             alds: HashMap::new(),
@@ -559,23 +559,36 @@ impl<'a, 'b> Parser<'a, 'b> {
         let gfm = self.opts.input == Input::Gfm;
         let before = self.pos();
         let depth = self.frames.len();
-        let handled = self.p_blank_line()
+        // The first byte after the line's leading spaces and tabs: each block parser
+        // but the code block, setext header, table and paragraph can only match when it
+        // is the parser's marker (they are tried in kramdown's order all the same).
+        let c = {
+            let t = self.text();
+            let mut q = before;
+            while matches!(t.at(q), Some(b' ' | b'\t')) {
+                q += 1;
+            }
+            t.at(q)
+        };
+        let is = |set: &[u8]| c.is_some_and(|c| set.contains(&c));
+        let blank = c.is_none_or(|c| c < 0x80 && !c.is_ascii_graphic());
+        let handled = (blank && self.p_blank_line())
             || self.p_codeblock()
-            || self.p_fenced(gfm)
-            || self.p_blockquote()
-            || self.p_atx(gfm)
-            || self.p_hr()
-            || self.p_list()
-            || self.p_definition_list()
-            || self.p_block_html()
+            || (is(b"`~") && self.p_fenced(gfm))
+            || (is(b">") && self.p_blockquote())
+            || (is(b"#") && self.p_atx(gfm))
+            || (is(b"*-_") && self.p_hr())
+            || ((is(b"*+-") || c.is_some_and(|c| c.is_ascii_digit())) && self.p_list())
+            || (is(b":") && self.p_definition_list())
+            || (is(b"<") && self.p_block_html())
             || self.p_setext()
-            || self.p_block_math()
+            || (is(b"$\\") && self.p_block_math())
             || crate::table::p_table(self)
-            || self.p_footnote_definition()
-            || self.p_link_definition()
-            || self.p_abbrev_definition()
-            || self.p_block_extensions()
-            || self.p_eob_marker()
+            || (is(b"[") && self.p_footnote_definition())
+            || (is(b"[") && self.p_link_definition())
+            || (is(b"*") && self.p_abbrev_definition())
+            || (is(b"{") && self.p_block_extensions())
+            || (is(b"^") && self.p_eob_marker())
             || self.p_paragraph();
         let stalled = self.frames.len() == depth
             && self.pos() == before
@@ -1660,8 +1673,8 @@ impl<'a, 'b> Parser<'a, 'b> {
             return true;
         }
         if let Some(m) = html::html_tag(&*t, q) {
-            let name = s(&t.bytes(m.name.0, m.name.1));
-            if !html::SPAN_ELEMENTS.contains(&downcase(&name).as_str()) {
+            let name = self.vval(&t, m.name.0, m.name.1);
+            if !html::SPAN_ELEMENTS.contains(&downcase_cow(name).as_ref()) {
                 self.set_pos(m.end);
                 self.handle_html_start_tag(&t, p, &m);
                 return true;
@@ -1669,8 +1682,8 @@ impl<'a, 'b> Parser<'a, 'b> {
             return false;
         }
         if let Some(((a, b), e)) = html::html_close_tag(&*t, q) {
-            let name = downcase(&s(&t.bytes(a, b)));
-            if html::SPAN_ELEMENTS.contains(&name.as_str()) {
+            let name = downcase_cow(self.vval(&t, a, b));
+            if html::SPAN_ELEMENTS.contains(&name.as_ref()) {
                 return false;
             }
             let tn = self.n(tree);
@@ -1865,6 +1878,13 @@ impl<'a, 'b> Parser<'a, 'b> {
         let mut i = p;
         let mut found = None;
         while i < n {
+            // jump to the next `<` (one search over a flat text)
+            if let Some(sl) = t.contiguous(i, n) {
+                match memchr::memchr(b'<', sl) {
+                    Some(k) => i += k,
+                    None => break,
+                }
+            }
             if t.at(i) == Some(b'<') {
                 let nb = t.at(i + 1);
                 if nb == Some(b'/')
@@ -1921,10 +1941,10 @@ impl<'a, 'b> Parser<'a, 'b> {
             self.set_pos(m.end);
             self.handle_html_start_tag(&t, k, &m);
         } else if let Some(((a, b), e)) = html::html_close_tag(&*t, k) {
-            let cname = s(&t.bytes(a, b));
+            let cname = self.vval(&t, a, b);
             let tv = self.n(tree).value.clone();
             let cmp = if html::is_html_element(&tv) {
-                downcase(&cname)
+                downcase_cow(cname.clone())
             } else {
                 cname.clone()
             };
@@ -2484,17 +2504,15 @@ impl<'a, 'b> Parser<'a, 'b> {
 pub(crate) fn split_lines(base: &[u8], a: usize, b: usize) -> Vec<Line> {
     let mut out = Vec::new();
     let mut st = a;
-    let mut i = a;
-    while i < b {
-        if base.get(i) == Some(&b'\n') {
+    if let Some(sl) = base.get(a..b) {
+        for k in memchr::memchr_iter(b'\n', sl) {
             out.push(Line {
                 synth: 0,
                 start: st,
-                end: i + 1,
+                end: a + k + 1,
             });
-            st = i + 1;
+            st = a + k + 1;
         }
-        i += 1;
     }
     if st < b {
         out.push(Line {

@@ -117,27 +117,123 @@ pub(crate) fn content_model(name: &str) -> crate::ContentModel {
     }
 }
 
-/// The known element name equal to `lname` (already lower-cased), as a static string.
+/// The known element name equal to `lname` (already lower-cased), as a static string:
+/// every name of the lists above.
 pub(crate) fn known_element(lname: &str) -> Option<&'static str> {
-    SPAN_ELEMENTS
-        .iter()
-        .chain(BLOCK_ELEMENTS)
-        .chain(ELEMENTS_WITHOUT_BODY)
-        .chain(CONTENT_MODEL_BLOCK)
-        .chain(CONTENT_MODEL_SPAN)
-        .chain(CONTENT_MODEL_RAW)
-        .find(|&&e| e == lname)
-        .copied()
+    Some(match lname {
+        "a" => "a",
+        "abbr" => "abbr",
+        "acronym" => "acronym",
+        "address" => "address",
+        "applet" => "applet",
+        "area" => "area",
+        "article" => "article",
+        "aside" => "aside",
+        "b" => "b",
+        "base" => "base",
+        "bdo" => "bdo",
+        "big" => "big",
+        "blockquote" => "blockquote",
+        "body" => "body",
+        "br" => "br",
+        "button" => "button",
+        "caption" => "caption",
+        "cite" => "cite",
+        "code" => "code",
+        "col" => "col",
+        "colgroup" => "colgroup",
+        "command" => "command",
+        "dd" => "dd",
+        "del" => "del",
+        "details" => "details",
+        "dfn" => "dfn",
+        "div" => "div",
+        "dl" => "dl",
+        "dt" => "dt",
+        "em" => "em",
+        "embed" => "embed",
+        "fieldset" => "fieldset",
+        "figcaption" => "figcaption",
+        "figure" => "figure",
+        "footer" => "footer",
+        "form" => "form",
+        "h1" => "h1",
+        "h2" => "h2",
+        "h3" => "h3",
+        "h4" => "h4",
+        "h5" => "h5",
+        "h6" => "h6",
+        "head" => "head",
+        "header" => "header",
+        "hgroup" => "hgroup",
+        "hr" => "hr",
+        "html" => "html",
+        "i" => "i",
+        "iframe" => "iframe",
+        "img" => "img",
+        "input" => "input",
+        "ins" => "ins",
+        "kbd" => "kbd",
+        "keygen" => "keygen",
+        "label" => "label",
+        "legend" => "legend",
+        "li" => "li",
+        "link" => "link",
+        "main" => "main",
+        "map" => "map",
+        "mark" => "mark",
+        "math" => "math",
+        "menu" => "menu",
+        "meta" => "meta",
+        "nav" => "nav",
+        "noscript" => "noscript",
+        "object" => "object",
+        "ol" => "ol",
+        "optgroup" => "optgroup",
+        "option" => "option",
+        "p" => "p",
+        "param" => "param",
+        "pre" => "pre",
+        "q" => "q",
+        "rb" => "rb",
+        "rbc" => "rbc",
+        "rp" => "rp",
+        "rt" => "rt",
+        "rtc" => "rtc",
+        "ruby" => "ruby",
+        "samp" => "samp",
+        "script" => "script",
+        "section" => "section",
+        "select" => "select",
+        "small" => "small",
+        "source" => "source",
+        "span" => "span",
+        "strong" => "strong",
+        "style" => "style",
+        "sub" => "sub",
+        "summary" => "summary",
+        "sup" => "sup",
+        "table" => "table",
+        "tbody" => "tbody",
+        "td" => "td",
+        "textarea" => "textarea",
+        "tfoot" => "tfoot",
+        "th" => "th",
+        "thead" => "thead",
+        "tr" => "tr",
+        "track" => "track",
+        "tt" => "tt",
+        "u" => "u",
+        "ul" => "ul",
+        "var" => "var",
+        "wbr" => "wbr",
+        _ => return None,
+    })
 }
 
 /// `HTML_ELEMENT[name]`.
 pub(crate) fn is_html_element(name: &str) -> bool {
-    SPAN_ELEMENTS.contains(&name)
-        || BLOCK_ELEMENTS.contains(&name)
-        || ELEMENTS_WITHOUT_BODY.contains(&name)
-        || CONTENT_MODEL_BLOCK.contains(&name)
-        || CONTENT_MODEL_SPAN.contains(&name)
-        || CONTENT_MODEL_RAW.contains(&name)
+    known_element(name).is_some()
 }
 
 /// NCNAME_STR `[[:alpha:]_][-[:alnum:]._]*` at `p`: end.
@@ -147,7 +243,18 @@ fn ncname<S: Src + ?Sized>(s: &S, p: usize) -> Option<usize> {
         return None;
     }
     let mut q = p + l;
-    while let Some((c, l)) = char_at(s, q) {
+    loop {
+        // ASCII without decoding
+        match s.at(q) {
+            Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') => {
+                q += 1;
+                continue;
+            }
+            Some(b) if b < 0x80 => break,
+            None => break,
+            Some(_) => {}
+        }
+        let Some((c, l)) = char_at(s, q) else { break };
         if c == '-' || c == '.' || c == '_' || is_alnum(c) {
             q += l;
         } else {
@@ -408,5 +515,26 @@ pub(crate) fn downcase(s: &str) -> String {
         s.to_ascii_lowercase()
     } else {
         s.to_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn known_element_covers_the_lists() {
+        for list in [
+            super::SPAN_ELEMENTS,
+            super::BLOCK_ELEMENTS,
+            super::ELEMENTS_WITHOUT_BODY,
+            super::CONTENT_MODEL_BLOCK,
+            super::CONTENT_MODEL_SPAN,
+            super::CONTENT_MODEL_RAW,
+        ] {
+            for &n in list {
+                assert_eq!(super::known_element(n), Some(n));
+            }
+        }
+        assert_eq!(super::known_element("Div"), None);
+        assert_eq!(super::known_element("custom"), None);
     }
 }

@@ -809,10 +809,7 @@ impl<'a> Parser<'a, '_> {
         while i < n {
             // skip to the next byte that is interesting itself; a character
             // just before a quote is interesting too
-            let j = b
-                .get(i..)
-                .and_then(|r| r.iter().position(|&x| SPAN_BYTE[x as usize]))
-                .map_or(n, |k| i + k);
+            let j = next_span_byte(b, i);
             if j > i && matches!(b.get(j), Some(b'"') | Some(b'\'')) {
                 let mut k0 = j - 1;
                 while k0 > i && b.get(k0).is_some_and(|&x| x & 0xC0 == 0x80) {
@@ -2045,6 +2042,31 @@ const SPAN_BYTE: [bool; 256] = {
     }
     t
 };
+
+/// The first position >= `i` of a byte in [`SPAN_BYTE`] (or `b.len()`); runs of
+/// non-ASCII bytes (CJK text) are skipped eight at a time.
+fn next_span_byte(b: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    loop {
+        while let Some(c) = b.get(i..i + 8) {
+            let w = <[u8; 8]>::try_from(c).map_or(0, u64::from_ne_bytes);
+            if w & HIGH != HIGH {
+                break;
+            }
+            i += 8;
+        }
+        let end = (i + 8).min(b.len());
+        while i < end {
+            if b.get(i).is_some_and(|&x| SPAN_BYTE[x as usize]) {
+                return i;
+            }
+            i += 1;
+        }
+        if i >= b.len() {
+            return b.len();
+        }
+    }
+}
 
 fn stop_matches(t: &MText, i: usize, stop: &Stop) -> bool {
     match stop {

@@ -411,6 +411,7 @@ pub struct Document<'a> {
 
 impl<'a> Document<'a> {
     /// The node `id`.
+    #[inline]
     pub fn node(&self, id: NodeId) -> &Node<'a> {
         &self.nodes[id.min(self.nodes.len().saturating_sub(1))]
     }
@@ -434,6 +435,7 @@ pub struct Descendants<'d, 'a> {
 
 impl Iterator for Descendants<'_, '_> {
     type Item = NodeId;
+    #[inline]
     fn next(&mut self) -> Option<NodeId> {
         let id = self.stack.pop()?;
         if let Some(n) = self.doc.nodes.get(id) {
