@@ -18,6 +18,9 @@ pub enum Expr {
     Lookup(Box<Lookup>),
     /// `blank` / `empty` as a whole condition operand (`Condition`'s method literals).
     MethodLiteral(MethodLit),
+    /// `blank` / `empty` elsewhere: Jekyll patches `Expression::LITERALS` with its own
+    /// `Liquid::Expression::MethodLiteral` objects (liquid_expr_method_literal.rb).
+    ExprLiteral(MethodLit),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +72,8 @@ impl Expr {
             "" | "nil" | "null" => Expr::Nil,
             "true" => Expr::Bool(true),
             "false" => Expr::Bool(false),
-            "blank" | "empty" => Expr::Str(String::new()),
+            "blank" => Expr::ExprLiteral(MethodLit::Blank),
+            "empty" => Expr::ExprLiteral(MethodLit::Empty),
             _ => Expr::Lookup(Box::new(Lookup::parse(m))),
         }
     }

@@ -148,7 +148,18 @@ pub(crate) fn invoke<'a>(
     let a = |i: usize| args.get(i).cloned();
     let s_of = |v: &Value<'a>| -> Option<String> { v.to_s().map(Cow::into_owned) };
     let input_s = || s_of(&input);
-    let unknown = Ok(Value::Unknown);
+    // Filters the crate does not compute but that cannot raise on these values; any
+    // other unknown result may hide a Ruby exception.
+    const SAFE: &[&str] = &[
+        "date", "markdownify", "smartify", "round", "ceil", "floor", "abs", "at_least",
+        "at_most", "plus", "minus", "times", "sample", "relative_url", "absolute_url",
+        "jsonify", "inspect",
+    ];
+    let unknown = if SAFE.contains(&name) {
+        Ok(Value::Unknown)
+    } else {
+        Err(RErr::MayFail)
+    };
     Ok(match name {
         "size" => match &input {
             Value::Str(s) => Value::Int(s.chars().count() as i64),
@@ -411,6 +422,42 @@ pub(crate) fn invoke<'a>(
                 }
             }
         }
+        "truncatewords" => {
+            if input.is_nil() {
+                return Ok(Value::Nil);
+            }
+            let Some(s) = input_s() else { return unknown };
+            let words = match a(0) {
+                Some(w) => match to_integer(&w)? {
+                    Some(i) => i,
+                    None => return unknown,
+                },
+                None => 15,
+            };
+            let words = if words <= 0 { 1 } else { words };
+            if words >= i64::from(i32::MAX) {
+                return unknown;
+            }
+            let ts = match a(1) {
+                Some(t) => match s_of(&t) {
+                    Some(t) => t,
+                    None => return unknown,
+                },
+                None => "...".into(),
+            };
+            let list = awk_split_limit(&s, words as usize + 1);
+            if list.len() <= words as usize {
+                Value::str(s)
+            } else {
+                let mut o = list[..list.len() - 1].join(" ");
+                o.push_str(&ts);
+                Value::str(o)
+            }
+        }
+        "uri_escape" => match &input {
+            Value::Str(s) if url_plain(s) || s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=?#[]%".contains(&b)) && !s.contains('%') => Value::str(s.to_string()),
+            _ => return unknown,
+        },
         "truncate" => {
             if input.is_nil() {
                 return Ok(Value::Nil);
@@ -737,6 +784,31 @@ fn ruby_split(x: &str, pat: &str) -> Vec<String> {
         v.pop();
     }
     v
+}
+
+/// Ruby `str.split(" ", limit)`: awk-style fields, the last keeping the rest.
+fn awk_split_limit(s: &str, limit: usize) -> Vec<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() && crate::syntax::is_ws(b[i]) {
+        i += 1;
+    }
+    while i < b.len() {
+        if out.len() + 1 == limit {
+            out.push(s[i..].to_string());
+            return out;
+        }
+        let st = i;
+        while i < b.len() && !crate::syntax::is_ws(b[i]) {
+            i += 1;
+        }
+        out.push(s[st..i].to_string());
+        while i < b.len() && crate::syntax::is_ws(b[i]) {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// `Array#slice(offset, length)` / `String#slice`: the index range, `None` for nil.

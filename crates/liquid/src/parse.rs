@@ -608,7 +608,10 @@ impl<'a> Parser<'a> {
                     body,
                 });
                 if t == "elsif" {
-                    let c = self.parse_condition(&markup, line_now, &span)?;
+                    // The warning carries the `if` tag's line_number.
+                    let if_line = self.top().line;
+                    let _ = line_now;
+                    let c = self.parse_condition(&markup, if_line, &span)?;
                     if let FrameKind::If { cond, .. } = &mut self.top().kind {
                         *cond = Some(c);
                     }

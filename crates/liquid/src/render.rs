@@ -147,6 +147,8 @@ pub(crate) enum RErr {
     },
     /// Rendering stopped on a limit; not an error Jekyll has.
     Budget,
+    /// A filter the crate does not compute for these values, where Ruby may raise.
+    MayFail,
 }
 
 impl RErr {
@@ -185,7 +187,7 @@ impl RErr {
                     *span = Some(sp.clone());
                 }
             }
-            RErr::Budget => {}
+            RErr::Budget | RErr::MayFail => {}
         }
         self
     }
@@ -232,7 +234,7 @@ impl RErr {
                 span: span.unwrap_or(0..0),
                 class: ErrorClass::Ruby(class),
             }),
-            RErr::Budget => None,
+            RErr::Budget | RErr::MayFail => None,
         }
     }
 }
@@ -340,7 +342,7 @@ pub fn render(
         error = t.errors.first().cloned();
     } else if let Err(e) = r.body(t, &t.root, &mut out) {
         match e {
-            RErr::Budget => {
+            RErr::Budget | RErr::MayFail => {
                 r.unknown_flow = true;
                 out.push("", 0..0, SegmentKind::Unknown);
             }
@@ -691,7 +693,16 @@ impl<'a> R<'a, '_> {
                 }
                 Some(kw)
             };
-            obj = filters::invoke(&f.name, obj, args, kwargs, self.site)?;
+            obj = match filters::invoke(&f.name, obj, args, kwargs, self.site) {
+                Ok(v) => v.to_liquid(),
+                Err(RErr::MayFail) => {
+                    // Ruby may raise here (a method the value lacks): the render's
+                    // outcome is not known.
+                    self.unknown_flow = true;
+                    Value::Unknown
+                }
+                Err(e) => return Err(e),
+            };
         }
         Ok(obj)
     }
@@ -712,7 +723,7 @@ impl<'a> R<'a, '_> {
                     _ => Value::Unknown,
                 }
             }
-            Expr::MethodLiteral(_) => Value::str(""),
+            Expr::MethodLiteral(_) | Expr::ExprLiteral(_) => Value::MethodLit,
             Expr::Lookup(l) => self.lookup(l)?,
         })
     }
@@ -804,8 +815,8 @@ impl<'a> R<'a, '_> {
             _ => None,
         };
         let (lm, rm) = (lit(&c.left), lit(&c.right));
-        let left = if lm.is_some() { Value::Nil } else { self.eval(&c.left)? };
-        let right = if rm.is_some() { Value::Nil } else { self.eval(&c.right)? };
+        let left = if lm.is_some() { Value::MethodLit } else { self.eval(&c.left)? };
+        let right = if rm.is_some() { Value::MethodLit } else { self.eval(&c.right)? };
         if left.has_unknown() || right.has_unknown() {
             return Ok(Tri::Unknown);
         }

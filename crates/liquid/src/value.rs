@@ -21,6 +21,9 @@ pub enum Value<'a> {
     Range(i64, i64),
     Forloop(Rc<Forloop>),
     Tablerow(Rc<Tablerow>),
+    /// Jekyll's `Liquid::Expression::MethodLiteral` (`empty`/`blank` as a value): prints
+    /// as "", truthy, `to_liquid` gives "".
+    MethodLit,
     /// Something the crate cannot compute (an unimplemented filter, a drop, a date).
     Unknown,
 }
@@ -61,6 +64,14 @@ impl<'a> Value<'a> {
             }
             J::String(s) => Value::Str(Cow::Borrowed(s)),
             _ => Value::Json(j),
+        }
+    }
+
+    /// `to_liquid`: what a filter's result or a lookup becomes.
+    pub fn to_liquid(self) -> Self {
+        match self {
+            Value::MethodLit => Value::str(""),
+            v => v,
         }
     }
 
@@ -139,6 +150,7 @@ impl<'a> Value<'a> {
             Value::Int(i) => Cow::Owned(i.to_string()),
             Value::Float(f) => Cow::Owned(ruby_float(*f)),
             Value::Str(s) => Cow::Borrowed(s.as_ref()),
+            Value::MethodLit => Cow::Borrowed(""),
             Value::Range(a, b) => Cow::Owned(format!("{a}..{b}")),
             Value::Array(_) | Value::Json(_) | Value::Hash(_) => Cow::Owned(self.inspect()?),
             Value::Forloop(_) | Value::Tablerow(_) | Value::Unknown => return None,
@@ -183,6 +195,7 @@ impl<'a> Value<'a> {
                 format!("{{{}}}", parts.join(", "))
             }
             Value::Json(j) => Value::from_json(j).inspect()?,
+            Value::MethodLit => return None,
             other => other.to_s()?.into_owned(),
         })
     }
@@ -197,6 +210,7 @@ impl<'a> Value<'a> {
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Range(a, b), Value::Range(c, d)) => a == c && b == d,
+            (Value::MethodLit, Value::MethodLit) => true,
             _ if self.is_array() && o.is_array() => {
                 let (Some(a), Some(b)) = (self.array_items(), o.array_items()) else {
                     return false;

@@ -17,9 +17,17 @@ fn generated_templates_agree_with_jekyll() {
     let n = env_u64("LIQUID_DIFF_CASES", 3000);
     let seed = env_u64("LIQUID_DIFF_SEED", 1);
     let show = env_u64("LIQUID_DIFF_SHOW", 15) as usize;
-    let cases: Vec<serde_json::Value> = (seed..seed + n).map(common::gen::case).collect();
+    let cases: Vec<serde_json::Value> = (seed..seed + n).map(common::templates::case).collect();
     let oracle = common::run_oracle(&cases);
     assert_eq!(oracle.len(), cases.len(), "the oracle answered every case");
+    if let Ok(path) = std::env::var("LIQUID_DIFF_DUMP") {
+        let mut text = String::new();
+        for (c, o) in cases.iter().zip(&oracle) {
+            text.push_str(&serde_json::json!({"case": c, "ruby": o}).to_string());
+            text.push('\n');
+        }
+        std::fs::write(path, text).expect("write LIQUID_DIFF_DUMP");
+    }
     let st = common::compare(&cases, &oracle);
     for (i, f) in st.failures.iter().take(show) {
         println!("seed {}: {}\n  template: {:?}", seed + *i as u64, f, cases[*i]["template"]);

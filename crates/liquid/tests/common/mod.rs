@@ -2,7 +2,7 @@
 //! the crate's.
 #![allow(dead_code)]
 
-pub mod gen;
+pub mod templates;
 
 use jekyll_liquid::{Host, ParseOptions, RenderOptions};
 use serde_json::Value;
@@ -87,6 +87,12 @@ impl Host for FixtureHost<'_> {
         ];
         let p = path.strip_prefix('/').unwrap_or(path);
         files.iter().find(|(f, _)| *f == p).map(|(_, u)| u.to_string())
+    }
+    fn include_path(&self, name: &str) -> String {
+        format!("/SITE/_includes/{name}")
+    }
+    fn include_relative_dirs(&self) -> String {
+        "[\"/SITE/_posts\"]".into()
     }
     fn includes_dirs(&self) -> String {
         "[\"/SITE/_includes\"]".into()

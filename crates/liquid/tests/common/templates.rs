@@ -24,6 +24,9 @@ impl Rng {
     pub fn chance(&mut self, pct: usize) -> bool {
         self.below(100) < pct
     }
+    pub fn pick_s(&mut self, xs: &[&'static str]) -> &'static str {
+        xs[self.below(xs.len())]
+    }
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
     }
@@ -66,20 +69,30 @@ const ARGS: &[&str] = &[
 pub struct Gen {
     pub rng: Rng,
     depth: usize,
+    /// No deliberate mistakes: most such templates render.
+    pub clean: bool,
 }
 
 impl Gen {
     pub fn new(seed: u64) -> Self {
+        let mut rng = Rng::new(seed);
+        let clean = rng.chance(60);
         Gen {
-            rng: Rng::new(seed),
+            rng,
             depth: 0,
+            clean,
         }
     }
 
     fn prose(&mut self, out: &mut String) {
         let n = 1 + self.rng.below(6);
         for _ in 0..n {
-            out.push_str(self.rng.pick(WORDS));
+            let w = self.rng.pick_s(WORDS);
+            if self.clean && (w.contains('{') || w.contains('%')) {
+                out.push_str("股市 ");
+                continue;
+            }
+            out.push_str(w);
             match self.rng.below(8) {
                 0 => out.push('\n'),
                 1 => out.push_str("\n\n"),
@@ -89,18 +102,27 @@ impl Gen {
         }
     }
 
+    /// Pick from `good`, or (not clean) sometimes from `bad`.
+    fn pick2(&mut self, good: &[&'static str], bad: &[&'static str]) -> &'static str {
+        if !self.clean && !bad.is_empty() && self.rng.chance(30) {
+            self.rng.pick_s(bad)
+        } else {
+            self.rng.pick_s(good)
+        }
+    }
+
     fn open(&mut self) -> &'static str {
-        *self.rng.pick(&["{%", "{%", "{%", "{%-"])
+        self.rng.pick_s(&["{%", "{%", "{%", "{%-"])
     }
     fn close(&mut self) -> &'static str {
-        *self.rng.pick(&["%}", "%}", "%}", "-%}"])
+        self.rng.pick_s(&["%}", "%}", "%}", "-%}"])
     }
     fn ws(&mut self) -> &'static str {
-        *self.rng.pick(&[" ", " ", " ", "", "\n", "  "])
+        self.rng.pick_s(&[" ", " ", " ", "", "\n", "  "])
     }
 
     fn var_expr(&mut self) -> String {
-        self.rng.pick(VARS).to_string()
+        self.rng.pick_s(VARS).to_string()
     }
 
     fn filter_chain(&mut self) -> String {
@@ -108,12 +130,12 @@ impl Gen {
         for _ in 0..self.rng.below(3) {
             s.push_str(" | ");
             if self.rng.chance(50) {
-                s.push_str(self.rng.pick(FILTERS));
+                s.push_str(self.rng.pick_s(FILTERS));
             } else {
-                s.push_str(self.rng.pick(FILTERS_ARG));
+                s.push_str(self.rng.pick_s(FILTERS_ARG));
                 if self.rng.chance(85) {
                     s.push_str(": ");
-                    s.push_str(self.rng.pick(ARGS));
+                    s.push_str(self.rng.pick_s(ARGS));
                 }
             }
         }
@@ -121,8 +143,8 @@ impl Gen {
     }
 
     fn variable(&mut self, out: &mut String) {
-        let o = *self.rng.pick(&["{{", "{{", "{{-"]);
-        let c = *self.rng.pick(&["}}", "}}", "}}", "-}}"]);
+        let o = self.rng.pick_s(&["{{", "{{", "{{-"]);
+        let c = self.rng.pick_s(&["}}", "}}", "}}", "-}}"]);
         out.push_str(o);
         out.push_str(self.ws());
         let e = self.var_expr();
@@ -130,7 +152,7 @@ impl Gen {
         let f = self.filter_chain();
         out.push_str(&f);
         out.push_str(self.ws());
-        match self.rng.below(30) {
+        match if self.clean { 9 } else { self.rng.below(30) } {
             0 => out.push('}'),
             1 => {}
             2 => out.push_str(" } x }}"),
@@ -144,13 +166,14 @@ impl Gen {
             0..=3 => {}
             4..=7 => {
                 s.push(' ');
-                s.push_str(self.rng.pick(&["==", "!=", ">", "<", ">=", "<=", "contains", "<>"]));
+                s.push_str(self.rng.pick_s(&["==", "!=", ">", "<", ">=", "<=", "contains", "<>"]));
                 s.push(' ');
                 s.push_str(&self.var_expr());
             }
-            8 => s = self.rng.pick(&["", "a = b", "x and", "(1..2)", "x y", "\"a", "a or b and c", "a foo b", "x==1"]).to_string(),
+            8 if self.clean => s = self.rng.pick_s(&["(1..2)", "a or b and c", "x==1", "x y", "a = b"]).to_string(),
+            8 => s = self.rng.pick_s(&["", "a = b", "x and", "(1..2)", "x y", "\"a", "a or b and c", "a foo b", "x==1"]).to_string(),
             _ => {
-                s.push_str(self.rng.pick(&[" and ", " or "]));
+                s.push_str(self.rng.pick_s(&[" and ", " or "]));
                 s.push_str(&self.var_expr());
             }
         }
@@ -171,7 +194,7 @@ impl Gen {
 
     /// The end tag, sometimes missing or wrong.
     fn end(&mut self, out: &mut String, name: &str) {
-        match self.rng.below(40) {
+        match if self.clean { 9 } else { self.rng.below(40) } {
             0 => {}
             1 => self.tag(out, "endif", ""),
             2 => self.tag(out, "endfor", ""),
@@ -189,30 +212,33 @@ impl Gen {
 
     fn item(&mut self, out: &mut String) {
         let deep = self.depth >= 4;
-        let r = self.rng.below(if deep { 40 } else { 100 });
+        let mut r = self.rng.below(if deep { 40 } else { 100 });
+        if self.clean && matches!(r, 25..=27 | 36 | 39) {
+            r = 0;
+        }
         match r {
             0..=14 => self.prose(out),
             15..=24 => self.variable(out),
             25..=27 => {
                 // Liquid-looking prose
-                out.push_str(self.rng.pick(&[
+                out.push_str(self.rng.pick_s(&[
                     "{{", "{%", "{ {", "{{}}", "{%%}", "{% %}", "{%-%}", "价格{{上涨", "{{ 中文 }}",
                     "{% 注 %}", "a {%b c", "{{a}", "{#x#}",
                 ]));
             }
             28..=29 => {
-                let v = *self.rng.pick(&["x", "y", "page.n", "a b", "", "x[0]"]);
+                let v = self.pick2(&["x", "y", "page.n", "x[0]"], &["a b", ""]);
                 let e = self.var_expr();
                 let f = self.filter_chain();
-                let m = if self.rng.chance(90) { format!("{v} = {e}{f}") } else { v.to_string() };
+                let m = if self.clean || self.rng.chance(90) { format!("{v} = {e}{f}") } else { v.to_string() };
                 self.tag(out, "assign", &m);
             }
             30 => {
-                let m = *self.rng.pick(&["x", "y", "", "x y"]);
-                self.tag(out, self.rng.pick(&["increment", "decrement"]).to_string().as_str(), m);
+                let m = self.pick2(&["x", "y"], &["", "x y"]);
+                { let n = self.rng.pick_s(&["increment", "decrement"]); self.tag(out, n, m); }
             }
             31 => {
-                let m = *self.rng.pick(&["'a', 'b'", "\"g\": 1, 2", "x, y", "", "'a'"]);
+                let m = self.pick2(&["'a', 'b'", "\"g\": 1, 2", "x, y", "'a'"], &[""]);
                 self.tag(out, "cycle", m);
             }
             32 => {
@@ -220,29 +246,29 @@ impl Gen {
                 self.tag(out, "echo", &e);
             }
             33 => {
-                let m = *self.rng.pick(&[
-                    "a.html", "a.html x=\"1\"", "a.html x=page.title", "b.html y=1", "missing.html",
-                    "a.html x=1 y", "", "../a.html", "{{ page.inc }}", "a.html x='q'", "broken.html",
-                ]);
-                self.tag(out, self.rng.pick(&["include", "include", "include_relative"]).to_string().as_str(), m);
+                let m = self.pick2(
+                    &["a.html", "a.html x=\"1\"", "a.html x=page.title", "b.html y=1", "{{ page.inc }}", "a.html x='q'"],
+                    &["missing.html", "a.html x=1 y", "", "../a.html", "broken.html"],
+                );
+                { let n = self.pick2(&["include"], &["include_relative"]); self.tag(out, n, m); }
             }
             34 => {
-                let m = *self.rng.pick(&[
-                    "2021-01-01-hello", "2022-03-18-foo-bar", "sub/2020-05-05-nested", "2021-01-01-nope",
-                    "nodate", "/2021-01-01-hello",
-                ]);
+                let m = self.pick2(
+                    &["2021-01-01-hello", "2022-03-18-foo-bar", "sub/2020-05-05-nested", "/2021-01-01-hello"],
+                    &["2021-01-01-nope", "nodate"],
+                );
                 self.tag(out, "post_url", m);
             }
             35 => {
-                let m = *self.rng.pick(&["about.md", "assets/a.css", "nope.md", "_posts/2021-01-01-hello.md"]);
+                let m = self.pick2(&["about.md", "assets/a.css", "_posts/2021-01-01-hello.md"], &["nope.md"]);
                 self.tag(out, "link", m);
             }
             36 => {
-                let n = *self.rng.pick(&["foo", "endif", "else", "end", "elsif x", "when 1", "endfor", "seo", "liquid", "endraw"]);
+                let n = self.rng.pick_s(&["foo", "endif", "else", "end", "elsif x", "when 1", "endfor", "seo", "liquid", "endraw"]);
                 self.tag(out, n, "");
             }
             37 => {
-                let m = *self.rng.pick(&["# note", "#note\n# two", "# a\nb", ""]);
+                let m = self.pick2(&["# note", "#note\n# two", "#"], &["# a\nb", ""]);
                 out.push_str("{%");
                 out.push_str(m);
                 out.push_str("%}");
@@ -251,18 +277,25 @@ impl Gen {
                 // liquid tag
                 let mut m = String::from("\n");
                 for _ in 0..1 + self.rng.below(4) {
-                    let l = *self.rng.pick(&[
-                        "assign x = 1", "echo x", "if x", "endif", "echo 'a' | upcase", "", "  ",
-                        "for i in (1..2)", "echo i", "endfor", "foo", "{{ x }}", "comment", "endcomment",
-                        "# c", "increment z", "else", "unless y", "endunless", "raw",
-                    ]);
+                    let l = if self.clean {
+                        self.rng.pick_s(&[
+                            "assign x = 1", "echo x", "echo 'a' | upcase", "", "  ", "# c", "increment z",
+                            "if x\necho x\nelse\necho 'n'\nendif", "for i in (1..2)\necho i\nendfor",
+                        ])
+                    } else {
+                        self.rng.pick_s(&[
+                            "assign x = 1", "echo x", "if x", "endif", "echo 'a' | upcase", "", "  ",
+                            "for i in (1..2)", "echo i", "endfor", "foo", "{{ x }}", "comment", "endcomment",
+                            "# c", "increment z", "else", "unless y", "endunless", "raw",
+                        ])
+                    };
                     m.push_str(l);
                     m.push('\n');
                 }
                 self.tag(out, "liquid", &m);
             }
             39 => {
-                self.tag(out, "render", self.rng.pick(&["'a'", "a", ""]));
+                { let m = self.rng.pick_s(&["'a'", "a", ""]); self.tag(out, "render", m); }
             }
             _ => self.block(out),
         }
@@ -288,12 +321,13 @@ impl Gen {
                 self.end(out, name);
             }
             3..=4 => {
-                let m = *self.rng.pick(&[
-                    "i in (1..3)", "t in page.tags", "t in page.tags reversed", "t in site.list limit:2",
-                    "t in site.list offset:1", "i in (1..n)", "i in", "in x", "i page.tags", "",
-                    "t in page.tags limit: 1 offset: 1", "i in (3..1)", "t in page.title", "t in page.missing",
-                    "t in page.tags foo:1",
-                ]);
+                let m = self.pick2(
+                    &["i in (1..3)", "t in page.tags", "t in page.tags reversed", "t in site.list limit:2",
+                      "t in site.list offset:1", "i in (1..n)", "t in page.tags limit: 1 offset: 1",
+                      "i in (3..1)", "t in page.title", "t in page.missing", "t in page.tags foo:1",
+                      "t in site.list offset:continue", "t in page.h"],
+                    &["i in", "in x", "i page.tags", ""],
+                );
                 self.tag(out, "for", m);
                 self.body(out);
                 if self.rng.chance(20) {
@@ -316,18 +350,18 @@ impl Gen {
                     self.prose(out);
                 }
                 for _ in 0..1 + self.rng.below(3) {
-                    let w = *self.rng.pick(&["1", "'a', 'b'", "page.n or 2", "\"离岸\"", "", "x"]);
+                    let w = self.pick2(&["1", "'a', 'b'", "page.n or 2", "\"离岸\"", "x"], &[""]);
                     self.tag(out, "when", w);
                     self.body(out);
                 }
                 if self.rng.chance(40) {
-                    self.tag(out, "else", self.rng.pick(&["", "", "x"]));
+                    { let m = self.pick2(&[""], &["x"]); self.tag(out, "else", m); }
                     self.body(out);
                 }
                 self.end(out, "case");
             }
             6 => {
-                self.tag(out, "capture", self.rng.pick(&["x", "y", "", "x.y"]));
+                { let m = self.pick2(&["x", "y", "x.y"], &[""]); self.tag(out, "capture", m); }
                 self.body(out);
                 self.end(out, "capture");
                 if self.rng.chance(60) {
@@ -340,18 +374,18 @@ impl Gen {
                 self.end(out, "comment");
             }
             8 => {
-                self.tag(out, "raw", self.rng.pick(&["", "", "x"]));
+                { let m = self.pick2(&[""], &["x"]); self.tag(out, "raw", m); }
                 let mut b = String::new();
                 self.body(&mut b);
                 out.push_str(&b);
-                match self.rng.below(10) {
+                match if self.clean { 5 } else { self.rng.below(10) } {
                     0 => {}
                     1 => out.push_str("{%- endraw -%}"),
                     _ => out.push_str("{% endraw %}"),
                 }
             }
             9 => {
-                self.tag(out, "highlight", self.rng.pick(&["ruby", "js linenos", "", "c++ x=1"]));
+                { let m = self.pick2(&["ruby", "js linenos", "c++ x=1"], &[""]); self.tag(out, "highlight", m); }
                 self.prose(out);
                 self.end(out, "highlight");
             }
@@ -361,7 +395,7 @@ impl Gen {
                 self.end(out, "ifchanged");
             }
             _ => {
-                self.tag(out, "tablerow", self.rng.pick(&["t in page.tags cols:2", "i in (1..3)", "x"]));
+                { let m = self.pick2(&["t in page.tags cols:2", "i in (1..3)"], &["x"]); self.tag(out, "tablerow", m); }
                 self.body(out);
                 self.end(out, "tablerow");
             }
@@ -387,10 +421,11 @@ pub fn case(seed: u64) -> serde_json::Value {
         "date": "2021-12-08 10:46:18 +0800",
         "h": {"k": "v"},
         "inc": "a.html",
+        "path": "_posts/2021-12-08-x.md",
     });
     let site = serde_json::json!({
         "url": if g.rng.chance(70) { "https://example.com" } else { "" },
-        "baseurl": *g.rng.pick(&["", "/blog", "/blog/"]),
+        "baseurl": g.rng.pick_s(&["", "/blog", "/blog/"]),
         "title": "财经",
         "list": ["x", "y", "z"],
     });
