@@ -131,14 +131,25 @@ pub(crate) fn invoke<'a>(
             "wrong number of arguments (given {given}, expected {expected})"
         )));
     }
-    if input.has_unknown() || args.iter().any(Value::has_unknown) {
-        return Ok(Value::Unknown);
-    }
+    // Filters that cannot raise whatever the input (they call `to_s`, or iterate
+    // generically); on an unknown value any other may.
+    const TOTAL: &[&str] = &[
+        "downcase", "upcase", "capitalize", "escape", "h", "escape_once", "url_encode",
+        "strip", "lstrip", "rstrip", "strip_html", "strip_newlines", "newline_to_br", "append",
+        "prepend", "replace", "replace_first", "replace_last", "remove", "remove_first",
+        "remove_last", "size", "first", "last", "default", "xml_escape", "normalize_whitespace",
+        "jsonify", "inspect", "markdownify", "smartify", "base64_encode", "date", "join",
+        "reverse", "relative_url", "absolute_url", "push", "to_integer",
+    ];
     let kw_unknown = kwargs
         .as_ref()
         .is_some_and(|k| k.iter().any(|(_, v)| v.has_unknown()));
-    if kw_unknown {
-        return Ok(Value::Unknown);
+    if input.has_unknown() || args.iter().any(Value::has_unknown) || kw_unknown {
+        return if TOTAL.contains(&name) {
+            Ok(Value::Unknown)
+        } else {
+            Err(RErr::MayFail)
+        };
     }
     // A keyword hash is passed as the last positional argument.
     let mut args = args;

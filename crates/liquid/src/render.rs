@@ -581,7 +581,12 @@ impl<'a> R<'a, '_> {
             NodeKind::Ifchanged(body) => {
                 let mut o = Out::new();
                 self.body(t, body, &mut o)?;
-                if self.ifchanged.as_deref() != Some(o.s.as_str()) {
+                if o.has_unknown() {
+                    // The comparison with the last output is not known.
+                    self.unknown_flow = true;
+                    self.ifchanged = Some("\u{0}unknown".into());
+                    self.append_out(out, o);
+                } else if self.ifchanged.as_deref() != Some(o.s.as_str()) {
                     self.ifchanged = Some(o.s.clone());
                     self.append_out(out, o);
                 }

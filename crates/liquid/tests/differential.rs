@@ -54,4 +54,9 @@ fn generated_templates_agree_with_jekyll() {
     assert_eq!(st.error_presence_ok, ok, "whether Jekyll stops must agree on every case");
     assert_eq!(st.error_message_ok, ok, "error messages must agree on every case");
     assert_eq!(st.error_line_ok, ok, "error lines must agree on every case");
+    assert_eq!(st.warnings_ok, st.rendered_cases, "warnings must agree on every case");
+    assert_eq!(
+        st.exact_ok, st.exact_cases,
+        "output (or render error) must agree wherever the crate claims it exact"
+    );
 }
