@@ -216,7 +216,9 @@ fn range_parts(m: &str) -> Option<(&str, &str)> {
 
 impl Lookup {
     pub fn parse(markup: &str) -> Lookup {
-        let mut parts = syntax::VARIABLE_PARSER.find_iter(markup).map(|m| m.as_str());
+        let mut parts = syntax::VARIABLE_PARSER
+            .find_iter(markup)
+            .map(|m| m.as_str());
         let name = match parts.next() {
             Some(n) if n.starts_with('[') && n.ends_with(']') => Expr::parse(&n[1..n.len() - 1]),
             Some(n) => Expr::Str(n.to_string()),

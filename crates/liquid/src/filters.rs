@@ -134,12 +134,45 @@ pub(crate) fn invoke<'a>(
     // Filters that cannot raise whatever the input (they call `to_s`, or iterate
     // generically); on an unknown value any other may.
     const TOTAL: &[&str] = &[
-        "downcase", "upcase", "capitalize", "escape", "h", "escape_once", "url_encode",
-        "strip", "lstrip", "rstrip", "strip_html", "strip_newlines", "newline_to_br", "append",
-        "prepend", "replace", "replace_first", "replace_last", "remove", "remove_first",
-        "remove_last", "size", "first", "last", "default", "xml_escape", "normalize_whitespace",
-        "jsonify", "inspect", "markdownify", "smartify", "base64_encode", "date", "join",
-        "reverse", "relative_url", "absolute_url", "push", "to_integer",
+        "downcase",
+        "upcase",
+        "capitalize",
+        "escape",
+        "h",
+        "escape_once",
+        "url_encode",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "strip_html",
+        "strip_newlines",
+        "newline_to_br",
+        "append",
+        "prepend",
+        "replace",
+        "replace_first",
+        "replace_last",
+        "remove",
+        "remove_first",
+        "remove_last",
+        "size",
+        "first",
+        "last",
+        "default",
+        "xml_escape",
+        "normalize_whitespace",
+        "jsonify",
+        "inspect",
+        "markdownify",
+        "smartify",
+        "base64_encode",
+        "date",
+        "join",
+        "reverse",
+        "relative_url",
+        "absolute_url",
+        "push",
+        "to_integer",
     ];
     let kw_unknown = kwargs
         .as_ref()
@@ -162,9 +195,23 @@ pub(crate) fn invoke<'a>(
     // Filters the crate does not compute but that cannot raise on these values; any
     // other unknown result may hide a Ruby exception.
     const SAFE: &[&str] = &[
-        "date", "markdownify", "smartify", "round", "ceil", "floor", "abs", "at_least",
-        "at_most", "plus", "minus", "times", "sample", "relative_url", "absolute_url",
-        "jsonify", "inspect",
+        "date",
+        "markdownify",
+        "smartify",
+        "round",
+        "ceil",
+        "floor",
+        "abs",
+        "at_least",
+        "at_most",
+        "plus",
+        "minus",
+        "times",
+        "sample",
+        "relative_url",
+        "absolute_url",
+        "jsonify",
+        "inspect",
     ];
     let unknown = if SAFE.contains(&name) {
         Ok(Value::Unknown)
@@ -269,7 +316,9 @@ pub(crate) fn invoke<'a>(
             let (Some(x), Some(pat)) = (input_s(), a(0).and_then(|v| s_of(&v))) else {
                 return unknown;
             };
-            Value::Array(Rc::new(ruby_split(&x, &pat).into_iter().map(Value::str).collect()))
+            Value::Array(Rc::new(
+                ruby_split(&x, &pat).into_iter().map(Value::str).collect(),
+            ))
         }
         "join" => {
             let glue = match a(0) {
@@ -287,7 +336,11 @@ pub(crate) fn invoke<'a>(
         "first" | "last" => match &input {
             v if v.is_array() => {
                 let items = v.array_items().unwrap_or_default();
-                let x = if name == "first" { items.first() } else { items.last() };
+                let x = if name == "first" {
+                    items.first()
+                } else {
+                    items.last()
+                };
                 x.cloned().unwrap_or(Value::Nil)
             }
             Value::Range(a, b) => Value::Int(if name == "first" { *a } else { *b }),
@@ -327,7 +380,11 @@ pub(crate) fn invoke<'a>(
             let allow_false = a(1)
                 .and_then(|o| o.hash_get("allow_false"))
                 .is_some_and(|v| v.truthy());
-            let false_check = if allow_false { input.is_nil() } else { !input.truthy() };
+            let false_check = if allow_false {
+                input.is_nil()
+            } else {
+                !input.truthy()
+            };
             let empty = match &input {
                 Value::Str(s) => s.is_empty(),
                 v if v.is_array() => v.array_items().is_some_and(|x| x.is_empty()),
@@ -466,7 +523,14 @@ pub(crate) fn invoke<'a>(
             }
         }
         "uri_escape" => match &input {
-            Value::Str(s) if url_plain(s) || s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=?#[]%".contains(&b)) && !s.contains('%') => Value::str(s.to_string()),
+            Value::Str(s)
+                if url_plain(s)
+                    || s.bytes().all(|b| {
+                        b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=?#[]%".contains(&b)
+                    }) && !s.contains('%') =>
+            {
+                Value::str(s.to_string())
+            }
             _ => return unknown,
         },
         "truncate" => {
@@ -520,7 +584,11 @@ pub(crate) fn invoke<'a>(
                 (Num::Int(p), Num::Int(q)) => {
                     let d = p.div_euclid(q);
                     // Ruby floors.
-                    let fl = if (p % q != 0) && ((p < 0) != (q < 0)) { (p / q) - 1 } else { p / q };
+                    let fl = if (p % q != 0) && ((p < 0) != (q < 0)) {
+                        (p / q) - 1
+                    } else {
+                        p / q
+                    };
                     let _ = d;
                     if name == "divided_by" {
                         Value::Int(fl)
@@ -700,7 +768,9 @@ fn cgi_escape(s: &str) -> String {
     for &b in s.as_bytes() {
         match b {
             b' ' => o.push('+'),
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => o.push(b as char),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
+                o.push(b as char)
+            }
             _ => o.push_str(&format!("%{b:02X}")),
         }
     }
@@ -715,7 +785,10 @@ fn cgi_unescape(s: &str) -> Option<String> {
     while i < b.len() {
         match b[i] {
             b'+' => o.push(b' '),
-            b'%' if i + 2 < b.len() + 0 && b[i + 1].is_ascii_hexdigit() && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) => {
+            b'%' if i + 2 < b.len() + 0
+                && b[i + 1].is_ascii_hexdigit()
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
+            {
                 let h = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
                 o.push(u8::from_str_radix(h, 16).ok()?);
                 i += 2;
@@ -865,7 +938,10 @@ fn to_j(v: &Value) -> Option<J> {
             J::from(*f)
         }
         Value::Str(s) => {
-            if s.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r')) || s.contains('\u{7f}') {
+            if s.chars()
+                .any(|c| (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r'))
+                || s.contains('\u{7f}')
+            {
                 return None;
             }
             J::String(s.to_string())
@@ -892,7 +968,10 @@ fn json_has_float(j: &J) -> bool {
     while let Some(x) = stack.pop() {
         match x {
             J::Number(n) if n.is_f64() => return true,
-            J::String(s) if s.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r')) => {
+            J::String(s)
+                if s.chars()
+                    .any(|c| (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r')) =>
+            {
                 return true;
             }
             J::Array(a) => stack.extend(a),
@@ -920,7 +999,10 @@ fn to_number(v: &Value) -> Option<Num> {
             let b = t.as_bytes();
             let body = t.strip_prefix('-').unwrap_or(t);
             let is_dec = body.split_once('.').is_some_and(|(a, c)| {
-                !a.is_empty() && !c.is_empty() && a.bytes().all(|x| x.is_ascii_digit()) && c.bytes().all(|x| x.is_ascii_digit())
+                !a.is_empty()
+                    && !c.is_empty()
+                    && a.bytes().all(|x| x.is_ascii_digit())
+                    && c.bytes().all(|x| x.is_ascii_digit())
             });
             let _ = b;
             if is_dec {
@@ -929,9 +1011,12 @@ fn to_number(v: &Value) -> Option<Num> {
                 Some(Num::Int(crate::expr::ruby_to_i(s)))
             }
         }
-        Value::Nil | Value::Bool(_) | Value::Array(_) | Value::Json(_) | Value::Hash(_) | Value::Range(..) => {
-            Some(Num::Int(0))
-        }
+        Value::Nil
+        | Value::Bool(_)
+        | Value::Array(_)
+        | Value::Json(_)
+        | Value::Hash(_)
+        | Value::Range(..) => Some(Num::Int(0)),
         _ => None,
     }
 }
@@ -972,7 +1057,14 @@ fn arith<'a>(op: &str, x: Num, y: Num) -> Option<Value<'a>> {
                     let sc = asc.max(bsc);
                     let a2 = am.checked_mul(10i128.checked_pow(sc - asc)?)?;
                     let b2 = bm.checked_mul(10i128.checked_pow(sc - bsc)?)?;
-                    (if op == "plus" { a2.checked_add(b2)? } else { a2.checked_sub(b2)? }, sc)
+                    (
+                        if op == "plus" {
+                            a2.checked_add(b2)?
+                        } else {
+                            a2.checked_sub(b2)?
+                        },
+                        sc,
+                    )
                 }
             };
             // BigDecimal#to_f of the exact decimal.
@@ -982,7 +1074,11 @@ fn arith<'a>(op: &str, x: Num, y: Num) -> Option<Value<'a>> {
                 if sc == 0 {
                     digits
                 } else if digits.len() > sc {
-                    format!("{}.{}", &digits[..digits.len() - sc], &digits[digits.len() - sc..])
+                    format!(
+                        "{}.{}",
+                        &digits[..digits.len() - sc],
+                        &digits[digits.len() - sc..]
+                    )
                 } else {
                     format!("0.{}{}", "0".repeat(sc - digits.len()), digits)
                 }
@@ -1000,7 +1096,9 @@ fn base64(b: &[u8], url: bool) -> String {
     };
     let mut o = String::with_capacity(b.len().div_ceil(3) * 4);
     for c in b.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
         for i in 0..4 {
             if i <= c.len() {
                 o.push(tbl[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -1027,9 +1125,8 @@ fn strip_index(s: &str) -> String {
 
 /// Characters Addressable's normalization leaves as they are in a path.
 fn url_plain(s: &str) -> bool {
-    s.bytes().all(|b| {
-        b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&b)
-    })
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&b))
 }
 
 /// `relative_url` for a string: baseurl (without its trailing slash) + `/`input.
@@ -1075,7 +1172,9 @@ fn is_absolute(s: &str) -> bool {
     let sch = &s[..i];
     !sch.is_empty()
         && sch.as_bytes()[0].is_ascii_alphabetic()
-        && sch.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        && sch
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
 }
 
 fn absolute_url<'a>(site: &J, input: &Value<'a>) -> Value<'a> {
@@ -1098,10 +1197,16 @@ fn absolute_url<'a>(site: &J, input: &Value<'a>) -> Value<'a> {
     let Some((scheme, rest)) = url.split_once("://") else {
         return Value::Unknown;
     };
-    if !scheme.bytes().all(|b| b.is_ascii_lowercase()) || rest.contains(['/', ':', '@', '?', '#', '%']) {
+    if !scheme.bytes().all(|b| b.is_ascii_lowercase())
+        || rest.contains(['/', ':', '@', '?', '#', '%'])
+    {
         return Value::Unknown;
     }
-    if !rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-') || rest.is_empty() {
+    if !rest
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        || rest.is_empty()
+    {
         return Value::Unknown;
     }
     let path = if r.is_empty() { "/" } else { r };
@@ -1114,7 +1219,10 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(escape_once("a &amp; < &#39; &x"), "a &amp; &lt; &#39; &amp;x");
+        assert_eq!(
+            escape_once("a &amp; < &#39; &x"),
+            "a &amp; &lt; &#39; &amp;x"
+        );
         assert_eq!(cgi_escape("a b/é"), "a+b%2F%C3%A9");
         assert_eq!(ruby_split(" a  b ", " "), ["a", "b"]);
         assert_eq!(ruby_split("a,b,,", ","), ["a", "b"]);

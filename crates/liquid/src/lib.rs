@@ -23,8 +23,7 @@ mod value;
 
 pub use expr::{Expr, Filter, Lookup, MethodLit, Variable};
 pub use parse::{
-    Branch, Condition, ForNode, IncludeNode, Node, NodeId, NodeKind, ParseOptions, Template,
-    parse,
+    Branch, Condition, ForNode, IncludeNode, Node, NodeId, NodeKind, ParseOptions, Template, parse,
 };
 pub use render::{Host, NoHost, RenderOptions, Rendered, Segment, SegmentKind, render};
 

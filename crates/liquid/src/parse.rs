@@ -436,7 +436,12 @@ impl<'a> Parser<'a> {
                         let markup = cap(&c, 1).unwrap_or("");
                         let (v, w) = Variable::parse(markup);
                         if let Some(w) = w {
-                            self.warn(w, self.line, format!("in \"{{{{{markup}}}}}\""), span.clone());
+                            self.warn(
+                                w,
+                                self.line,
+                                format!("in \"{{{{{markup}}}}}\""),
+                                span.clone(),
+                            );
                         }
                         let line = self.line;
                         let id = self.push_node(span, line, NodeKind::Output(v));
@@ -479,7 +484,9 @@ impl<'a> Parser<'a> {
                     return self.yield_end(Some((text.to_string(), text.to_string(), r)));
                 };
                 let name = cap(&c, 1).unwrap_or("").to_string();
-                let m = c.get(2).map_or(r.end..r.end, |m| r.start + m.start()..r.start + m.end());
+                let m = c
+                    .get(2)
+                    .map_or(r.end..r.end, |m| r.start + m.start()..r.start + m.end());
                 if !self.known(&name) {
                     return self.yield_end(Some((name, self.src[m].to_string(), r)));
                 }
@@ -517,9 +524,9 @@ impl<'a> Parser<'a> {
         };
         let name = cap(&c, 2).unwrap_or("").to_string();
         self.line += count_nl(cap(&c, 1).unwrap_or("")) + count_nl(cap(&c, 3).unwrap_or(""));
-        let m = c
-            .get(4)
-            .map_or(span.end..span.end, |m| span.start + m.start()..span.start + m.end());
+        let m = c.get(4).map_or(span.end..span.end, |m| {
+            span.start + m.start()..span.start + m.end()
+        });
         if name == "liquid" {
             let lines = split_lines(self.src, m);
             // The liquid tag's tokenizer starts at the current line; its body is parsed
@@ -595,7 +602,12 @@ impl<'a> Parser<'a> {
     }
 
     /// `unknown_tag` of the block on top.
-    fn block_unknown_tag(&mut self, t: String, markup: String, span: Range<usize>) -> PResult<Step> {
+    fn block_unknown_tag(
+        &mut self,
+        t: String,
+        markup: String,
+        span: Range<usize>,
+    ) -> PResult<Step> {
         let line_now = self.line;
         let f = self.top();
         let name = f.name.clone();
@@ -632,7 +644,10 @@ impl<'a> Parser<'a> {
                     let conds = when_conditions(&markup)
                         .ok_or_else(|| self.err("Syntax Error in tag 'case' - Valid when condition: {% when [condition] [or condition2...] %}", span.clone()))?;
                     if let FrameKind::Case {
-                        blocks, bodies, cur, ..
+                        blocks,
+                        bodies,
+                        cur,
+                        ..
                     } = &mut self.top().kind
                     {
                         bodies.push(Vec::new());
@@ -650,7 +665,10 @@ impl<'a> Parser<'a> {
                         ));
                     }
                     if let FrameKind::Case {
-                        blocks, bodies, cur, ..
+                        blocks,
+                        bodies,
+                        cur,
+                        ..
                     } = &mut self.top().kind
                     {
                         bodies.push(Vec::new());
@@ -799,7 +817,13 @@ impl<'a> Parser<'a> {
         self.line = line;
     }
 
-    fn open_block(&mut self, kind: FrameKind, name: &str, span: Range<usize>, line: u32) -> PResult<()> {
+    fn open_block(
+        &mut self,
+        kind: FrameKind,
+        name: &str,
+        span: Range<usize>,
+        line: u32,
+    ) -> PResult<()> {
         if self.block_depth() >= MAX_DEPTH {
             return Err(LiquidError::liquid(
                 "StackLevelError",
@@ -836,7 +860,13 @@ impl<'a> Parser<'a> {
     }
 
     /// `tag.parse(tag_name, markup, tokenizer, parse_context)` for a known tag.
-    fn create_tag(&mut self, name: &str, m: Range<usize>, span: Range<usize>, doc: bool) -> PResult<()> {
+    fn create_tag(
+        &mut self,
+        name: &str,
+        m: Range<usize>,
+        span: Range<usize>,
+        doc: bool,
+    ) -> PResult<()> {
         let markup = &self.src[m.clone()];
         let line = self.line;
         match name {
@@ -855,7 +885,10 @@ impl<'a> Parser<'a> {
             }
             "case" => {
                 let Some(c) = syntax::CASE_SYNTAX.captures(markup) else {
-                    return Err(self.err("Syntax Error in 'case' - Valid syntax: case [condition]", span));
+                    return Err(self.err(
+                        "Syntax Error in 'case' - Valid syntax: case [condition]",
+                        span,
+                    ));
                 };
                 let left = Expr::parse(cap(&c, 1).unwrap_or(""));
                 self.open_block(
@@ -914,7 +947,10 @@ impl<'a> Parser<'a> {
             }
             "capture" => {
                 let Some(c) = syntax::CAPTURE_SYNTAX.captures(markup) else {
-                    return Err(self.err("Syntax Error in 'capture' - Valid syntax: capture [var]", span));
+                    return Err(self.err(
+                        "Syntax Error in 'capture' - Valid syntax: capture [var]",
+                        span,
+                    ));
                 };
                 let to = cap(&c, 1).unwrap_or("").to_string();
                 self.open_block(FrameKind::Capture(to), name, span, line)
@@ -1027,7 +1063,8 @@ impl<'a> Parser<'a> {
                 Ok(())
             }
             "include" | "include_relative" => {
-                let node = include_markup(name, markup).map_err(|msg| LiquidError::ruby("ArgumentError", msg, span.clone()))?;
+                let node = include_markup(name, markup)
+                    .map_err(|msg| LiquidError::ruby("ArgumentError", msg, span.clone()))?;
                 self.add_tag(span, line, NodeKind::Include(Box::new(node)));
                 Ok(())
             }
@@ -1087,7 +1124,11 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
-            Some(TokSrc::Lines { lines, next, line: tl }) => {
+            Some(TokSrc::Lines {
+                lines,
+                next,
+                line: tl,
+            }) => {
                 // Lines of a liquid tag never hold `{% … %}`.
                 *tl += (lines.len() - (*next).min(lines.len())) as u32;
                 *next = lines.len();
@@ -1135,13 +1176,21 @@ impl<'a> Parser<'a> {
     }
 
     /// If#parse_with_selected_parser: strict, else a warning and the lax parse.
-    fn parse_condition(&mut self, markup: &str, line: u32, span: &Range<usize>) -> PResult<Condition> {
+    fn parse_condition(
+        &mut self,
+        markup: &str,
+        line: u32,
+        span: &Range<usize>,
+    ) -> PResult<Condition> {
         match strict_condition(markup) {
             Ok(c) => Ok(c),
             Err(e) => {
                 self.warn(e, line, format!("in \"{}\"", strip(markup)), span.clone());
                 lax_condition(markup).ok_or_else(|| {
-                    self.err("Syntax Error in tag 'if' - Valid syntax: if [expression]", span.clone())
+                    self.err(
+                        "Syntax Error in tag 'if' - Valid syntax: if [expression]",
+                        span.clone(),
+                    )
                 })
             }
         }
@@ -1349,8 +1398,18 @@ fn if_expressions(m: &str) -> Vec<&str> {
             out.push(&m[p..q]);
             p = q;
         } else {
-            // advance one character
-            p += m[p..].chars().next().map_or(1, char::len_utf8);
+            // Neither alternative matches here; inside a run of whitespace neither can
+            // match before its end (no word boundary, and B's `\s*` would reach the
+            // same point), so skip the run: linear on long runs of spaces.
+            let mut r = p;
+            while r < b.len() && syntax::is_ws(b[r]) {
+                r += 1;
+            }
+            p = if r > p + 1 {
+                r - 1
+            } else {
+                p + m[p..].chars().next().map_or(1, char::len_utf8)
+            };
         }
     }
     out
@@ -1403,7 +1462,10 @@ fn qf_at(b: &[u8], i: usize) -> Option<usize> {
         if q != b'"' && q != b'\'' {
             return None;
         }
-        b[j + 1..].iter().position(|&x| x == q).map(|p| j + 1 + p + 1)
+        b[j + 1..]
+            .iter()
+            .position(|&x| x == q)
+            .map(|p| j + 1 + p + 1)
     };
     if let Some(e) = quoted(i) {
         return Some(e);
@@ -1422,14 +1484,53 @@ fn qf_at(b: &[u8], i: usize) -> Option<usize> {
 }
 
 /// Case#record_when_condition: the when values, or `None` for the syntax error.
+///
+/// `WhenSyntax = /(QF)(?:(?:\s+or\s+|\s*\,\s*)(QF.*))?/m` applied to the rest again
+/// and again, by hand on slices so that a long list stays linear.
 fn when_conditions(markup: &str) -> Option<Vec<Expr>> {
+    let b = markup.as_bytes();
     let mut out = Vec::new();
-    let mut m = markup.to_string();
+    let mut i = 0;
     loop {
-        let c = syntax::WHEN_SYNTAX.captures(&m)?;
-        out.push(Expr::parse_condition(cap(&c, 1).unwrap_or("")));
-        match cap(&c, 2) {
-            Some(rest) => m = rest.to_string(),
+        // Leftmost position where a QuotedFragment matches.
+        let (start, end) = loop {
+            if i >= b.len() {
+                return None;
+            }
+            if let Some(e) = qf_at(b, i) {
+                break (i, e);
+            }
+            i += markup[i..].chars().next().map_or(1, char::len_utf8);
+        };
+        out.push(Expr::parse_condition(&markup[start..end]));
+        // (?:\s+or\s+|\s*,\s*) then an anchored QF.
+        let mut j = end;
+        while j < b.len() && syntax::is_ws(b[j]) {
+            j += 1;
+        }
+        let next = if j > end && b[j..].starts_with(b"or") {
+            let mut k = j + 2;
+            let ws = k;
+            while k < b.len() && syntax::is_ws(b[k]) {
+                k += 1;
+            }
+            (k > ws && qf_at(b, k).is_some()).then_some(k)
+        } else {
+            None
+        };
+        let next = next.or_else(|| {
+            if b.get(j) == Some(&b',') {
+                let mut k = j + 1;
+                while k < b.len() && syntax::is_ws(b[k]) {
+                    k += 1;
+                }
+                qf_at(b, k).is_some().then_some(k)
+            } else {
+                None
+            }
+        });
+        match next {
+            Some(k) => i = k,
             None => return Some(out),
         }
     }

@@ -118,7 +118,9 @@ impl Rendered {
     /// The source range an output byte came from.
     pub fn source_of(&self, out_byte: usize) -> Option<Range<usize>> {
         let i = self.map.partition_point(|s| s.out.end <= out_byte);
-        let s = self.map[i..].iter().find(|s| s.out.start <= out_byte && out_byte < s.out.end)?;
+        let s = self.map[i..]
+            .iter()
+            .find(|s| s.out.start <= out_byte && out_byte < s.out.end)?;
         Some(match s.kind {
             SegmentKind::Literal => {
                 let o = s.src.start + (out_byte - s.out.start);
@@ -202,7 +204,11 @@ impl RErr {
                 span,
             } => {
                 let syntax = class == "SyntaxError";
-                let mut m = String::from(if syntax { "Liquid syntax error" } else { "Liquid error" });
+                let mut m = String::from(if syntax {
+                    "Liquid syntax error"
+                } else {
+                    "Liquid error"
+                });
                 if let Some(l) = line {
                     m.push_str(" (");
                     if let Some(t) = &template_name {
@@ -311,13 +317,7 @@ struct R<'a, 'h> {
 }
 
 /// Render a parsed template. `site` and `page` are the payload's variables.
-pub fn render(
-    t: &Template,
-    site: &J,
-    page: &J,
-    host: &dyn Host,
-    opts: &RenderOptions,
-) -> Rendered {
+pub fn render(t: &Template, site: &J, page: &J, host: &dyn Host, opts: &RenderOptions) -> Rendered {
     let mut r = R {
         site,
         page,
@@ -364,7 +364,13 @@ enum Tri {
 }
 
 impl<'a> R<'a, '_> {
-    fn emit(&mut self, out: &mut Out, text: &str, src: Range<usize>, kind: SegmentKind) -> RResult<()> {
+    fn emit(
+        &mut self,
+        out: &mut Out,
+        text: &str,
+        src: Range<usize>,
+        kind: SegmentKind,
+    ) -> RResult<()> {
         self.total_out += text.len();
         if self.total_out > self.opts.max_output {
             return Err(RErr::Budget);
@@ -410,7 +416,9 @@ impl<'a> R<'a, '_> {
     /// `BlockBody#render_to_output_buffer`.
     fn body(&mut self, t: &Template, ids: &[NodeId], out: &mut Out) -> RResult<()> {
         for &id in ids {
-            let Some(node) = t.nodes.get(id) else { continue };
+            let Some(node) = t.nodes.get(id) else {
+                continue;
+            };
             if let NodeKind::Text = node.kind {
                 let s = t.src_text(node.span.clone());
                 self.emit(out, s, node.span.clone(), SegmentKind::Literal)?;
@@ -553,7 +561,10 @@ impl<'a> R<'a, '_> {
                         None => return self.unknown(out, &span),
                     },
                     None => {
-                        if values.iter().any(|v| matches!(v, Expr::Lookup(_) | Expr::RangeLookup(..))) {
+                        if values
+                            .iter()
+                            .any(|v| matches!(v, Expr::Lookup(_) | Expr::RangeLookup(..)))
+                        {
                             format!("{key}@{id}")
                         } else {
                             key.clone()
@@ -565,7 +576,11 @@ impl<'a> R<'a, '_> {
                     Some(e) => self.eval(e)?,
                     None => Value::Nil,
                 };
-                let s = if val.is_array() { val.join("") } else { val.to_s().map(Cow::into_owned) };
+                let s = if val.is_array() {
+                    val.join("")
+                } else {
+                    val.to_s().map(Cow::into_owned)
+                };
                 let mut next = it + 1;
                 if next as usize >= values.len() {
                     next = 0;
@@ -820,8 +835,16 @@ impl<'a> R<'a, '_> {
             _ => None,
         };
         let (lm, rm) = (lit(&c.left), lit(&c.right));
-        let left = if lm.is_some() { Value::MethodLit } else { self.eval(&c.left)? };
-        let right = if rm.is_some() { Value::MethodLit } else { self.eval(&c.right)? };
+        let left = if lm.is_some() {
+            Value::MethodLit
+        } else {
+            self.eval(&c.left)?
+        };
+        let right = if rm.is_some() {
+            Value::MethodLit
+        } else {
+            self.eval(&c.right)?
+        };
         if left.has_unknown() || right.has_unknown() {
             return Ok(Tri::Unknown);
         }
@@ -949,7 +972,12 @@ impl<'a> R<'a, '_> {
         if coll.is_nil() || matches!(coll, Value::Bool(false)) {
             return Ok(());
         }
-        let attr = |k: &str| attributes.iter().find(|(n, _)| n == k).map(|(_, e)| e.clone());
+        let attr = |k: &str| {
+            attributes
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, e)| e.clone())
+        };
         let mut ints = Vec::new();
         for k in ["offset", "limit", "cols"] {
             let v = match attr(k) {
@@ -966,12 +994,21 @@ impl<'a> R<'a, '_> {
             ints.push((v.is_some(), i.unwrap_or(0)));
         }
         let from = if ints[0].0 { ints[0].1 } else { 0 };
-        let to = if ints[1].0 { Some(from + ints[1].1) } else { None };
+        let to = if ints[1].0 {
+            Some(from + ints[1].1)
+        } else {
+            None
+        };
         let cols = ints[2].1;
         let Some(items) = slice_collection(&coll, from, to) else {
             return self.unknown_loop(out, span);
         };
-        self.emit(out, "<tr class=\"row1\">\n", span.clone(), SegmentKind::Output)?;
+        self.emit(
+            out,
+            "<tr class=\"row1\">\n",
+            span.clone(),
+            SegmentKind::Output,
+        )?;
         self.push_scope()?;
         let tr = Rc::new(Tablerow {
             length: items.len(),
@@ -986,7 +1023,12 @@ impl<'a> R<'a, '_> {
         for item in items {
             self.set_inner(var, item);
             let col = tr.col.get();
-            if let Err(e) = self.emit(out, &format!("<td class=\"col{col}\">"), span.clone(), SegmentKind::Output) {
+            if let Err(e) = self.emit(
+                out,
+                &format!("<td class=\"col{col}\">"),
+                span.clone(),
+                SegmentKind::Output,
+            ) {
                 res = Err(e);
                 break;
             }
@@ -1026,7 +1068,13 @@ impl<'a> R<'a, '_> {
 
     // -- include ---------------------------------------------------------------
 
-    fn include(&mut self, t: &Template, inc: &IncludeNode, span: &Range<usize>, out: &mut Out) -> RResult<()> {
+    fn include(
+        &mut self,
+        t: &Template,
+        inc: &IncludeNode,
+        span: &Range<usize>,
+        out: &mut Out,
+    ) -> RResult<()> {
         let _ = t;
         // render_variable: a file name holding `{{ … }}` is rendered (lax, `render`).
         let file = match &inc.file {
@@ -1050,7 +1098,8 @@ impl<'a> R<'a, '_> {
         };
         let shown = file.clone().unwrap_or_default();
         let valid = file.as_deref().is_some_and(|f| {
-            !crate::syntax::INCLUDE_BAD_SEQUENCE.is_match(f) && crate::syntax::INCLUDE_FILENAME_OK.is_match(f)
+            !crate::syntax::INCLUDE_BAD_SEQUENCE.is_match(f)
+                && crate::syntax::INCLUDE_FILENAME_OK.is_match(f)
         });
         if !valid {
             return Err(RErr::ruby(
@@ -1101,7 +1150,9 @@ impl<'a> R<'a, '_> {
             }
         }
         if res.is_ok() {
-            let saved = self.remap.replace(self.remap.clone().unwrap_or_else(|| span.clone()));
+            let saved = self
+                .remap
+                .replace(self.remap.clone().unwrap_or_else(|| span.clone()));
             res = self.body(&tpl, &tpl.root, out);
             self.remap = saved;
         }
@@ -1222,7 +1273,10 @@ fn contains(l: &Value, r: &Value) -> Tri {
             Value::Float(f) => bool_tri(*a as f64 <= *f && *f <= *b as f64),
             _ => Tri::False,
         },
-        _ if l.is_array() => bool_tri(l.array_items().is_some_and(|a| a.iter().any(|x| x.ruby_eq(r)))),
+        _ if l.is_array() => bool_tri(
+            l.array_items()
+                .is_some_and(|a| a.iter().any(|x| x.ruby_eq(r))),
+        ),
         _ if l.is_hash() => match r {
             Value::Str(k) => bool_tri(l.hash_get(k).is_some()),
             _ => Tri::False,
@@ -1384,7 +1438,11 @@ fn ruby_integer(s: &str) -> Option<i64> {
     } else {
         (10, t)
     };
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
@@ -1407,7 +1465,13 @@ fn ruby_to_i(v: &Value) -> Option<i64> {
 fn slice_collection<'a>(c: &Value<'a>, from: i64, to: Option<i64>) -> Option<Vec<Value<'a>>> {
     let items: Vec<Value<'a>> = match c {
         // A string is one item, whatever the offset and limit.
-        Value::Str(s) => return Some(if s.is_empty() { Vec::new() } else { vec![c.clone()] }),
+        Value::Str(s) => {
+            return Some(if s.is_empty() {
+                Vec::new()
+            } else {
+                vec![c.clone()]
+            });
+        }
         Value::Range(a, b) => {
             if b < a {
                 Vec::new()

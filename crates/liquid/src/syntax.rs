@@ -61,7 +61,10 @@ lazy_re!(
     format!(r"(?s)\A\{{%-?([{WS}]*)(#|[{W}]+)([{WS}]*)(.*?)-?%\}}\z")
 );
 // `\A{{-?(.*?)-?}}\z` (m).
-lazy_re!(CONTENT_OF_VARIABLE, r"(?s)\A\{\{-?(.*?)-?\}\}\z".to_string());
+lazy_re!(
+    CONTENT_OF_VARIABLE,
+    r"(?s)\A\{\{-?(.*?)-?\}\}\z".to_string()
+);
 // Lines of `{% liquid %}`: `\A\s*(#|\w+)\s*(.*?)\z`.
 lazy_re!(
     LIQUID_TAG_TOKEN,
@@ -73,10 +76,7 @@ lazy_re!(
     format!(r"(?s)\A(.*)\{{%[{WS}]*([{W}]+)[{WS}]*(.*)?%\}}\z")
 );
 // Variable (lax): `(QF)(.*)` (m), `\|\s*(.*)` (m), filter chunks and args.
-lazy_re!(
-    MARKUP_WITH_QF,
-    format!(r"(?s)({})(.*)", quoted_fragment())
-);
+lazy_re!(MARKUP_WITH_QF, format!(r"(?s)({})(.*)", quoted_fragment()));
 lazy_re!(FILTER_MARKUP, format!(r"(?s)\|[{WS}]*(.*)"));
 lazy_re!(
     FILTER_PARSER,
@@ -92,25 +92,16 @@ lazy_re!(
 lazy_re!(WORD_RUN, format!(r"[{W}]+"));
 lazy_re!(
     JUST_TAG_ATTRIBUTES,
-    format!(
-        r"\A([{W}][{W}-]*)[{WS}]*:[{WS}]*({})\z",
-        quoted_fragment()
-    )
+    format!(r"\A([{W}][{W}-]*)[{WS}]*:[{WS}]*({})\z", quoted_fragment())
 );
 lazy_re!(
     TAG_ATTRIBUTES,
-    format!(
-        r"([{W}][{W}-]*)[{WS}]*:[{WS}]*({})",
-        quoted_fragment()
-    )
+    format!(r"([{W}][{W}-]*)[{WS}]*:[{WS}]*({})", quoted_fragment())
 );
 // Expression.
 lazy_re!(INTEGER, r"\A(-?[0-9]+)\z".to_string());
 lazy_re!(FLOAT, r"\A(-?[0-9][0-9.]+)\z".to_string());
-lazy_re!(
-    VARIABLE_PARSER,
-    format!(r"\[[^\]]+\]|[{W}-]+\??")
-);
+lazy_re!(VARIABLE_PARSER, format!(r"\[[^\]]+\]|[{W}-]+\??"));
 // Tags.
 lazy_re!(
     IF_SYNTAX,
@@ -142,10 +133,7 @@ lazy_re!(
     )
 );
 // VariableSignature+ = (\(?[\w\-\.\[\]]\)?)+
-lazy_re!(
-    CAPTURE_SYNTAX,
-    format!(r"((?:\(?[{W}\-.\[\]]\)?)+)")
-);
+lazy_re!(CAPTURE_SYNTAX, format!(r"((?:\(?[{W}\-.\[\]]\)?)+)"));
 lazy_re!(
     ASSIGN_SYNTAX,
     format!(r"(?s)((?:\(?[{W}\-.\[\]]\)?)+)[{WS}]*=[{WS}]*(.*)[{WS}]*")
@@ -155,10 +143,7 @@ lazy_re!(
     format!(r"(?s)\A({qf})[{WS}]*:[{WS}]*(.*)", qf = quoted_fragment())
 );
 lazy_re!(CYCLE_SIMPLE, format!(r"\A(?:{})+", quoted_fragment()));
-lazy_re!(
-    CYCLE_VAR,
-    format!(r"[{WS}]*({})[{WS}]*", quoted_fragment())
-);
+lazy_re!(CYCLE_VAR, format!(r"[{WS}]*({})[{WS}]*", quoted_fragment()));
 lazy_re!(
     RENDER_SYNTAX,
     format!(
@@ -187,10 +172,7 @@ lazy_re!(
         r#"([{W}-]+)[{WS}]*=[{WS}]*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([{W}.-]+))"#
     )
 );
-lazy_re!(
-    INCLUDE_FILENAME_OK,
-    format!(r"(?m)^[{W}/.\-()+~#@]+$")
-);
+lazy_re!(INCLUDE_FILENAME_OK, format!(r"(?m)^[{W}/.\-()+~#@]+$"));
 lazy_re!(INCLUDE_BAD_SEQUENCE, r"[./]{2,}".to_string());
 lazy_re!(
     HIGHLIGHT_SYNTAX,

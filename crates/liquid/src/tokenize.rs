@@ -33,7 +33,10 @@ pub struct Tokenizer<'a> {
 
 mod memchr_lite {
     pub fn find_byte(h: &[u8], from: usize, b: u8) -> Option<usize> {
-        h.get(from..)?.iter().position(|&x| x == b).map(|p| p + from)
+        h.get(from..)?
+            .iter()
+            .position(|&x| x == b)
+            .map(|p| p + from)
     }
 
     pub fn find_pair(h: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
@@ -156,7 +159,10 @@ mod tests {
 
     #[test]
     fn splits_like_ruby() {
-        assert_eq!(toks("a{% b %}c{{ d }}e"), ["a", "{% b %}", "c", "{{ d }}", "e"]);
+        assert_eq!(
+            toks("a{% b %}c{{ d }}e"),
+            ["a", "{% b %}", "c", "{{ d }}", "e"]
+        );
         assert_eq!(toks("{{ a }b }}"), ["{{ a }", "b }}"]);
         assert_eq!(toks("{% a"), ["{%", " a"]);
         assert_eq!(toks("{{ {% endraw %}"), ["{{ {% endraw %}"]);

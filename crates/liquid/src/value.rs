@@ -190,7 +190,11 @@ impl<'a> Value<'a> {
             Value::Json(J::Object(_)) | Value::Hash(_) => {
                 let mut parts = Vec::new();
                 for (k, v) in self.hash_entries()? {
-                    parts.push(format!("{}=>{}", crate::syntax::ruby_inspect(&k), v.inspect()?));
+                    parts.push(format!(
+                        "{}=>{}",
+                        crate::syntax::ruby_inspect(&k),
+                        v.inspect()?
+                    ));
                 }
                 format!("{{{}}}", parts.join(", "))
             }
@@ -206,7 +210,9 @@ impl<'a> Value<'a> {
             (Value::Nil, Value::Nil) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
-            (Value::Int(a), Value::Float(b)) | (Value::Float(b), Value::Int(a)) => (*a as f64) == *b,
+            (Value::Int(a), Value::Float(b)) | (Value::Float(b), Value::Int(a)) => {
+                (*a as f64) == *b
+            }
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Range(a, b), Value::Range(c, d)) => a == c && b == d,
@@ -252,10 +258,18 @@ pub fn ruby_float(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     // Shortest round-trip digits and the decimal exponent.
     let e = format!("{f:e}");

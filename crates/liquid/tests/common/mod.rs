@@ -24,7 +24,10 @@ pub fn oracle_wanted() -> bool {
         .status()
         .map(|s| s.success())
         .unwrap_or(false);
-    assert!(ok, "POSTLINT_ORACLES=1 but ruby with the jekyll gem cannot run");
+    assert!(
+        ok,
+        "POSTLINT_ORACLES=1 but ruby with the jekyll gem cannot run"
+    );
     true
 }
 
@@ -86,7 +89,10 @@ impl Host for FixtureHost<'_> {
             ("_posts/sub/2020-05-05-nested.md", "/2020/05/05/nested.html"),
         ];
         let p = path.strip_prefix('/').unwrap_or(path);
-        files.iter().find(|(f, _)| *f == p).map(|(_, u)| u.to_string())
+        files
+            .iter()
+            .find(|(f, _)| *f == p)
+            .map(|(_, u)| u.to_string())
     }
     fn include_path(&self, name: &str) -> String {
         format!("/SITE/_includes/{name}")

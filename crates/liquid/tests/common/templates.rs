@@ -33,37 +33,167 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "离岸人民币", "走强", "央行", "今日", "消息", "中国消费者报", "记者", "市场", "the", "market",
-    "rose", "Fed", "said", "on", "Tuesday", "股市", "上涨", "3.5%", "（文章来源：天风研究）",
-    "100", "-", "|", ":", ",", "\"引号\"", "'q'", "{", "}", "%", "}}", "%}", "#", "a{b}", "50%的",
+    "离岸人民币",
+    "走强",
+    "央行",
+    "今日",
+    "消息",
+    "中国消费者报",
+    "记者",
+    "市场",
+    "the",
+    "market",
+    "rose",
+    "Fed",
+    "said",
+    "on",
+    "Tuesday",
+    "股市",
+    "上涨",
+    "3.5%",
+    "（文章来源：天风研究）",
+    "100",
+    "-",
+    "|",
+    ":",
+    ",",
+    "\"引号\"",
+    "'q'",
+    "{",
+    "}",
+    "%",
+    "}}",
+    "%}",
+    "#",
+    "a{b}",
+    "50%的",
 ];
 
 const VARS: &[&str] = &[
-    "page.title", "page.tags", "page.n", "page.date", "site.url", "site.baseurl", "site.title",
-    "site.list", "page.missing", "x", "y", "forloop.index", "forloop.last", "item", "page.tags[0]",
-    "page.tags.size", "page.tags.first", "site.list.last", "page['title']", "page.h.k",
-    "\"lit\"", "'s'", "42", "3.14", "-1", "nil", "true", "false", "empty", "blank", "(1..3)",
-    "page.empty_s", "page.zero", "include.x",
+    "page.title",
+    "page.tags",
+    "page.n",
+    "page.date",
+    "site.url",
+    "site.baseurl",
+    "site.title",
+    "site.list",
+    "page.missing",
+    "x",
+    "y",
+    "forloop.index",
+    "forloop.last",
+    "item",
+    "page.tags[0]",
+    "page.tags.size",
+    "page.tags.first",
+    "site.list.last",
+    "page['title']",
+    "page.h.k",
+    "\"lit\"",
+    "'s'",
+    "42",
+    "3.14",
+    "-1",
+    "nil",
+    "true",
+    "false",
+    "empty",
+    "blank",
+    "(1..3)",
+    "page.empty_s",
+    "page.zero",
+    "include.x",
 ];
 
 const FILTERS: &[&str] = &[
-    "upcase", "downcase", "capitalize", "escape", "escape_once", "strip", "lstrip", "rstrip",
-    "strip_html", "strip_newlines", "newline_to_br", "url_encode", "url_decode", "size", "first",
-    "last", "reverse", "sort", "uniq", "compact", "jsonify", "xml_escape", "slugify", "cgi_escape",
-    "uri_escape", "normalize_whitespace", "number_of_words", "relative_url", "absolute_url",
-    "date_to_xmlschema", "date_to_string", "abs", "ceil", "floor", "md5_unknown", "markdownify",
-    "smartify", "inspect", "to_integer", "array_to_sentence_string", "base64_encode",
+    "upcase",
+    "downcase",
+    "capitalize",
+    "escape",
+    "escape_once",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "strip_html",
+    "strip_newlines",
+    "newline_to_br",
+    "url_encode",
+    "url_decode",
+    "size",
+    "first",
+    "last",
+    "reverse",
+    "sort",
+    "uniq",
+    "compact",
+    "jsonify",
+    "xml_escape",
+    "slugify",
+    "cgi_escape",
+    "uri_escape",
+    "normalize_whitespace",
+    "number_of_words",
+    "relative_url",
+    "absolute_url",
+    "date_to_xmlschema",
+    "date_to_string",
+    "abs",
+    "ceil",
+    "floor",
+    "md5_unknown",
+    "markdownify",
+    "smartify",
+    "inspect",
+    "to_integer",
+    "array_to_sentence_string",
+    "base64_encode",
 ];
 
 const FILTERS_ARG: &[&str] = &[
-    "append", "prepend", "remove", "remove_first", "split", "join", "default", "plus", "minus",
-    "times", "divided_by", "modulo", "truncate", "truncatewords", "slice", "date", "replace",
-    "replace_first", "round", "at_least", "at_most", "map", "where", "concat", "push",
+    "append",
+    "prepend",
+    "remove",
+    "remove_first",
+    "split",
+    "join",
+    "default",
+    "plus",
+    "minus",
+    "times",
+    "divided_by",
+    "modulo",
+    "truncate",
+    "truncatewords",
+    "slice",
+    "date",
+    "replace",
+    "replace_first",
+    "round",
+    "at_least",
+    "at_most",
+    "map",
+    "where",
+    "concat",
+    "push",
 ];
 
 const ARGS: &[&str] = &[
-    "\"x\"", "'-'", "\", \"", "1", "2", "0", "page.n", "site.title", "\"%Y-%m-%d\"", "\"\"",
-    "\"a\", \"b\"", "3, \"…\"", "\"title\"", "page.tags", "\"中\"",
+    "\"x\"",
+    "'-'",
+    "\", \"",
+    "1",
+    "2",
+    "0",
+    "page.n",
+    "site.title",
+    "\"%Y-%m-%d\"",
+    "\"\"",
+    "\"a\", \"b\"",
+    "3, \"…\"",
+    "\"title\"",
+    "page.tags",
+    "\"中\"",
 ];
 
 pub struct Gen {
@@ -166,12 +296,35 @@ impl Gen {
             0..=3 => {}
             4..=7 => {
                 s.push(' ');
-                s.push_str(self.rng.pick_s(&["==", "!=", ">", "<", ">=", "<=", "contains", "<>"]));
+                s.push_str(
+                    self.rng
+                        .pick_s(&["==", "!=", ">", "<", ">=", "<=", "contains", "<>"]),
+                );
                 s.push(' ');
                 s.push_str(&self.var_expr());
             }
-            8 if self.clean => s = self.rng.pick_s(&["(1..2)", "a or b and c", "x==1", "x y", "a = b"]).to_string(),
-            8 => s = self.rng.pick_s(&["", "a = b", "x and", "(1..2)", "x y", "\"a", "a or b and c", "a foo b", "x==1"]).to_string(),
+            8 if self.clean => {
+                s = self
+                    .rng
+                    .pick_s(&["(1..2)", "a or b and c", "x==1", "x y", "a = b"])
+                    .to_string()
+            }
+            8 => {
+                s = self
+                    .rng
+                    .pick_s(&[
+                        "",
+                        "a = b",
+                        "x and",
+                        "(1..2)",
+                        "x y",
+                        "\"a",
+                        "a or b and c",
+                        "a foo b",
+                        "x==1",
+                    ])
+                    .to_string()
+            }
             _ => {
                 s.push_str(self.rng.pick_s(&[" and ", " or "]));
                 s.push_str(&self.var_expr());
@@ -222,20 +375,38 @@ impl Gen {
             25..=27 => {
                 // Liquid-looking prose
                 out.push_str(self.rng.pick_s(&[
-                    "{{", "{%", "{ {", "{{}}", "{%%}", "{% %}", "{%-%}", "价格{{上涨", "{{ 中文 }}",
-                    "{% 注 %}", "a {%b c", "{{a}", "{#x#}",
+                    "{{",
+                    "{%",
+                    "{ {",
+                    "{{}}",
+                    "{%%}",
+                    "{% %}",
+                    "{%-%}",
+                    "价格{{上涨",
+                    "{{ 中文 }}",
+                    "{% 注 %}",
+                    "a {%b c",
+                    "{{a}",
+                    "{#x#}",
                 ]));
             }
             28..=29 => {
                 let v = self.pick2(&["x", "y", "page.n", "x[0]"], &["a b", ""]);
                 let e = self.var_expr();
                 let f = self.filter_chain();
-                let m = if self.clean || self.rng.chance(90) { format!("{v} = {e}{f}") } else { v.to_string() };
+                let m = if self.clean || self.rng.chance(90) {
+                    format!("{v} = {e}{f}")
+                } else {
+                    v.to_string()
+                };
                 self.tag(out, "assign", &m);
             }
             30 => {
                 let m = self.pick2(&["x", "y"], &["", "x y"]);
-                { let n = self.rng.pick_s(&["increment", "decrement"]); self.tag(out, n, m); }
+                {
+                    let n = self.rng.pick_s(&["increment", "decrement"]);
+                    self.tag(out, n, m);
+                }
             }
             31 => {
                 let m = self.pick2(&["'a', 'b'", "\"g\": 1, 2", "x, y", "'a'"], &[""]);
@@ -247,24 +418,51 @@ impl Gen {
             }
             33 => {
                 let m = self.pick2(
-                    &["a.html", "a.html x=\"1\"", "a.html x=page.title", "b.html y=1", "{{ page.inc }}", "a.html x='q'"],
-                    &["missing.html", "a.html x=1 y", "", "../a.html", "broken.html"],
+                    &[
+                        "a.html",
+                        "a.html x=\"1\"",
+                        "a.html x=page.title",
+                        "b.html y=1",
+                        "{{ page.inc }}",
+                        "a.html x='q'",
+                    ],
+                    &[
+                        "missing.html",
+                        "a.html x=1 y",
+                        "",
+                        "../a.html",
+                        "broken.html",
+                    ],
                 );
-                { let n = self.pick2(&["include"], &["include_relative"]); self.tag(out, n, m); }
+                {
+                    let n = self.pick2(&["include"], &["include_relative"]);
+                    self.tag(out, n, m);
+                }
             }
             34 => {
                 let m = self.pick2(
-                    &["2021-01-01-hello", "2022-03-18-foo-bar", "sub/2020-05-05-nested", "/2021-01-01-hello"],
+                    &[
+                        "2021-01-01-hello",
+                        "2022-03-18-foo-bar",
+                        "sub/2020-05-05-nested",
+                        "/2021-01-01-hello",
+                    ],
                     &["2021-01-01-nope", "nodate"],
                 );
                 self.tag(out, "post_url", m);
             }
             35 => {
-                let m = self.pick2(&["about.md", "assets/a.css", "_posts/2021-01-01-hello.md"], &["nope.md"]);
+                let m = self.pick2(
+                    &["about.md", "assets/a.css", "_posts/2021-01-01-hello.md"],
+                    &["nope.md"],
+                );
                 self.tag(out, "link", m);
             }
             36 => {
-                let n = self.rng.pick_s(&["foo", "endif", "else", "end", "elsif x", "when 1", "endfor", "seo", "liquid", "endraw"]);
+                let n = self.rng.pick_s(&[
+                    "foo", "endif", "else", "end", "elsif x", "when 1", "endfor", "seo", "liquid",
+                    "endraw",
+                ]);
                 self.tag(out, n, "");
             }
             37 => {
@@ -279,14 +477,38 @@ impl Gen {
                 for _ in 0..1 + self.rng.below(4) {
                     let l = if self.clean {
                         self.rng.pick_s(&[
-                            "assign x = 1", "echo x", "echo 'a' | upcase", "", "  ", "# c", "increment z",
-                            "if x\necho x\nelse\necho 'n'\nendif", "for i in (1..2)\necho i\nendfor",
+                            "assign x = 1",
+                            "echo x",
+                            "echo 'a' | upcase",
+                            "",
+                            "  ",
+                            "# c",
+                            "increment z",
+                            "if x\necho x\nelse\necho 'n'\nendif",
+                            "for i in (1..2)\necho i\nendfor",
                         ])
                     } else {
                         self.rng.pick_s(&[
-                            "assign x = 1", "echo x", "if x", "endif", "echo 'a' | upcase", "", "  ",
-                            "for i in (1..2)", "echo i", "endfor", "foo", "{{ x }}", "comment", "endcomment",
-                            "# c", "increment z", "else", "unless y", "endunless", "raw",
+                            "assign x = 1",
+                            "echo x",
+                            "if x",
+                            "endif",
+                            "echo 'a' | upcase",
+                            "",
+                            "  ",
+                            "for i in (1..2)",
+                            "echo i",
+                            "endfor",
+                            "foo",
+                            "{{ x }}",
+                            "comment",
+                            "endcomment",
+                            "# c",
+                            "increment z",
+                            "else",
+                            "unless y",
+                            "endunless",
+                            "raw",
                         ])
                     };
                     m.push_str(l);
@@ -295,7 +517,8 @@ impl Gen {
                 self.tag(out, "liquid", &m);
             }
             39 => {
-                { let m = self.rng.pick_s(&["'a'", "a", ""]); self.tag(out, "render", m); }
+                let m = self.rng.pick_s(&["'a'", "a", ""]);
+                self.tag(out, "render", m);
             }
             _ => self.block(out),
         }
@@ -322,10 +545,21 @@ impl Gen {
             }
             3..=4 => {
                 let m = self.pick2(
-                    &["i in (1..3)", "t in page.tags", "t in page.tags reversed", "t in site.list limit:2",
-                      "t in site.list offset:1", "i in (1..n)", "t in page.tags limit: 1 offset: 1",
-                      "i in (3..1)", "t in page.title", "t in page.missing", "t in page.tags foo:1",
-                      "t in site.list offset:continue", "t in page.h"],
+                    &[
+                        "i in (1..3)",
+                        "t in page.tags",
+                        "t in page.tags reversed",
+                        "t in site.list limit:2",
+                        "t in site.list offset:1",
+                        "i in (1..n)",
+                        "t in page.tags limit: 1 offset: 1",
+                        "i in (3..1)",
+                        "t in page.title",
+                        "t in page.missing",
+                        "t in page.tags foo:1",
+                        "t in site.list offset:continue",
+                        "t in page.h",
+                    ],
                     &["i in", "in x", "i page.tags", ""],
                 );
                 self.tag(out, "for", m);
@@ -355,13 +589,19 @@ impl Gen {
                     self.body(out);
                 }
                 if self.rng.chance(40) {
-                    { let m = self.pick2(&[""], &["x"]); self.tag(out, "else", m); }
+                    {
+                        let m = self.pick2(&[""], &["x"]);
+                        self.tag(out, "else", m);
+                    }
                     self.body(out);
                 }
                 self.end(out, "case");
             }
             6 => {
-                { let m = self.pick2(&["x", "y", "x.y"], &[""]); self.tag(out, "capture", m); }
+                {
+                    let m = self.pick2(&["x", "y", "x.y"], &[""]);
+                    self.tag(out, "capture", m);
+                }
                 self.body(out);
                 self.end(out, "capture");
                 if self.rng.chance(60) {
@@ -374,7 +614,10 @@ impl Gen {
                 self.end(out, "comment");
             }
             8 => {
-                { let m = self.pick2(&[""], &["x"]); self.tag(out, "raw", m); }
+                {
+                    let m = self.pick2(&[""], &["x"]);
+                    self.tag(out, "raw", m);
+                }
                 let mut b = String::new();
                 self.body(&mut b);
                 out.push_str(&b);
@@ -385,7 +628,10 @@ impl Gen {
                 }
             }
             9 => {
-                { let m = self.pick2(&["ruby", "js linenos", "c++ x=1"], &[""]); self.tag(out, "highlight", m); }
+                {
+                    let m = self.pick2(&["ruby", "js linenos", "c++ x=1"], &[""]);
+                    self.tag(out, "highlight", m);
+                }
                 self.prose(out);
                 self.end(out, "highlight");
             }
@@ -395,7 +641,10 @@ impl Gen {
                 self.end(out, "ifchanged");
             }
             _ => {
-                { let m = self.pick2(&["t in page.tags cols:2", "i in (1..3)"], &["x"]); self.tag(out, "tablerow", m); }
+                {
+                    let m = self.pick2(&["t in page.tags cols:2", "i in (1..3)"], &["x"]);
+                    self.tag(out, "tablerow", m);
+                }
                 self.body(out);
                 self.end(out, "tablerow");
             }
