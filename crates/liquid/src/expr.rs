@@ -41,7 +41,7 @@ pub struct Lookup {
 impl Expr {
     pub fn parse(markup: &str) -> Expr {
         let m = strip(markup);
-        if m.len() >= 1
+        if !m.is_empty()
             && ((m.starts_with('"') && m.ends_with('"'))
                 || (m.starts_with('\'') && m.ends_with('\'')))
         {
@@ -322,12 +322,12 @@ pub fn lex(input: &str) -> Result<Vec<(Tok, &str)>, StrictError> {
             out.push((Tok::Comparison, &input[start..i]));
             continue;
         }
-        if c == b'\'' || c == b'"' {
-            if let Some(p) = rest[1..].iter().position(|&x| x == c) {
-                i += p + 2;
-                out.push((Tok::Str, &input[start..i]));
-                continue;
-            }
+        if (c == b'\'' || c == b'"')
+            && let Some(p) = rest[1..].iter().position(|&x| x == c)
+        {
+            i += p + 2;
+            out.push((Tok::Str, &input[start..i]));
+            continue;
         }
         // NUMBER_LITERAL = /-?\d+(\.\d+)?/
         {
@@ -411,14 +411,14 @@ impl<'a> StrictParser<'a> {
 
     pub fn consume(&mut self, t: Option<Tok>) -> Result<&'a str, StrictError> {
         let (k, s) = self.cur();
-        if let Some(t) = t {
-            if k != t {
-                return Err(StrictError(format!(
-                    "Expected {} but found {}",
-                    t.name(),
-                    k.name()
-                )));
-            }
+        if let Some(t) = t
+            && k != t
+        {
+            return Err(StrictError(format!(
+                "Expected {} but found {}",
+                t.name(),
+                k.name()
+            )));
         }
         self.p += 1;
         Ok(s)

@@ -785,7 +785,7 @@ fn cgi_unescape(s: &str) -> Option<String> {
     while i < b.len() {
         match b[i] {
             b'+' => o.push(b' '),
-            b'%' if i + 2 < b.len() + 0
+            b'%' if i + 2 < b.len()
                 && b[i + 1].is_ascii_hexdigit()
                 && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
             {

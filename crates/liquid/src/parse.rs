@@ -499,14 +499,13 @@ impl<'a> Parser<'a> {
     /// `BlockBody#whitespace_handler`.
     fn whitespace_handler(&mut self, span: &Range<usize>) {
         let t = &self.src.as_bytes()[span.clone()];
-        if t.get(2) == Some(&b'-') {
-            if let Some(&last) = self.top().body.last() {
-                if let NodeKind::Text = self.nodes[last].kind {
-                    let r = self.nodes[last].span.clone();
-                    let kept = syntax::rstrip(&self.src[r.clone()]);
-                    self.nodes[last].span = r.start..r.start + kept.len();
-                }
-            }
+        if t.get(2) == Some(&b'-')
+            && let Some(&last) = self.top().body.last()
+            && let NodeKind::Text = self.nodes[last].kind
+        {
+            let r = self.nodes[last].span.clone();
+            let kept = syntax::rstrip(&self.src[r.clone()]);
+            self.nodes[last].span = r.start..r.start + kept.len();
         }
         // token[-3]: the third character from the end.
         let s = &self.src[span.clone()];
@@ -633,12 +632,11 @@ impl<'a> Parser<'a> {
             }
             FrameKind::Case { .. } if t == "when" || t == "else" => {
                 let body = std::mem::take(&mut f.body);
-                if let FrameKind::Case { bodies, cur, .. } = &mut f.kind {
-                    if let Some(i) = *cur {
-                        if let Some(b) = bodies.get_mut(i) {
-                            *b = body;
-                        }
-                    }
+                if let FrameKind::Case { bodies, cur, .. } = &mut f.kind
+                    && let Some(i) = *cur
+                    && let Some(b) = bodies.get_mut(i)
+                {
+                    *b = body;
                 }
                 if t == "when" {
                     let conds = when_conditions(&markup)
@@ -752,10 +750,10 @@ impl<'a> Parser<'a> {
                 mut bodies,
                 cur,
             } => {
-                if let Some(i) = cur {
-                    if let Some(b) = bodies.get_mut(i) {
-                        *b = body;
-                    }
+                if let Some(i) = cur
+                    && let Some(b) = bodies.get_mut(i)
+                {
+                    *b = body;
                 }
                 if blank {
                     for b in &mut bodies {
@@ -1115,12 +1113,12 @@ impl<'a> Parser<'a> {
                 while let Some(tok) = t.next_token() {
                     let text = &self.src[tok.start..tok.end];
                     *tl += count_nl(text);
-                    if let Some(c) = syntax::RAW_END.captures(text) {
-                        if cap(&c, 2) == Some("endraw") {
-                            let pre = c.get(1).map_or(0, |m| m.end());
-                            body_end = Some(tok.start + pre);
-                            break;
-                        }
+                    if let Some(c) = syntax::RAW_END.captures(text)
+                        && cap(&c, 2) == Some("endraw")
+                    {
+                        let pre = c.get(1).map_or(0, |m| m.end());
+                        body_end = Some(tok.start + pre);
+                        break;
                     }
                 }
             }
@@ -1548,12 +1546,12 @@ fn include_markup(tag: &str, markup: &str) -> Result<IncludeNode, String> {
         let mut it = split_ws2(m);
         (it.0.map(str::to_string), it.1.take().map(str::to_string))
     };
-    if let Some(p) = &params {
-        if !full_valid_params(p) {
-            return Err(format!(
-                "Invalid syntax for include tag:\n\n{p}\n\nValid syntax:\n\n{{% {tag} file.ext param='value' param2='value' %}}\n\n"
-            ));
-        }
+    if let Some(p) = &params
+        && !full_valid_params(p)
+    {
+        return Err(format!(
+            "Invalid syntax for include tag:\n\n{p}\n\nValid syntax:\n\n{{% {tag} file.ext param='value' param2='value' %}}\n\n"
+        ));
     }
     Ok(IncludeNode {
         relative: tag == "include_relative",

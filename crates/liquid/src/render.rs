@@ -134,59 +134,67 @@ impl Rendered {
 /// An error on its way up, before Jekyll's formatting.
 #[derive(Debug, Clone)]
 pub(crate) enum RErr {
-    Liquid {
-        class: String,
-        msg: String,
-        line: Option<u32>,
-        template_name: Option<String>,
-        markup_context: Option<String>,
-        span: Option<Range<usize>>,
-    },
-    Ruby {
-        class: String,
-        msg: String,
-        span: Option<Range<usize>>,
-    },
+    Liquid(Box<LErr>),
+    Ruby(Box<RubyErr>),
     /// Rendering stopped on a limit; not an error Jekyll has.
     Budget,
     /// A filter the crate does not compute for these values, where Ruby may raise.
     MayFail,
 }
 
+/// A `Liquid::Error` (its class without `Liquid::`) with what Ruby adds on the way up.
+#[derive(Debug, Clone)]
+pub(crate) struct LErr {
+    class: String,
+    msg: String,
+    line: Option<u32>,
+    template_name: Option<String>,
+    markup_context: Option<String>,
+    span: Option<Range<usize>>,
+}
+
+/// Another Ruby exception: Jekyll prints its message as it is.
+#[derive(Debug, Clone)]
+pub(crate) struct RubyErr {
+    class: String,
+    msg: String,
+    span: Option<Range<usize>>,
+}
+
 impl RErr {
     pub(crate) fn liquid(class: &str, msg: impl Into<String>) -> Self {
-        RErr::Liquid {
+        RErr::Liquid(Box::new(LErr {
             class: class.into(),
             msg: msg.into(),
             line: None,
             template_name: None,
             markup_context: None,
             span: None,
-        }
+        }))
     }
     pub(crate) fn arg(msg: impl Into<String>) -> Self {
         Self::liquid("ArgumentError", msg)
     }
     fn ruby(class: &str, msg: impl Into<String>) -> Self {
-        RErr::Ruby {
+        RErr::Ruby(Box::new(RubyErr {
             class: class.into(),
             msg: msg.into(),
             span: None,
-        }
+        }))
     }
     fn at(mut self, line: u32, sp: &Range<usize>) -> Self {
         match &mut self {
-            RErr::Liquid { line: l, span, .. } => {
-                if l.is_none() {
-                    *l = Some(line);
+            RErr::Liquid(e) => {
+                if e.line.is_none() {
+                    e.line = Some(line);
                 }
-                if span.is_none() {
-                    *span = Some(sp.clone());
+                if e.span.is_none() {
+                    e.span = Some(sp.clone());
                 }
             }
-            RErr::Ruby { span, .. } => {
-                if span.is_none() {
-                    *span = Some(sp.clone());
+            RErr::Ruby(e) => {
+                if e.span.is_none() {
+                    e.span = Some(sp.clone());
                 }
             }
             RErr::Budget | RErr::MayFail => {}
@@ -195,14 +203,15 @@ impl RErr {
     }
     fn into_error(self) -> Option<LiquidError> {
         match self {
-            RErr::Liquid {
-                class,
-                msg,
-                line,
-                template_name,
-                markup_context,
-                span,
-            } => {
+            RErr::Liquid(e) => {
+                let LErr {
+                    class,
+                    msg,
+                    line,
+                    template_name,
+                    markup_context,
+                    span,
+                } = *e;
                 let syntax = class == "SyntaxError";
                 let mut m = String::from(if syntax {
                     "Liquid syntax error"
@@ -234,11 +243,11 @@ impl RErr {
                     },
                 })
             }
-            RErr::Ruby { class, msg, span } => Some(LiquidError {
-                message: msg,
+            RErr::Ruby(e) => Some(LiquidError {
+                message: e.msg,
                 line: None,
-                span: span.unwrap_or(0..0),
-                class: ErrorClass::Ruby(class),
+                span: e.span.unwrap_or(0..0),
+                class: ErrorClass::Ruby(e.class),
             }),
             RErr::Budget | RErr::MayFail => None,
         }
@@ -272,20 +281,21 @@ impl Out {
         let start = self.s.len();
         self.s.push_str(text);
         let out = start..self.s.len();
-        if let Some(last) = self.segs.last_mut() {
-            if last.kind == kind && last.out.end == start {
-                let merge = match kind {
-                    SegmentKind::Literal => last.src.end == src.start,
-                    SegmentKind::Unknown => false,
-                    _ => last.src == src,
-                };
-                if merge {
-                    last.out.end = out.end;
-                    if kind == SegmentKind::Literal {
-                        last.src.end = src.end;
-                    }
-                    return;
+        if let Some(last) = self.segs.last_mut()
+            && last.kind == kind
+            && last.out.end == start
+        {
+            let merge = match kind {
+                SegmentKind::Literal => last.src.end == src.start,
+                SegmentKind::Unknown => false,
+                _ => last.src == src,
+            };
+            if merge {
+                last.out.end = out.end;
+                if kind == SegmentKind::Literal {
+                    last.src.end = src.end;
                 }
+                return;
             }
         }
         self.segs.push(Segment { out, src, kind });
@@ -714,7 +724,7 @@ impl<'a> R<'a, '_> {
                 Some(kw)
             };
             obj = match filters::invoke(&f.name, obj, args, kwargs, self.site) {
-                Ok(v) => v.to_liquid(),
+                Ok(v) => v.into_liquid(),
                 Err(RErr::MayFail) => {
                     // Ruby may raise here (a method the value lacks): the render's
                     // outcome is not known.
@@ -941,10 +951,10 @@ impl<'a> R<'a, '_> {
                 break;
             }
             fl.index0.set(fl.index0.get() + 1);
-            if let Some(i) = self.interrupts.pop() {
-                if i == Interrupt::Break {
-                    break;
-                }
+            if let Some(i) = self.interrupts.pop()
+                && i == Interrupt::Break
+            {
+                break;
             }
         }
         self.for_stack.pop();
@@ -1158,25 +1168,18 @@ impl<'a> R<'a, '_> {
         }
         self.scopes.pop();
         res.map_err(|e| match e {
-            RErr::Liquid {
-                class,
-                msg,
-                line,
-                markup_context,
-                ..
-            } => RErr::Liquid {
-                class,
-                msg,
-                line,
-                template_name: Some(path.clone()),
-                markup_context: Some(markup_context.unwrap_or_else(|| "included ".into())),
-                span: Some(span.clone()),
-            },
-            RErr::Ruby { class, msg, .. } => RErr::Ruby {
-                class,
-                msg,
-                span: Some(span.clone()),
-            },
+            RErr::Liquid(mut e) => {
+                e.template_name = Some(path.clone());
+                if e.markup_context.is_none() {
+                    e.markup_context = Some("included ".into());
+                }
+                e.span = Some(span.clone());
+                RErr::Liquid(e)
+            }
+            RErr::Ruby(mut e) => {
+                e.span = Some(span.clone());
+                RErr::Ruby(e)
+            }
             other => other,
         })
     }
@@ -1206,11 +1209,11 @@ impl<'a> R<'a, '_> {
 
 fn included_error(e: &LiquidError, path: &str) -> RErr {
     match &e.class {
-        ErrorClass::Ruby(c) => RErr::Ruby {
+        ErrorClass::Ruby(c) => RErr::Ruby(Box::new(RubyErr {
             class: c.clone(),
             msg: e.message.clone(),
             span: None,
-        },
+        })),
         ErrorClass::LiquidSyntax | ErrorClass::Liquid(_) => {
             // Rebuild the message with the include's path.
             let class = match &e.class {
@@ -1222,14 +1225,14 @@ fn included_error(e: &LiquidError, path: &str) -> RErr {
                 .split_once(": ")
                 .map_or(e.message.as_str(), |(_, m)| m)
                 .to_string();
-            RErr::Liquid {
+            RErr::Liquid(Box::new(LErr {
                 class,
                 msg,
                 line: e.line,
                 template_name: Some(path.to_string()),
                 markup_context: Some("included ".into()),
                 span: None,
-            }
+            }))
         }
     }
 }

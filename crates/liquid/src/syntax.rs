@@ -51,7 +51,10 @@ fn re(p: &str) -> Regex {
 
 macro_rules! lazy_re {
     ($name:ident, $pat:expr) => {
-        pub static $name: LazyLock<Regex> = LazyLock::new(|| re(&$pat));
+        pub static $name: LazyLock<Regex> = LazyLock::new(|| {
+            let p: String = $pat;
+            re(&p)
+        });
     };
 }
 
@@ -125,13 +128,6 @@ lazy_re!(
     )
 );
 lazy_re!(CASE_SYNTAX, format!(r"({})", quoted_fragment()));
-lazy_re!(
-    WHEN_SYNTAX,
-    format!(
-        r"(?s)({qf})(?:(?:[{WS}]+or[{WS}]+|[{WS}]*,[{WS}]*)({qf}.*))?",
-        qf = quoted_fragment()
-    )
-);
 // VariableSignature+ = (\(?[\w\-\.\[\]]\)?)+
 lazy_re!(CAPTURE_SYNTAX, format!(r"((?:\(?[{W}\-.\[\]]\)?)+)"));
 lazy_re!(
@@ -204,11 +200,11 @@ pub fn ruby_inspect(s: &str) -> String {
             '\x1B' => o.push_str("\\e"),
             '#' => {
                 o.push('#');
-                if let Some(&n) = it.peek() {
-                    if n == '{' || n == '$' || n == '@' {
-                        o.pop();
-                        o.push_str("\\#");
-                    }
+                if let Some(&n) = it.peek()
+                    && (n == '{' || n == '$' || n == '@')
+                {
+                    o.pop();
+                    o.push_str("\\#");
                 }
             }
             c if (c as u32) < 0x20 || c as u32 == 0x7F => {
@@ -242,7 +238,6 @@ mod tests {
             &*IF_SYNTAX,
             &*FOR_SYNTAX,
             &*TABLEROW_SYNTAX,
-            &*WHEN_SYNTAX,
             &*CAPTURE_SYNTAX,
             &*ASSIGN_SYNTAX,
             &*CYCLE_NAMED,

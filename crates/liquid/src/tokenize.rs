@@ -63,10 +63,11 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn next_pct_close(&mut self, from: usize) -> Option<usize> {
-        if let Some((f, hit)) = self.pct {
-            if f <= from && hit.is_none_or(|h| h >= from) {
-                return hit;
-            }
+        if let Some((f, hit)) = self.pct
+            && f <= from
+            && hit.is_none_or(|h| h >= from)
+        {
+            return hit;
         }
         let hit = find_pair(self.src, from, b'%', b'}');
         self.pct = Some((from, hit));
@@ -74,10 +75,11 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn next_brace(&mut self, from: usize) -> Option<usize> {
-        if let Some((f, hit)) = self.brace {
-            if f <= from && hit.is_none_or(|h| h >= from) {
-                return hit;
-            }
+        if let Some((f, hit)) = self.brace
+            && f <= from
+            && hit.is_none_or(|h| h >= from)
+        {
+            return hit;
         }
         let hit = find_byte(self.src, from, b'}');
         self.brace = Some((from, hit));

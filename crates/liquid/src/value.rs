@@ -68,7 +68,7 @@ impl<'a> Value<'a> {
     }
 
     /// `to_liquid`: what a filter's result or a lookup becomes.
-    pub fn to_liquid(self) -> Self {
+    pub fn into_liquid(self) -> Self {
         match self {
             Value::MethodLit => Value::str(""),
             v => v,
@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn floats() {
         assert_eq!(ruby_float(1.0), "1.0");
-        assert_eq!(ruby_float(3.14), "3.14");
+        assert_eq!(ruby_float(2.71), "2.71");
         assert_eq!(ruby_float(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(ruby_float(1e16), "1.0e+16");
         assert_eq!(ruby_float(1e15), "1000000000000000.0");
