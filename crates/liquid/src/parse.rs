@@ -54,6 +54,25 @@ pub struct Template {
 }
 
 impl Template {
+    /// Every filter call in the template: (filter name, the `{{ … }}`/tag span). A name
+    /// for which [`crate::filters::is_filter`] is false is one Jekyll silently ignores
+    /// (`strict_filters: false`).
+    pub fn filter_uses(&self) -> Vec<(&str, Range<usize>)> {
+        let mut out = Vec::new();
+        for n in &self.nodes {
+            let v = match &n.kind {
+                NodeKind::Output(v) | NodeKind::Echo(v) => v,
+                NodeKind::Assign { from, .. } => from,
+                _ => continue,
+            };
+            for f in &v.filters {
+                out.push((f.name.as_str(), n.span.clone()));
+            }
+        }
+        out.sort_by_key(|(_, r)| r.start);
+        out
+    }
+
     /// The source text of a span (empty if out of range).
     pub fn src_text(&self, r: Range<usize>) -> &str {
         self.source.get(r).unwrap_or("")

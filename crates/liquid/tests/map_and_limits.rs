@@ -322,3 +322,18 @@ proptest! {
         prop_assert!(check_map(&src, &r).is_ok());
     }
 }
+
+#[test]
+fn filter_uses_name_unknown_filters() {
+    let t = parse(
+        "{{ x | upcase | md5 }}{% assign y = z | nosuch: 1 %}",
+        &ParseOptions::default(),
+    );
+    let unknown: Vec<&str> = t
+        .filter_uses()
+        .into_iter()
+        .filter(|(n, _)| !jekyll_liquid::filters::is_filter(n))
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(unknown, ["md5", "nosuch"]);
+}
