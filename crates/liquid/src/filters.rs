@@ -222,7 +222,7 @@ pub(crate) fn invoke<'a>(
         "size" => match &input {
             Value::Str(s) => Value::Int(s.chars().count() as i64),
             Value::Int(_) => Value::Int(8),
-            Value::Range(a, b) => Value::Int((b - a + 1).max(0)),
+            Value::Range(a, b) => Value::Int(b.saturating_sub(*a).saturating_add(1).max(0)),
             v if v.is_array() => Value::Int(v.array_items().map_or(0, |x| x.len()) as i64),
             v if v.is_hash() => Value::Int(v.hash_entries().map_or(0, |x| x.len()) as i64),
             _ => Value::Int(0),
@@ -553,7 +553,7 @@ pub(crate) fn invoke<'a>(
                 None => "...".into(),
             };
             let n = s.chars().count() as i64;
-            let l = (len - ts.chars().count() as i64).max(0);
+            let l = len.saturating_sub(ts.chars().count() as i64).max(0);
             if n > len {
                 let mut o: String = s.chars().take(l as usize).collect();
                 o.push_str(&ts);
@@ -582,18 +582,21 @@ pub(crate) fn invoke<'a>(
                     return Err(RErr::liquid("ZeroDivisionError", "divided by 0"));
                 }
                 (Num::Int(p), Num::Int(q)) => {
-                    let d = p.div_euclid(q);
-                    // Ruby floors.
-                    let fl = if (p % q != 0) && ((p < 0) != (q < 0)) {
-                        (p / q) - 1
-                    } else {
-                        p / q
+                    let (Some(quo), Some(rem)) = (p.checked_div(q), p.checked_rem(q)) else {
+                        return unknown;
                     };
-                    let _ = d;
+                    // Ruby floors.
+                    let fl = if rem != 0 && ((p < 0) != (q < 0)) {
+                        quo - 1
+                    } else {
+                        quo
+                    };
                     if name == "divided_by" {
                         Value::Int(fl)
+                    } else if rem != 0 && ((p < 0) != (q < 0)) {
+                        Value::Int(rem + q)
                     } else {
-                        Value::Int(p - q * fl)
+                        Value::Int(rem)
                     }
                 }
                 _ => return unknown,
@@ -678,7 +681,7 @@ fn input_iterator<'a>(v: &Value<'a>) -> Option<Vec<Value<'a>>> {
     match v {
         Value::Nil => Some(Vec::new()),
         Value::Range(a, b) => {
-            if b - a > 1_000_000 {
+            if (*b as i128) - (*a as i128) > 1_000_000 {
                 None
             } else {
                 Some((*a..=*b).map(Value::Int).collect())
@@ -902,7 +905,7 @@ fn ruby_slice(n: usize, off: i64, len: i64) -> Option<(usize, usize)> {
     if start < 0 || start > n || len < 0 {
         return None;
     }
-    let end = (start + len).min(n);
+    let end = start.saturating_add(len).min(n);
     Some((start as usize, end as usize))
 }
 

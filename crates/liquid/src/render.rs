@@ -1005,7 +1005,7 @@ impl<'a> R<'a, '_> {
         }
         let from = if ints[0].0 { ints[0].1 } else { 0 };
         let to = if ints[1].0 {
-            Some(from + ints[1].1)
+            Some(from.saturating_add(ints[1].1))
         } else {
             None
         };
@@ -1337,7 +1337,7 @@ fn command<'a>(obj: &Value<'a>, k: &str, is_command: bool) -> Value<'a> {
     match (k, obj) {
         ("size", Value::Str(s)) => Value::Int(s.chars().count() as i64),
         ("size", Value::Int(_)) => Value::Int(8),
-        ("size", Value::Range(a, b)) => Value::Int((b - a + 1).max(0)),
+        ("size", Value::Range(a, b)) => Value::Int(b.saturating_sub(*a).saturating_add(1).max(0)),
         ("size", o) if o.is_array() => Value::Int(o.array_items().map_or(0, |a| a.len()) as i64),
         ("size", o) if o.is_hash() => Value::Int(o.hash_entries().map_or(0, |a| a.len()) as i64),
         ("first", Value::Range(a, _)) => Value::Int(*a),
@@ -1481,10 +1481,10 @@ fn slice_collection<'a>(c: &Value<'a>, from: i64, to: Option<i64>) -> Option<Vec
             } else {
                 let lo = a.saturating_add(from.max(0));
                 let hi = match to {
-                    Some(t) => (*b).min(a.saturating_add(t) - 1),
+                    Some(t) => (*b).min(a.saturating_add(t).saturating_sub(1)),
                     None => *b,
                 };
-                if hi - lo > 10_000_000 {
+                if (hi as i128) - (lo as i128) > 10_000_000 {
                     return None;
                 }
                 return Some((lo..=hi).map(Value::Int).collect());

@@ -300,6 +300,28 @@ const ALPHABET: &[&str] = &[
     "\r",
     "\t",
     "é",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "-1",
+    "0",
+    "| divided_by:",
+    "| modulo:",
+    "| plus:",
+    "| times:",
+    "| size",
+    "| slice:",
+    "| truncate:",
+    "| truncatewords:",
+    "limit:",
+    "offset:",
+    "(-5..",
+    "page.tags",
+    "| join:",
+    "| split:",
+    "| first",
+    "| reverse",
+    "| default:",
+    "| append:",
 ];
 
 proptest! {
@@ -336,4 +358,37 @@ fn filter_uses_name_unknown_filters() {
         .map(|(n, _)| n)
         .collect();
     assert_eq!(unknown, ["md5", "nosuch"]);
+}
+
+#[test]
+fn extreme_numbers_do_not_overflow() {
+    let min = i64::MIN;
+    let max = i64::MAX;
+    for src in [
+        format!("{{{{ {min} | divided_by: -1 }}}}{{{{ {min} | modulo: -1 }}}}"),
+        format!("{{{{ ({min}..{max}) | size }}}}{{{{ ({min}..{max}).size }}}}"),
+        format!("{{% for i in (1..{max}) limit: {max} offset: {max} %}}x{{% endfor %}}"),
+        format!("{{% for i in ({min}..{max}) limit: 2 %}}{{{{ i }}}}{{% endfor %}}"),
+        format!("{{% for i in (1..3) limit: {min} offset: {min} %}}x{{% endfor %}}"),
+        format!("{{{{ 'abc' | slice: 1, {max} }}}}{{{{ 'abc' | slice: {min}, {max} }}}}"),
+        format!("{{{{ {max} | plus: 1 }}}}{{{{ {min} | minus: 1 }}}}{{{{ {max} | times: 2 }}}}"),
+        format!(
+            "{{% tablerow i in (1..3) offset: {max} limit: {max} cols: {min} %}}x{{% endtablerow %}}"
+        ),
+        format!("{{{{ 'a' | truncate: {min} }}}}{{{{ 'a b' | truncatewords: {max} }}}}"),
+        format!("{{% increment x %}}{{{{ {min} | abs }}}}{{{{ {min} | at_least: {max} }}}}"),
+        format!("{{% cycle {max}, {min} %}}{{{{ page.tags[{min}] }}}}{{{{ page.tags[{max}] }}}}"),
+        "{{ 99999999999999999999 | plus: 1 }}{{ 1e400 }}{{ -0.0 }}".to_string(),
+    ] {
+        let t = parse(&src, &ParseOptions::default());
+        let page = serde_json::json!({"tags": ["a"]});
+        let r = render(
+            &t,
+            &serde_json::json!({}),
+            &page,
+            &jekyll_liquid::NoHost,
+            &RenderOptions::default(),
+        );
+        check_map(&src, &r).unwrap();
+    }
 }
