@@ -5,10 +5,12 @@
 # filters registered, render! as Jekyll::Renderer#render_liquid calls it).
 #
 # Reads JSON lines on stdin:
-#   {"template": "...", "page": {...}, "site": {...}, "includes": {"name.html": "..."}}
+#   {"template": "...", "page": {...}, "site": {...}, "includes": {"name.html": "..."},
+#    "excerpt_separator": "\n\n" (optional)}
 # Writes one JSON line per input:
 #   {"parse_error": {"class","message","line"} | null, "warnings": ["..."],
-#    "output": "..." | null, "render_error": {"class","message","line"} | null}
+#    "output": "..." | null, "render_error": {"class","message","line"} | null,
+#    "excerpt": {"text": "...", "parse_error": {...} | null} (with excerpt_separator)}
 # "message" is what Jekyll prints after "Liquid Exception: " (Exception#message).
 # The fixture site (posts, a page, a static file) is fixed: see FIXTURE below.
 require 'json'
@@ -48,6 +50,7 @@ def err_json(e, dir)
   { 'class' => e.class.name, 'message' => e.message.gsub(dir, '/SITE'), 'line' => line }
 end
 
+ExcerptDoc = Struct.new(:content, :excerpt_separator, :relative_path, :site)
 timeout = (ENV['LIQUID_ORACLE_TIMEOUT'] || '3').to_f
 $stdin.each_line do |l|
   req = JSON.parse(l)
@@ -89,6 +92,23 @@ $stdin.each_line do |l|
     end
   rescue Timeout::Error
     res = { 'timeout' => true }
+  end
+  # The excerpt Jekyll cuts from the same content (Jekyll::Excerpt#extract_excerpt), and
+  # whether it parses: its errors stop the build too when a layout or feed prints it.
+  if req['excerpt_separator'] && !res['timeout']
+    begin
+      doc = ExcerptDoc.new(req['template'].dup, req['excerpt_separator'], '_posts/x.md', site)
+      text = Jekyll::Excerpt.new(doc).content
+      ex = { 'text' => text, 'parse_error' => nil }
+      begin
+        Liquid::Template.parse(text, line_numbers: true)
+      rescue StandardError, SyntaxError => e
+        ex['parse_error'] = err_json(e, dir)
+      end
+      res['excerpt'] = ex
+    rescue StandardError => e
+      res['excerpt'] = { 'oracle_error' => e.message }
+    end
   end
   begin
     puts JSON.generate(res)

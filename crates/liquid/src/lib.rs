@@ -13,6 +13,7 @@
 //!
 //! See NOTES.md for the rule-by-rule correspondence with the Ruby source.
 
+mod excerpt;
 mod expr;
 pub mod filters;
 mod parse;
@@ -21,6 +22,7 @@ mod syntax;
 mod tokenize;
 mod value;
 
+pub use excerpt::{Excerpt, excerpt};
 pub use expr::{Expr, Filter, Lookup, MethodLit, Variable};
 pub use parse::{
     Branch, Condition, ForNode, IncludeNode, Node, NodeId, NodeKind, ParseOptions, Template, parse,

@@ -121,6 +121,7 @@ fn corpus_agrees_with_jekyll() {
             "page": {"title": "t", "path": "_posts/x.md"},
             "site": {"url": "https://example.com", "baseurl": "", "title": "s"},
             "includes": includes_for(&f),
+            "excerpt_separator": "\n\n",
         }));
         names.push(f.strip_prefix(&dir).unwrap_or(&f).display().to_string());
     }
@@ -146,6 +147,18 @@ fn corpus_agrees_with_jekyll() {
         st.exact_ok,
         r = st.rendered_cases,
     );
+    println!(
+        "corpus excerpts: text {}/{e}, parse outcome {}/{e}; excerpt-only errors {}",
+        st.excerpt_text_ok,
+        st.excerpt_error_ok,
+        st.excerpt_only_errors,
+        e = st.excerpt_cases
+    );
+    for (i, m) in &st.excerpt_only {
+        println!("  excerpt-only error in {}: {m}", names[*i]);
+    }
+    assert_eq!(st.excerpt_text_ok, st.excerpt_cases);
+    assert_eq!(st.excerpt_error_ok, st.excerpt_cases);
     assert_eq!(st.error_message_ok, ok);
     assert_eq!(st.error_line_ok, ok);
     assert_eq!(st.warnings_ok, st.rendered_cases);

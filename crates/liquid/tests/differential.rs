@@ -59,6 +59,22 @@ fn generated_templates_agree_with_jekyll() {
         st.exact_ok,
         r = st.rendered_cases,
     );
+    println!(
+        "excerpts: {} cases, text {}/{e}, parse outcome {}/{e}; {} fail to parse although their post parses",
+        st.excerpt_cases,
+        st.excerpt_text_ok,
+        st.excerpt_error_ok,
+        st.excerpt_only_errors,
+        e = st.excerpt_cases
+    );
+    assert_eq!(
+        st.excerpt_text_ok, st.excerpt_cases,
+        "excerpt texts must agree"
+    );
+    assert_eq!(
+        st.excerpt_error_ok, st.excerpt_cases,
+        "excerpt parse outcomes must agree"
+    );
     assert_eq!(
         st.error_presence_ok, ok,
         "whether Jekyll stops must agree on every case"

@@ -122,6 +122,13 @@ pub struct Stats {
     pub exact_cases: usize,
     pub exact_ok: usize,
     pub failures: Vec<(usize, String)>,
+    /// Excerpts (`excerpt_separator` given): cases, same text, same parse outcome.
+    pub excerpt_cases: usize,
+    pub excerpt_text_ok: usize,
+    pub excerpt_error_ok: usize,
+    /// Excerpts that fail to parse although their post parses.
+    pub excerpt_only_errors: usize,
+    pub excerpt_only: Vec<(usize, String)>,
 }
 
 fn short(s: &str) -> String {
@@ -144,6 +151,45 @@ pub fn compare(cases: &[Value], oracle: &[Value]) -> Stats {
         }
         let src = c["template"].as_str().unwrap_or("");
         let t = jekyll_liquid::parse(src, &opts);
+        if let (Some(sep), Some(ex)) = (c["excerpt_separator"].as_str(), o.get("excerpt")) {
+            st.excerpt_cases += 1;
+            let mine = jekyll_liquid::excerpt(src, sep, &opts);
+            let text = mine.as_ref().map_or("", |e| e.text.as_str());
+            if ex["text"].as_str() == Some(text) {
+                st.excerpt_text_ok += 1;
+            } else {
+                st.failures.push((
+                    i,
+                    format!(
+                        "excerpt differs\n  ruby: {:?}\n  mine: {:?}",
+                        ex["text"], text
+                    ),
+                ));
+            }
+            let et = jekyll_liquid::parse(text, &opts);
+            let theirs = ex.get("parse_error").filter(|v| !v.is_null());
+            let ok = match (et.errors.first(), theirs) {
+                (None, None) => true,
+                (Some(m), Some(th)) => {
+                    th["message"].as_str() == Some(m.message.as_str())
+                        && th["line"].as_u64().map(|l| l as u32) == m.line
+                }
+                _ => false,
+            };
+            if ok {
+                st.excerpt_error_ok += 1;
+            } else {
+                st.failures
+                    .push((i, format!("excerpt parse differs: ruby {theirs:?}")));
+            }
+            if theirs.is_some() && o.get("parse_error").is_none_or(|v| v.is_null()) {
+                st.excerpt_only_errors += 1;
+                st.excerpt_only.push((
+                    i,
+                    theirs.map(|v| v["message"].to_string()).unwrap_or_default(),
+                ));
+            }
+        }
         let mine = t.errors.first();
         let theirs = o.get("parse_error").filter(|v| !v.is_null());
         if theirs.is_some() {

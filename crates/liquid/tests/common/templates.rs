@@ -683,5 +683,6 @@ pub fn case(seed: u64) -> serde_json::Value {
         "b.html": "B{% if include.y %}y{% endif %}",
         "broken.html": "{% if %}",
     });
-    serde_json::json!({"template": t, "page": page, "site": site, "includes": includes})
+    serde_json::json!({"template": t, "page": page, "site": site, "includes": includes,
+                       "excerpt_separator": "\n\n"})
 }
