@@ -51,8 +51,10 @@ pub fn excerpt(content: &str, separator: &str, opts: &ParseOptions) -> Option<Ex
     if tail.is_empty() {
         return Some(Excerpt { text, head_len });
     }
-    if text.contains("{%") {
-        if let Some(re) = LIQUID_TAG.as_ref() {
+    if text.contains("{%")
+        && let Some(re) = LIQUID_TAG.as_ref()
+    {
+        {
             let names: Vec<String> = re
                 .captures_iter(head)
                 .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
