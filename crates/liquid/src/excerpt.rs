@@ -54,27 +54,39 @@ pub fn excerpt(content: &str, separator: &str, opts: &ParseOptions) -> Option<Ex
     if text.contains("{%")
         && let Some(re) = LIQUID_TAG.as_ref()
     {
-        {
-            let names: Vec<String> = re
-                .captures_iter(head)
-                .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
-                .collect();
-            for name in names.iter().rev() {
-                let block = BLOCKS.contains(&name.as_str()) || opts.extra_blocks.contains(name);
-                if !block {
-                    continue;
-                }
-                let end = Regex::new(&format!(
-                    r"(?s)\{{%-?[{WS}]*end{}.*?[{WS}]*-?%\}}",
-                    regex::escape(name)
-                ));
-                if end.is_ok_and(|e| e.is_match(&text)) {
-                    continue;
-                }
-                text.push_str("\n{% end");
-                text.push_str(name);
-                text.push_str(" %}");
+        let names: Vec<&str> = re
+            .captures_iter(head)
+            .filter_map(|c| c.get(1).map(|m| m.as_str()))
+            .collect();
+        // Whether `{%-?\s*end<name>.*?\s*-?%}` matches the head, once per block name
+        // (at most the block tags there are), and the names appended so far: an
+        // appended `{% end<x> %}` closes every name that <x> starts with, as in Ruby.
+        let mut in_head: Vec<(&str, bool)> = Vec::new();
+        let mut appended: Vec<&str> = Vec::new();
+        for &name in names.iter().rev() {
+            let block = BLOCKS.contains(&name) || opts.extra_blocks.contains(name);
+            if !block {
+                continue;
             }
+            let found = match in_head.iter().find(|(n, _)| *n == name) {
+                Some(&(_, f)) => f,
+                None => {
+                    let f = Regex::new(&format!(
+                        r"(?s)\{{%-?[{WS}]*end{}.*?[{WS}]*-?%\}}",
+                        regex::escape(name)
+                    ))
+                    .is_ok_and(|e| e.is_match(head));
+                    in_head.push((name, f));
+                    f
+                }
+            };
+            if found || appended.iter().any(|a| a.starts_with(name)) {
+                continue;
+            }
+            appended.push(name);
+            text.push_str("\n{% end");
+            text.push_str(name);
+            text.push_str(" %}");
         }
     }
     if let Some(re) = LINK_REF.as_ref() {

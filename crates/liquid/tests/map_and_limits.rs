@@ -199,6 +199,14 @@ fn linear_on_pathological_inputs() {
     assert_linear("lax words", |n| {
         format!("{{% if {} = %}}{{% endif %}}", "a ".repeat(n))
     });
+    assert_linear("excerpt of many open blocks", |n| {
+        let e = jekyll_liquid::excerpt(
+            &format!("{}\n\nx", "{% if a %}{% for b in c %}".repeat(n)),
+            "\n\n",
+            &ParseOptions::default(),
+        );
+        e.map(|e| e.text).unwrap_or_default()
+    });
     assert_linear("when list", |n| {
         format!(
             "{{% case x %}}{{% when {} %}}{{% endcase %}}",
