@@ -455,6 +455,33 @@ impl SiteModel {
         }
     }
 
+    /// The Liquid tags the site's plugins add: those of the plugins postlint knows
+    /// (jekyll-seo-tag's `seo`, jekyll-feed's `feed_meta`, jekyll-gist's `gist`), and whether
+    /// a plugin it does not know (or `_plugins/`, a theme gem) may add others.
+    pub fn liquid_plugin_tags(&self) -> (Vec<&'static str>, bool) {
+        let Some(config) = &self.config else {
+            return (Vec::new(), false);
+        };
+        let mut tags = Vec::new();
+        for p in config.plugins() {
+            match p.as_str() {
+                "jekyll-seo-tag" => tags.push("seo"),
+                "jekyll-feed" => tags.push("feed_meta"),
+                "jekyll-gist" => tags.push("gist"),
+                _ => {}
+            }
+        }
+        let u = config.unknown();
+        let unknown = u
+            .plugins
+            .iter()
+            .any(|p| !matches!(p.as_str(), "jekyll-gist"))
+            || u.plugins_dir
+            || u.toml_config
+            || u.theme.is_some();
+        (tags, unknown)
+    }
+
     /// Whether what the model does not know (a plugin it does not model, `_plugins/`, a
     /// `_config.toml`, a theme gem) may publish `path`. A theme adds layouts, includes and
     /// Sass, and its `assets/` folder (`ThemeAssetsReader`): only a path under `/assets/`.

@@ -1,6 +1,6 @@
 //! The rules: pure functions of a parsed file (and the settings) to findings. Every rule is
 //! declared once in its group's file (`file`, `front_matter`, `dates`, `taxonomy`, `html`,
-//! `links`, `attribution`, `cross_file`, `suppression`): its [`RuleDef`] with the doc text, and
+//! `links`, `attribution`, `cross_file`, `liquid`, `suppression`): its [`RuleDef`] with the doc text, and
 //! its check function beside it; the group file keeps only a parse-once prelude its rules share.
 //! [`registry`] lists them all. A rule never reads files, prints, or knows an output format.
 
@@ -12,6 +12,7 @@ pub mod file;
 pub mod front_matter;
 pub mod html;
 pub mod links;
+pub mod liquid;
 pub mod registry;
 pub mod select;
 pub mod suppression;
@@ -49,6 +50,7 @@ pub struct Context<'a> {
     pub(crate) links: OnceCell<Vec<links::Prelude>>,
     pub(crate) taxonomy: OnceCell<taxonomy::Prelude>,
     pub(crate) attribution: OnceCell<Option<attribution::Prelude>>,
+    pub(crate) liquid: OnceCell<Option<liquid::Prelude>>,
 }
 
 impl<'a> Context<'a> {
@@ -71,6 +73,7 @@ impl<'a> Context<'a> {
             links: OnceCell::new(),
             taxonomy: OnceCell::new(),
             attribution: OnceCell::new(),
+            liquid: OnceCell::new(),
         }
     }
 

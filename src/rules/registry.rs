@@ -142,6 +142,9 @@ registry! {
     attribution::SA006,
     cross_file::XF001,
     cross_file::XF002,
+    liquid::LQ001,
+    liquid::LQ002,
+    liquid::LQ004,
     suppression::SU001,
 }
 
@@ -234,7 +237,7 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort_by_key(|c| {
             (
-                ["PF", "FM", "DT", "TX", "HT", "LK", "SA", "XF", "SU"]
+                ["PF", "FM", "DT", "TX", "HT", "LK", "SA", "XF", "LQ", "SU"]
                     .iter()
                     .position(|p| c.starts_with(p)),
                 *c,

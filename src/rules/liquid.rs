@@ -1,0 +1,335 @@
+//! LQ: Liquid, which Jekyll renders before kramdown. The prelude is the body parsed once by
+//! `jekyll-liquid` (crates/liquid: Liquid 5.4 as Jekyll 4.3 configures it — `error_mode: warn`,
+//! `line_numbers: true` — with Jekyll's tags and the site's plugin tags), only when Jekyll
+//! would render it: the file has front matter, the body holds `{{` or `{%`, and the front
+//! matter does not say `render_with_liquid: false`.
+
+use super::{Context, FixKind, Report, RuleDef, Scope};
+use crate::diagnostic::{Edit, Fix};
+use crate::settings::Level;
+
+pub static LQ001: RuleDef = RuleDef {
+    code: "LQ001",
+    name: "liquid-syntax-error",
+    default: Level::Error,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: false,
+    summary: "Liquid that stops `jekyll build` (an unclosed `{% if %}`, a bad tag), at its position",
+    doc: "\
+## What it does
+Parses the body's Liquid as Jekyll does (Liquid 5.4, `error_mode: warn`) and reports the error
+Liquid raises: a block never closed (`'if' tag was never closed`), an end tag without its block
+(`Unknown tag 'endfor'`), a `{{` or `{%` never terminated, a tag whose markup Liquid cannot
+read even in lax mode. The finding points at the tag at fault; the message is Liquid's, and
+says which line Jekyll will name (Liquid counts lines from the end of the front matter).
+
+## Why is this bad?
+Any Liquid syntax error stops the whole `jekyll build`: one post breaks the site.
+
+## Example
+`{% if page.draft %}draft` with no `{% endif %}`. Close the block, or wrap text that only looks
+like Liquid in `{% raw %}…{% endraw %}`.
+",
+    options: &[],
+    check: Some(lq001),
+};
+
+pub static LQ002: RuleDef = RuleDef {
+    code: "LQ002",
+    name: "unknown-liquid-tag",
+    default: Level::Error,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: false,
+    summary: "a tag or filter that neither Liquid, Jekyll nor a plugin the site declares provides",
+    doc: "\
+## What it does
+Reports a Liquid tag that neither Liquid, Jekyll (`include`, `include_relative`, `raw`,
+`highlight`, `link`, `post_url`) nor a plugin the site declares (jekyll-seo-tag's `seo`,
+jekyll-feed's `feed_meta`, jekyll-gist's `gist`) provides, and a filter that none of them
+provides. When the site loads a plugin postlint does not know (a `plugins:` entry, a
+`_plugins/` folder, a theme), tags and filters are not judged: that plugin may provide them.
+
+## Why is this bad?
+An unknown tag is a Liquid syntax error (`Unknown tag 'x'`): the build stops. An unknown filter
+is silently skipped (`strict_filters` is off), so the value is printed unfiltered.
+
+## Example
+`{% youtube abc %}` on a site without the plugin that defines it.
+",
+    options: &[],
+    check: Some(lq002),
+};
+
+pub static LQ004: RuleDef = RuleDef {
+    code: "LQ004",
+    name: "liquid-in-content",
+    default: Level::Off,
+    fix: FixKind::Safe,
+    scope: Scope::Body,
+    reads_body: false,
+    summary: "Liquid-looking text in content not meant as a template (scraped posts): fix wraps it in `{% raw %}`",
+    doc: "\
+## What it does
+Reports every `{{` and `{%` in a post's body outside `{% raw %}…{% endraw %}`: in content that
+is not meant as a template (scraped news, the `finews` pack), any such text is an accident of
+the source. The fix wraps each construct (up to its `}}` or `%}`, else the two characters) in
+`{% raw %}…{% endraw %}`, so the page shows it as written.
+
+## Why is this bad?
+Jekyll renders Liquid in every post: `{{ x }}` in an article prints nothing, `{% x %}` stops the
+build, and a stray `{{` or `{%` is a syntax error.
+
+## Example
+A scraped article quoting template code, `模板写作 {{ name }}`: written
+`{% raw %}{{ name }}{% endraw %}`.
+",
+    options: &[],
+    check: Some(lq004),
+};
+
+/// Whether Jekyll renders the file's Liquid: front matter, a Liquid construct, and no
+/// `render_with_liquid: false` (YAML 1.1's false: `false`, `no`, `off`, any case).
+fn rendered(cx: &Context) -> bool {
+    let Some(root) = cx.post.root() else {
+        return false;
+    };
+    let off = root
+        .get("render_with_liquid")
+        .and_then(|n| n.as_str())
+        .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "false" | "no" | "off"));
+    let body = cx.post.text.get(cx.post.body.clone()).unwrap_or("");
+    !off && jekyll_liquid::has_liquid_construct(body)
+}
+
+/// The body's Liquid, parsed once for the LQ rules (`None` when Jekyll does not render it);
+/// and whether a plugin postlint does not know may add tags and filters.
+pub(crate) struct Prelude {
+    template: jekyll_liquid::Template,
+    unknown_plugins: bool,
+}
+
+fn prelude<'c>(cx: &'c Context) -> Option<&'c Prelude> {
+    cx.liquid
+        .get_or_init(|| {
+            if !rendered(cx) {
+                return None;
+            }
+            let (tags, unknown_plugins) = cx.site.liquid_plugin_tags();
+            let opts = jekyll_liquid::ParseOptions::with_tags(tags, Vec::new());
+            let body = cx.post.text.get(cx.post.body.clone()).unwrap_or("");
+            Some(Prelude {
+                template: jekyll_liquid::parse(body, &opts),
+                unknown_plugins,
+            })
+        })
+        .as_ref()
+}
+
+/// `Liquid syntax error (line 3): msg` → (`Liquid syntax error: msg`, `Some(3)`).
+fn split_line(message: &str) -> (String, Option<u32>) {
+    if let Some(rest) = message.strip_prefix("Liquid syntax error (line ")
+        && let Some((n, msg)) = rest.split_once("): ")
+        && let Ok(line) = n.parse::<u32>()
+    {
+        return (format!("Liquid syntax error: {msg}"), Some(line));
+    }
+    (message.to_string(), None)
+}
+
+fn is_unknown_tag(e: &jekyll_liquid::LiquidError) -> bool {
+    e.message.contains("Unknown tag '")
+}
+
+/// The bytes of the body's line `n` (1-based, as Liquid counts), without its newline; the
+/// body's end when it has fewer lines.
+fn body_line(text: &str, body: &std::ops::Range<usize>, n: u32) -> std::ops::Range<usize> {
+    let b = text.get(body.clone()).unwrap_or("");
+    let mut start = 0;
+    for _ in 1..n {
+        match b.get(start..).and_then(|t| t.find('\n')) {
+            Some(p) => start += p + 1,
+            None => return body.end..body.end,
+        }
+    }
+    let end = b
+        .get(start..)
+        .and_then(|t| t.find('\n'))
+        .map_or(b.len(), |p| start + p);
+    body.start + start..body.start + end
+}
+
+/// An error at the line Jekyll names (Liquid's `line N`, counted from the end of the front
+/// matter); the tag at fault, when it is elsewhere (the opening of a block never closed: Liquid
+/// names the line where the template ends), as a second label.
+fn report_error(cx: &Context, out: &mut Report, e: &jekyll_liquid::LiquidError, label: &str) {
+    let base = cx.post.body.start;
+    let tag = base + e.span.start..base + e.span.end.max(e.span.start);
+    let first_line = e.message.lines().next().unwrap_or("").trim_end();
+    let (message, line) = split_line(first_line);
+    let named = line
+        .or(e.line)
+        .map(|n| (n, body_line(&cx.post.text, &cx.post.body, n)));
+    let mut d = match &named {
+        Some((_, l)) if !(l.start <= tag.start && tag.start <= l.end) => out
+            .diag(l.clone(), format!("`jekyll build` stops here: {message}"))
+            .with_label(format!("{label}: Jekyll stops at this line"))
+            .with_secondary(tag, "the tag at fault"),
+        _ => out
+            .diag(tag, format!("`jekyll build` stops here: {message}"))
+            .with_label(label.to_string()),
+    };
+    let fix =
+        "fix the Liquid, or wrap text that only looks like Liquid in `{% raw %}…{% endraw %}`";
+    d = match named {
+        Some((n, _)) => d.with_help(format!(
+            "Jekyll names it `line {n}` (counted from the end of the front matter); {fix}"
+        )),
+        None => d.with_help(fix),
+    };
+    out.push(d);
+}
+
+fn lq001(cx: &Context, out: &mut Report) {
+    let Some(p) = prelude(cx) else { return };
+    for e in p.template.errors.iter().filter(|e| !is_unknown_tag(e)) {
+        report_error(cx, out, e, "Liquid syntax error");
+    }
+}
+
+fn lq002(cx: &Context, out: &mut Report) {
+    let Some(p) = prelude(cx) else { return };
+    if p.unknown_plugins {
+        return;
+    }
+    for e in p.template.errors.iter().filter(|e| is_unknown_tag(e)) {
+        report_error(cx, out, e, "unknown tag");
+    }
+    let base = cx.post.body.start;
+    for (name, span) in p.template.filter_uses() {
+        if jekyll_liquid::filters::is_filter(name) {
+            continue;
+        }
+        out.push(
+            out.diag(
+                base + span.start..base + span.end,
+                format!("unknown Liquid filter `{name}`: Jekyll skips it and prints the value unfiltered"),
+            )
+            .with_label("unknown filter")
+            .with_help("use a filter of Liquid or Jekyll, or declare the plugin that provides it in `plugins:`"),
+        );
+    }
+}
+
+/// The `{{ … }}` and `{% … %}` constructs of `body` outside `{% raw %}` blocks: (start, end)
+/// of each, the end after its `}}`/`%}` (or after the two opening characters when there is
+/// none before the next construct).
+fn constructs(body: &str) -> Vec<(usize, usize)> {
+    let b = body.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'{', b.get(i..).unwrap_or(&[])) {
+        let at = i + p;
+        let (is_tag, close) = match b.get(at + 1) {
+            Some(b'{') => (false, "}}"),
+            Some(b'%') => (true, "%}"),
+            _ => {
+                i = at + 1;
+                continue;
+            }
+        };
+        let rest = body.get(at + 2..).unwrap_or("");
+        let next_open = rest.find("{{").into_iter().chain(rest.find("{%")).min();
+        let end = match rest.find(close) {
+            Some(c) if next_open.is_none_or(|o| c < o) => at + 2 + c + 2,
+            _ => at + 2,
+        };
+        // `{% raw %}`: everything up to `{% endraw %}` is shown as written.
+        if is_tag {
+            let inner = body.get(at + 2..end.saturating_sub(2)).unwrap_or("");
+            let inner = inner.trim_matches(|c: char| c == '-' || c.is_ascii_whitespace());
+            if inner == "raw" {
+                match find_endraw(body, end) {
+                    Some(e) => {
+                        i = e;
+                        continue;
+                    }
+                    None => {
+                        out.push((at, end));
+                        i = end;
+                        continue;
+                    }
+                }
+            }
+        }
+        out.push((at, end));
+        i = end.max(at + 1);
+    }
+    out
+}
+
+/// The end of the `{% endraw %}` (with optional `-` and white space) at or after `from`.
+fn find_endraw(body: &str, from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(p) = body.get(i..)?.find("{%") {
+        let at = i + p;
+        let close = body.get(at + 2..)?.find("%}")? + at + 2;
+        let inner = body.get(at + 2..close)?;
+        if inner.trim_matches(|c: char| c == '-' || c.is_ascii_whitespace()) == "endraw" {
+            return Some(close + 2);
+        }
+        i = at + 2;
+    }
+    None
+}
+
+fn lq004(cx: &Context, out: &mut Report) {
+    if !cx.post.is_post() || cx.post.root().is_none() {
+        return;
+    }
+    let base = cx.post.body.start;
+    let body = cx.post.text.get(cx.post.body.clone()).unwrap_or("");
+    for (s, e) in constructs(body) {
+        let shown: String = body.get(s..e).unwrap_or("").chars().take(40).collect();
+        out.push(
+            out.diag(
+                base + s..base + e,
+                format!("`{shown}` in an article: Jekyll renders it as Liquid"),
+            )
+            .with_label("Liquid in content")
+            .with_help("wrap it in `{% raw %}…{% endraw %}` so the page shows it as written")
+            .with_fix(Fix {
+                edits: vec![
+                    Edit {
+                        range: base + s..base + s,
+                        replacement: "{% raw %}".into(),
+                    },
+                    Edit {
+                        range: base + e..base + e,
+                        replacement: "{% endraw %}".into(),
+                    },
+                ],
+            }),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constructs_skip_raw_blocks_and_stop_at_the_next_opening() {
+        let b = "a {{ x }} b {% raw %}{{ y }}{% endraw %} c {{ z {{ w }}";
+        let got: Vec<&str> = constructs(b).into_iter().map(|(s, e)| &b[s..e]).collect();
+        assert_eq!(got, ["{{ x }}", "{{", "{{ w }}"]);
+        assert_eq!(
+            split_line("Liquid syntax error (line 3): 'if' tag was never closed"),
+            (
+                "Liquid syntax error: 'if' tag was never closed".to_string(),
+                Some(3)
+            )
+        );
+    }
+}
