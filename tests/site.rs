@@ -233,3 +233,120 @@ fn the_rules_see_every_link_handler_and_element_of_the_page() {
     // more than the page has).
     assert!(identical * 100 >= documents * 98, "{totals}");
 }
+
+#[path = "../crates/liquid/tests/common/templates.rs"]
+mod liquid_templates;
+
+/// The LQ rules end to end against Jekyll: generated posts (crates/liquid's grammar of Liquid
+/// constructs and the mistakes scraped posts make) in one site, each rendered by Debian's Jekyll
+/// (scripts/oracle/render_posts.rb: Jekyll's Renderer on each post, errors caught per post),
+/// and checked by postlint. Every post with an LQ error fails in Jekyll (no false error); every
+/// post Jekyll stops on with a Liquid syntax error gets LQ001/LQ002 at the line Jekyll names.
+/// `LIQUID_ORACLE_POSTS=N` sets the number of posts (default 600).
+#[test]
+fn lq_errors_are_exactly_the_liquid_syntax_errors_jekyll_stops_on() {
+    if !oracles() {
+        eprintln!("skipped: set POSTLINT_ORACLES=1 (needs jekyll) to run the Liquid oracle");
+        return;
+    }
+    let count: u64 = std::env::var("LIQUID_ORACLE_POSTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(600);
+    let dir = TempDir::new().unwrap();
+    let site = dir.path();
+    std::fs::create_dir_all(site.join("_posts")).unwrap();
+    std::fs::create_dir_all(site.join("_includes")).unwrap();
+    std::fs::write(site.join("_config.yml"), "title: liquid oracle\n").unwrap();
+    let mut names = Vec::new();
+    for seed in 1..=count {
+        let case = liquid_templates::case(seed);
+        if seed == 1 {
+            for (name, text) in case["includes"].as_object().unwrap() {
+                std::fs::write(site.join("_includes").join(name), text.as_str().unwrap()).unwrap();
+            }
+        }
+        let name = format!("_posts/2021-12-08-l{seed:05}.md");
+        let text = format!(
+            "---\ntitle: t{seed}\nlayout: null\n---\n{}",
+            case["template"].as_str().unwrap()
+        );
+        std::fs::write(site.join(&name), text).unwrap();
+        names.push(name);
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let o = Command::new("ruby")
+        .arg(root.join("scripts/oracle/render_posts.rb"))
+        .arg(site)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let jekyll: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let o = run(
+        site,
+        &["check", "--select", "LQ001,LQ002", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut lq: std::collections::HashMap<String, (String, u64)> = Default::default();
+    for d in v["diagnostics"].as_array().unwrap() {
+        if d["severity"] == "error" {
+            lq.insert(
+                d["path"].as_str().unwrap().to_string(),
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                ),
+            );
+        }
+    }
+    let (mut syntax, mut render_only, mut agree) = (0, 0, 0);
+    let mut wrong = Vec::new();
+    for name in &names {
+        let error = jekyll[name.as_str()]["error"].as_str();
+        let ours = lq.get(name);
+        match (error, ours) {
+            (Some(e), Some((_, line))) if e.starts_with("Liquid::SyntaxError") => {
+                syntax += 1;
+                // `Liquid syntax error (line N)`: N counts from the end of the front matter
+                // (4 lines here).
+                let named = e
+                    .split("(line ")
+                    .nth(1)
+                    .and_then(|r| r.split(')').next())
+                    .and_then(|n| n.parse::<u64>().ok());
+                // (Liquid can name a line past the end inside `{% liquid %}`: then the last.)
+                let text = std::fs::read_to_string(site.join(name)).unwrap_or_default();
+                let last = text.split('\n').count() as u64;
+                if named.is_some_and(|n| (n + 4).min(last.max(1)) == *line) || named.is_none() {
+                    agree += 1;
+                } else {
+                    wrong.push(format!("{name}: Jekyll {e:?}, postlint line {line}"));
+                }
+            }
+            (Some(e), None) if e.starts_with("Liquid::SyntaxError") => {
+                syntax += 1;
+                wrong.push(format!("{name}: Jekyll stops ({e:?}), no LQ error"));
+            }
+            // Render-time failures (a missing include or post, nesting too deep): not yet
+            // LQ findings.
+            (Some(_), None) => render_only += 1,
+            (Some(_), Some(_)) => agree += 1,
+            (None, Some(d)) => wrong.push(format!("{name}: Jekyll renders it, postlint {d:?}")),
+            (None, None) => {}
+        }
+    }
+    eprintln!(
+        "{count} posts: {syntax} stop Jekyll with a Liquid syntax error, {agree} LQ errors agree, \
+         {render_only} stop it at render time only"
+    );
+    if !wrong.is_empty() && std::env::var_os("LIQUID_ORACLE_KEEP").is_some() {
+        eprintln!("kept: {}", dir.keep().display());
+        panic!("{} disagreements:\n{}", wrong.len(), wrong.join("\n"));
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} disagreements:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

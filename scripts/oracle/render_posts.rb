@@ -20,7 +20,7 @@ site.posts.docs.each do |doc|
     Timeout.timeout(20) do
       out[doc.relative_path] = { "output" => Jekyll::Renderer.new(site, doc, site.site_payload).run }
     end
-  rescue StandardError, SystemStackError, NoMemoryError, Timeout::Error => e
+  rescue StandardError, ScriptError, SystemStackError, NoMemoryError, Timeout::Error => e
     out[doc.relative_path] = { "error" => "#{e.class}: #{e.message.lines.first}" }
   end
 end

@@ -93,6 +93,40 @@ pub enum Target {
     Unknown,
 }
 
+/// Plugins whose Liquid postlint knows: the tags and the filters each adds. A plugin not listed
+/// may add any.
+pub const LIQUID_PLUGINS: &[(&str, &[&str], &[&str])] = &[
+    ("jekyll-feed", &["feed_meta"], &[]),
+    ("jekyll-seo-tag", &["seo"], &[]),
+    ("jekyll-gist", &["gist"], &[]),
+    ("jekyll-avatar", &["avatar"], &[]),
+    ("jekyll-include-cache", &["include_cached"], &[]),
+    ("jekyll-sitemap", &[], &[]),
+    ("jekyll-redirect-from", &[], &[]),
+    ("jekyll-paginate", &[], &[]),
+    ("jekyll-archives", &[], &[]),
+    ("jekyll-mentions", &[], &["mentionify"]),
+    ("jemoji", &[], &["emojify"]),
+    ("jekyll-relative-links", &[], &[]),
+    ("jekyll-optional-front-matter", &[], &[]),
+    ("jekyll-default-layout", &[], &[]),
+    ("jekyll-titles-from-headings", &[], &[]),
+    ("jekyll-readme-index", &[], &[]),
+    ("jekyll-github-metadata", &[], &[]),
+    ("jekyll-coffeescript", &[], &[]),
+    ("jekyll-commonmark", &[], &[]),
+    ("jekyll-commonmark-ghpages", &[], &[]),
+];
+
+/// The Liquid the site's plugins add.
+#[derive(Debug, Default)]
+pub struct LiquidPlugins {
+    pub tags: Vec<&'static str>,
+    pub filters: Vec<&'static str>,
+    /// A plugin postlint does not know may add tags and filters.
+    pub unknown: bool,
+}
+
 /// Values interned for a run: value → id, and id → value. Nearly every value is known
 /// already: a shared read lock finds it, so threads do not wait on one another.
 #[derive(Debug)]
@@ -455,31 +489,31 @@ impl SiteModel {
         }
     }
 
-    /// The Liquid tags the site's plugins add: those of the plugins postlint knows
-    /// (jekyll-seo-tag's `seo`, jekyll-feed's `feed_meta`, jekyll-gist's `gist`), and whether
-    /// a plugin it does not know (or `_plugins/`, a theme gem) may add others.
-    pub fn liquid_plugin_tags(&self) -> (Vec<&'static str>, bool) {
+    /// The Liquid tags and filters the site's plugins add (those of the plugins postlint knows: see
+    /// [`LIQUID_PLUGINS`]), and whether a plugin it does not know (or `_plugins/`, a theme gem,
+    /// a config it could not read) may add others.
+    pub fn liquid_plugins(&self) -> LiquidPlugins {
         let Some(config) = &self.config else {
-            return (Vec::new(), false);
+            // No `_config.yml` read: Jekyll's defaults (no plugins) — unless it could not be
+            // read (then the plugins it loads are not known).
+            return LiquidPlugins {
+                unknown: self.fatal.is_some(),
+                ..LiquidPlugins::default()
+            };
         };
-        let mut tags = Vec::new();
+        let mut out = LiquidPlugins::default();
         for p in config.plugins() {
-            match p.as_str() {
-                "jekyll-seo-tag" => tags.push("seo"),
-                "jekyll-feed" => tags.push("feed_meta"),
-                "jekyll-gist" => tags.push("gist"),
-                _ => {}
+            match LIQUID_PLUGINS.iter().find(|(name, _, _)| name == p) {
+                Some((_, tags, filters)) => {
+                    out.tags.extend_from_slice(tags);
+                    out.filters.extend_from_slice(filters);
+                }
+                None => out.unknown = true,
             }
         }
         let u = config.unknown();
-        let unknown = u
-            .plugins
-            .iter()
-            .any(|p| !matches!(p.as_str(), "jekyll-gist"))
-            || u.plugins_dir
-            || u.toml_config
-            || u.theme.is_some();
-        (tags, unknown)
+        out.unknown |= u.plugins_dir || u.toml_config || u.theme.is_some();
+        out
     }
 
     /// Whether what the model does not know (a plugin it does not model, `_plugins/`, a

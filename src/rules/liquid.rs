@@ -52,8 +52,9 @@ provides. When the site loads a plugin postlint does not know (a `plugins:` entr
 `_plugins/` folder, a theme), tags and filters are not judged: that plugin may provide them.
 
 ## Why is this bad?
-An unknown tag is a Liquid syntax error (`Unknown tag 'x'`): the build stops. An unknown filter
-is silently skipped (`strict_filters` is off), so the value is printed unfiltered.
+An unknown tag is a Liquid syntax error (`Unknown tag 'x'`): the build stops (reported at the
+rule's level). An unknown filter is silently skipped (`strict_filters` is off), so the value is
+printed unfiltered: Jekyll builds, so it is reported as a warning whatever the rule's level.
 
 ## Example
 `{% youtube abc %}` on a site without the plugin that defines it.
@@ -107,7 +108,7 @@ fn rendered(cx: &Context) -> bool {
 /// and whether a plugin postlint does not know may add tags and filters.
 pub(crate) struct Prelude {
     template: jekyll_liquid::Template,
-    unknown_plugins: bool,
+    plugins: crate::jekyll::site::LiquidPlugins,
 }
 
 fn prelude<'c>(cx: &'c Context) -> Option<&'c Prelude> {
@@ -116,12 +117,12 @@ fn prelude<'c>(cx: &'c Context) -> Option<&'c Prelude> {
             if !rendered(cx) {
                 return None;
             }
-            let (tags, unknown_plugins) = cx.site.liquid_plugin_tags();
-            let opts = jekyll_liquid::ParseOptions::with_tags(tags, Vec::new());
+            let plugins = cx.site.liquid_plugins();
+            let opts = jekyll_liquid::ParseOptions::with_tags(plugins.tags.clone(), Vec::new());
             let body = cx.post.text.get(cx.post.body.clone()).unwrap_or("");
             Some(Prelude {
                 template: jekyll_liquid::parse(body, &opts),
-                unknown_plugins,
+                plugins,
             })
         })
         .as_ref()
@@ -200,7 +201,7 @@ fn lq001(cx: &Context, out: &mut Report) {
 
 fn lq002(cx: &Context, out: &mut Report) {
     let Some(p) = prelude(cx) else { return };
-    if p.unknown_plugins {
+    if p.plugins.unknown {
         return;
     }
     for e in p.template.errors.iter().filter(|e| is_unknown_tag(e)) {
@@ -208,17 +209,19 @@ fn lq002(cx: &Context, out: &mut Report) {
     }
     let base = cx.post.body.start;
     for (name, span) in p.template.filter_uses() {
-        if jekyll_liquid::filters::is_filter(name) {
+        if jekyll_liquid::filters::is_filter(name) || p.plugins.filters.contains(&name) {
             continue;
         }
-        out.push(
-            out.diag(
+        let mut d = out
+            .diag(
                 base + span.start..base + span.end,
                 format!("unknown Liquid filter `{name}`: Jekyll skips it and prints the value unfiltered"),
             )
             .with_label("unknown filter")
-            .with_help("use a filter of Liquid or Jekyll, or declare the plugin that provides it in `plugins:`"),
-        );
+            .with_help("use a filter of Liquid or Jekyll, or declare the plugin that provides it in `plugins:`");
+        // Jekyll builds (`strict_filters` is off): a warning, whatever the rule's level.
+        d.severity = crate::diagnostic::Severity::Warning;
+        out.push(d);
     }
 }
 
