@@ -46,6 +46,9 @@ pub struct SiteModel {
     /// The same with every post and draft and the pages made from them (built only when a
     /// link points at none of the outputs of `index`).
     full: OnceLock<SiteIndex>,
+    /// The relative paths of the site's posts (`_posts` folders), walked on first use (for
+    /// `{% post_url %}`).
+    post_files: OnceLock<Vec<String>>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
     /// How Jekyll converts the site's Markdown (`markdown:`, `kramdown:` of `_config.yml`).
@@ -487,6 +490,32 @@ impl SiteModel {
             Some(Lookup::Unknown) if self.unknown_may_serve(path) => Target::Unknown,
             _ => Target::Missing,
         }
+    }
+
+    /// Whether `{% post_url NAME %}` finds a post of the site (Jekyll's `PostComparer` over
+    /// the posts' relative paths); `None` when there is no site to look in, or NAME is not a
+    /// post name (Jekyll then raises its own syntax error).
+    pub fn post_url_target(&self, name: &str) -> Option<bool> {
+        let config = self.config.as_ref()?;
+        let matches = jekyll_liquid::post_url_matcher(name)?;
+        let posts = self.post_files.get_or_init(|| {
+            post_paths(config)
+                .into_iter()
+                .filter(|(_, role)| matches!(role, Role::Post { .. }))
+                .map(|(rel, _)| rel)
+                .collect()
+        });
+        Some(posts.iter().any(|rel| matches(rel)))
+    }
+
+    /// Whether `{% link PATH %}` finds a file of the site's source (`None` without a site).
+    pub fn link_target(&self, path: &str) -> Option<bool> {
+        let config = self.config.as_ref()?;
+        let rel = path.trim_start_matches('/');
+        if rel.is_empty() || rel.split('/').any(|c| c == "..") {
+            return Some(false);
+        }
+        Some(config.source().join(rel).is_file())
     }
 
     /// The Liquid tags and filters the site's plugins add (those of the plugins postlint knows: see

@@ -22,7 +22,10 @@ Parses the body's Liquid as Jekyll does (Liquid 5.4, `error_mode: warn`) and rep
 Liquid raises: a block never closed (`'if' tag was never closed`), an end tag without its block
 (`Unknown tag 'endfor'`), a `{{` or `{%` never terminated, a tag whose markup Liquid cannot
 read even in lax mode. The finding points at the tag at fault; the message is Liquid's, and
-says which line Jekyll will name (Liquid counts lines from the end of the front matter).
+says which line Jekyll will name (Liquid counts lines from the end of the front matter). What
+only rendering raises (an include that does not exist, a filter given the wrong arguments, an
+unknown operator) is not reported yet: it depends on the values Jekyll gives `page` and
+`site`, which postlint does not fully model.
 
 ## Why is this bad?
 Any Liquid syntax error stops the whole `jekyll build`: one post breaks the site.
@@ -61,6 +64,33 @@ printed unfiltered: Jekyll builds, so it is reported as a warning whatever the r
 ",
     options: &[],
     check: Some(lq002),
+};
+
+pub static LQ003: RuleDef = RuleDef {
+    code: "LQ003",
+    name: "missing-post-reference",
+    default: Level::Error,
+    fix: FixKind::None,
+    scope: Scope::Body,
+    reads_body: false,
+    summary: "`{% post_url %}` / `{% link %}` to a file that is absent or not published",
+    doc: "\
+## What it does
+Finds each `{% post_url NAME %}` and `{% link PATH %}` of the body and looks for its target
+as Jekyll does: `post_url` matches NAME (`2021-12-08-title`, or `folder/2021-12-08-title`)
+against the site's posts with Jekyll's `PostComparer`; `link` looks for the file PATH in the
+site's source. A reference whose argument holds Liquid (`{{ page.x }}`) is not judged, and a
+post that exists but is future or unpublished is not told apart yet.
+
+## Why is this bad?
+Jekyll raises `Could not find post \"NAME\" in tag 'post_url'` (or `Could not find document
+'PATH' in tag 'link'`) and the build stops.
+
+## Example
+`{% post_url 2021-12-08-old-title %}` after the post was renamed: use its new name.
+",
+    options: &[],
+    check: Some(lq003),
 };
 
 pub static LQ004: RuleDef = RuleDef {
@@ -128,13 +158,18 @@ fn prelude<'c>(cx: &'c Context) -> Option<&'c Prelude> {
         .as_ref()
 }
 
-/// `Liquid syntax error (line 3): msg` → (`Liquid syntax error: msg`, `Some(3)`).
+/// `Liquid syntax error (line 3): msg` → (`Liquid syntax error: msg`, `Some(3)`); the same for
+/// `Liquid error (line 3): …` (raised when rendering).
 fn split_line(message: &str) -> (String, Option<u32>) {
-    if let Some(rest) = message.strip_prefix("Liquid syntax error (line ")
-        && let Some((n, msg)) = rest.split_once("): ")
-        && let Ok(line) = n.parse::<u32>()
-    {
-        return (format!("Liquid syntax error: {msg}"), Some(line));
+    for kind in ["Liquid syntax error", "Liquid error"] {
+        if let Some(rest) = message
+            .strip_prefix(kind)
+            .and_then(|r| r.strip_prefix(" (line "))
+            && let Some((n, msg)) = rest.split_once("): ")
+            && let Ok(line) = n.parse::<u32>()
+        {
+            return (format!("{kind}: {msg}"), Some(line));
+        }
     }
     (message.to_string(), None)
 }
@@ -222,6 +257,46 @@ fn lq002(cx: &Context, out: &mut Report) {
         // Jekyll builds (`strict_filters` is off): a warning, whatever the rule's level.
         d.severity = crate::diagnostic::Severity::Warning;
         out.push(d);
+    }
+}
+
+fn lq003(cx: &Context, out: &mut Report) {
+    let Some(p) = prelude(cx) else { return };
+    let base = cx.post.body.start;
+    for node in &p.template.nodes {
+        let (found, what, arg) = match &node.kind {
+            jekyll_liquid::NodeKind::PostUrl(name) => {
+                let name = name.trim();
+                if name.contains("{{") {
+                    continue;
+                }
+                (cx.site.post_url_target(name), "post", name)
+            }
+            jekyll_liquid::NodeKind::Link(path) => {
+                let path = path.trim();
+                if path.contains("{{") {
+                    continue;
+                }
+                (cx.site.link_target(path), "file", path)
+            }
+            _ => continue,
+        };
+        if found != Some(false) {
+            continue;
+        }
+        let span = base + node.span.start..base + node.span.end;
+        out.push(
+            out.diag(
+                span,
+                format!("`jekyll build` stops here: the site has no {what} `{arg}`"),
+            )
+            .with_label(format!("no such {what}"))
+            .with_help(if what == "post" {
+                "name an existing post (`YYYY-MM-DD-title`, without the extension), or remove the reference"
+            } else {
+                "name a file of the site (its path from the site's source), or remove the reference"
+            }),
+        );
     }
 }
 

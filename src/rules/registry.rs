@@ -144,6 +144,7 @@ registry! {
     cross_file::XF002,
     liquid::LQ001,
     liquid::LQ002,
+    liquid::LQ003,
     liquid::LQ004,
     suppression::SU001,
 }

@@ -125,6 +125,12 @@ pub fn has_liquid_construct(content: &str) -> bool {
 /// Jekyll's `PostComparer`: whether `{% post_url NAME %}` names the post at
 /// `relative_path` (e.g. `_posts/2021-01-01-hello.md`). `None` when NAME does not
 /// parse (a parse error of the tag).
+/// Jekyll's `PostComparer` for a `{% post_url NAME %}`, compiled once: a test of a post's
+/// relative path (`None` when NAME is not a post name at all).
+pub fn post_url_matcher(name: &str) -> Option<impl Fn(&str) -> bool> {
+    render::post_comparer(name).map(|re| move |rel: &str| re.is_match(rel))
+}
+
 pub fn post_url_matches(name: &str, relative_path: &str) -> Option<bool> {
     render::post_comparer(name).map(|re| re.is_match(relative_path))
 }
