@@ -72,6 +72,9 @@ fn top(counts: &BTreeMap<String, usize>) -> Option<(&String, usize)> {
 /// Learn a registry from the posts the options name, on top of `settings` (the chosen pack).
 pub fn infer(settings: &Settings, pack: &str, options: &RunOptions, cwd: &Path) -> Inferred {
     let (targets, _) = discover(settings, options, cwd);
+    // The body as the site's converter reads it (its `markdown:` and `kramdown:` options).
+    let (_, site) = crate::engine::prepare(settings, options, cwd);
+    let markdown = &site.markdown;
     let registry = &settings.categories;
     let defaults = &registry.defaults;
     let seen: Vec<Seen> = targets
@@ -85,7 +88,7 @@ pub fn infer(settings: &Settings, pack: &str, options: &RunOptions, cwd: &Path) 
             let (cats, _) = items(&post, "categories", "category");
             let category = cats.first()?.value.clone();
             let (tags, _) = items(&post, "tags", "tag");
-            let body = crate::jekyll::body::analyse(&post.text, post.body.clone());
+            let body = crate::jekyll::body::analyse_as(&post.text, post.body.clone(), markdown);
             let source = source_link(&body).filter(|l| !l.url.is_empty());
             Some(Seen {
                 category,
