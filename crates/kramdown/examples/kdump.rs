@@ -29,8 +29,10 @@ fn main() {
                         o.gfm_quirk_paragraph_end = q.contains("paragraph_end");
                         o.gfm_quirk_no_auto_typographic = q.contains("no_auto_typographic");
                     }
-                    "math_engine" => o.math_engine = val.as_str().map(String::from),
-                    "auto_id_prefix" => o.auto_id_prefix = val.as_str().unwrap_or("").to_string(),
+                    "math_engine" => o.math_engine = val.as_str().map(|v| v.to_string().into()),
+                    "auto_id_prefix" => {
+                        o.auto_id_prefix = val.as_str().unwrap_or("").to_string().into()
+                    }
                     _ => {}
                 }
             }

@@ -436,7 +436,7 @@ impl<'a, 'b> Parser<'a, 'b> {
         let ial = self.take_block_ial();
         let n = self.nm(id);
         n.span = span;
-        n.ial = ial;
+        n.ial = ial.map(Box::new);
         id
     }
 
@@ -1444,7 +1444,7 @@ impl<'a, 'b> Parser<'a, 'b> {
                 parse_attribute_list(&im, &mut ial, AttrOrigin::Ial, &|x, y| {
                     im2.to_base(x)..im2.to_base_end(y)
                 });
-                self.nm(dt).ial = Some(ial);
+                self.nm(dt).ial = Some(Box::new(ial));
                 // sub! replaces only the match (at start)
                 tm = tm.sub(me, tm.bytes.len());
             }
@@ -1487,7 +1487,7 @@ impl<'a, 'b> Parser<'a, 'b> {
                         parse_attribute_list(&m, &mut ial, AttrOrigin::Ial, &|a, b| {
                             m2.to_base(a)..m2.to_base_end(b)
                         });
-                        self.nm(dd).ial = Some(ial);
+                        self.nm(dd).ial = Some(Box::new(ial));
                         let nl = advance(l, me);
                         first = if nl.len() > 0 { Some(nl) } else { None };
                     }
@@ -1792,7 +1792,7 @@ impl<'a, 'b> Parser<'a, 'b> {
     /// `handle_kramdown_html_tag(el, closed, handle_body)`.
     fn kramdown_html_tag(&mut self, el: NodeId, closed: bool, handle_body: bool) {
         if let Some(ial) = self.take_block_ial() {
-            self.nm(el).ial = Some(ial);
+            self.nm(el).ial = Some(Box::new(ial));
         }
         let tree = self.tree();
         let tn = self.n(tree);

@@ -53,6 +53,10 @@ pub enum EntityOutput {
     Symbolic,
 }
 
+/// An option's text: the defaults are borrowed, so cloning [`Options`] (once per parsed
+/// document) allocates nothing.
+pub type OptStr = std::borrow::Cow<'static, str>;
+
 /// kramdown options that change parsing or HTML output.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -69,31 +73,31 @@ pub struct Options {
     /// `auto_ids`.
     pub auto_ids: bool,
     /// `auto_id_prefix`.
-    pub auto_id_prefix: String,
+    pub auto_id_prefix: OptStr,
     /// `auto_id_stripping` (forced on by the GFM parser).
     pub auto_id_stripping: bool,
     /// `smart_quotes`: entity names for lsquo, rsquo, ldquo, rdquo.
-    pub smart_quotes: [String; 4],
+    pub smart_quotes: [OptStr; 4],
     /// `gfm_quirks` contains `paragraph_end`.
     pub gfm_quirk_paragraph_end: bool,
     /// `gfm_quirks` contains `no_auto_typographic`.
     pub gfm_quirk_no_auto_typographic: bool,
     /// `math_engine`: `Some("mathjax")` (kramdown's default) or `None`.
-    pub math_engine: Option<String>,
+    pub math_engine: Option<OptStr>,
     /// `entity_output`.
     pub entity_output: EntityOutput,
     /// `footnote_nr`.
     pub footnote_nr: i64,
     /// `footnote_backlink`.
-    pub footnote_backlink: String,
+    pub footnote_backlink: OptStr,
     /// `footnote_backlink_inline`.
     pub footnote_backlink_inline: bool,
     /// `footnote_prefix`.
-    pub footnote_prefix: String,
+    pub footnote_prefix: OptStr,
     /// `header_offset`.
     pub header_offset: i64,
     /// `toc_levels`.
-    pub toc_levels: Vec<u8>,
+    pub toc_levels: std::borrow::Cow<'static, [u8]>,
     /// `transliterated_header_ids` (only ASCII handling is implemented).
     pub transliterated_header_ids: bool,
     /// `remove_line_breaks_for_cjk`.
@@ -113,24 +117,24 @@ impl Options {
             parse_span_html: true,
             html_to_native: false,
             auto_ids: true,
-            auto_id_prefix: String::new(),
+            auto_id_prefix: OptStr::Borrowed(""),
             auto_id_stripping: false,
             smart_quotes: [
-                "lsquo".into(),
-                "rsquo".into(),
-                "ldquo".into(),
-                "rdquo".into(),
+                OptStr::Borrowed("lsquo"),
+                OptStr::Borrowed("rsquo"),
+                OptStr::Borrowed("ldquo"),
+                OptStr::Borrowed("rdquo"),
             ],
             gfm_quirk_paragraph_end: true,
             gfm_quirk_no_auto_typographic: false,
-            math_engine: Some("mathjax".into()),
+            math_engine: Some(OptStr::Borrowed("mathjax")),
             entity_output: EntityOutput::AsChar,
             footnote_nr: 1,
-            footnote_backlink: "&#8617;".into(),
+            footnote_backlink: OptStr::Borrowed("&#8617;"),
             footnote_backlink_inline: false,
-            footnote_prefix: String::new(),
+            footnote_prefix: OptStr::Borrowed(""),
             header_offset: 0,
-            toc_levels: vec![1, 2, 3, 4, 5, 6],
+            toc_levels: std::borrow::Cow::Borrowed(&[1, 2, 3, 4, 5, 6]),
             transliterated_header_ids: false,
             remove_line_breaks_for_cjk: false,
             typographic_symbols: Vec::new(),

@@ -7,13 +7,13 @@ fn boolean(v: &str) -> bool {
     d.trim() != "false" && !v.is_empty()
 }
 
-fn sym(v: &str) -> Option<String> {
+fn sym(v: &str) -> Option<crate::OptStr> {
     let d = v.trim();
     let d = d.strip_prefix(':').unwrap_or(d);
     if d.is_empty() || d == "nil" {
         None
     } else {
-        Some(d.to_string())
+        Some(d.to_string().into())
     }
 }
 
@@ -62,14 +62,14 @@ pub(crate) fn set_option(o: &mut Options, name: &str, v: &str) {
         "parse_span_html" => o.parse_span_html = boolean(v),
         "html_to_native" => o.html_to_native = boolean(v),
         "auto_ids" => o.auto_ids = boolean(v),
-        "auto_id_prefix" => o.auto_id_prefix = v.to_string(),
+        "auto_id_prefix" => o.auto_id_prefix = v.to_string().into(),
         "auto_id_stripping" => o.auto_id_stripping = boolean(v),
         "hard_wrap" => o.hard_wrap = boolean(v),
         "transliterated_header_ids" => o.transliterated_header_ids = boolean(v),
         "remove_line_breaks_for_cjk" => o.remove_line_breaks_for_cjk = boolean(v),
         "footnote_backlink_inline" => o.footnote_backlink_inline = boolean(v),
-        "footnote_backlink" => o.footnote_backlink = v.to_string(),
-        "footnote_prefix" => o.footnote_prefix = v.to_string(),
+        "footnote_backlink" => o.footnote_backlink = v.to_string().into(),
+        "footnote_prefix" => o.footnote_prefix = v.to_string().into(),
         "footnote_nr" => {
             if let Some(n) = integer(v) {
                 o.footnote_nr = n;
@@ -101,10 +101,10 @@ pub(crate) fn set_option(o: &mut Options, name: &str, v: &str) {
         "smart_quotes" => {
             let parts: Vec<&str> = v.split(',').collect();
             if parts.len() == 4 {
-                let mut sq: [String; 4] = Default::default();
+                let mut sq: [crate::OptStr; 4] = Default::default();
                 for (i, p) in parts.iter().enumerate() {
                     if let Some(x) = sq.get_mut(i) {
-                        *x = p.to_string();
+                        *x = p.to_string().into();
                     }
                 }
                 o.smart_quotes = sq;
@@ -121,7 +121,7 @@ pub(crate) fn set_option(o: &mut Options, name: &str, v: &str) {
                 let (a, z) = (b[0] - b'0', b[3] - b'0');
                 let lv: Vec<u8> = (a..=z).collect();
                 if lv.iter().all(|&x| (1..=6).contains(&x)) {
-                    o.toc_levels = lv;
+                    o.toc_levels = lv.into();
                 }
             } else if !t.is_empty()
                 && t.split(',')
@@ -135,12 +135,12 @@ pub(crate) fn set_option(o: &mut Options, name: &str, v: &str) {
                     }
                 }
                 if lv.iter().all(|&x| (1..=6).contains(&x)) {
-                    o.toc_levels = lv;
+                    o.toc_levels = lv.into();
                 }
             }
         }
         "gfm_quirks" => {
-            let q: Vec<String> = v.split(',').filter_map(sym).collect();
+            let q: Vec<crate::OptStr> = v.split(',').filter_map(sym).collect();
             o.gfm_quirk_paragraph_end = q.iter().any(|x| x == "paragraph_end");
             o.gfm_quirk_no_auto_typographic = q.iter().any(|x| x == "no_auto_typographic");
         }

@@ -1110,7 +1110,7 @@ impl<'a> Parser<'a, '_> {
         let nn = self.nm(id);
         nn.value = v;
         nn.span = sp;
-        nn.codespan_delim = n;
+        nn.codespan_delim = u32::try_from(n).unwrap_or(u32::MAX);
         self.push(tree, id);
     }
 
@@ -1412,7 +1412,7 @@ impl<'a> Parser<'a, '_> {
                         title_span,
                         alt.clone(),
                         alt_span,
-                        ial,
+                        ial.map(|b| *b),
                         AttrOrigin::LinkDef,
                         &t,
                         start,
@@ -1706,7 +1706,7 @@ impl<'a> Parser<'a, '_> {
         let sp = t.to_base(start)..t.to_base_end(end);
         let n = self.nm(el);
         n.attrs = attrs;
-        n.ial = ial;
+        n.ial = ial.map(Box::new);
         n.span = sp;
         if is_img {
             n.children.clear();

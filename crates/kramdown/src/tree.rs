@@ -261,10 +261,10 @@ pub struct Node<'a> {
     pub raw_text: Option<String>,
     /// Fenced code block language (`options[:lang]`).
     pub lang: Option<String>,
-    pub(crate) ial: Option<Ial<'a>>,
+    pub(crate) ial: Option<Box<Ial<'a>>>,
     pub(crate) mtext: Option<Box<MText>>,
     pub(crate) eob: EobKind,
-    pub(crate) codespan_delim: usize,
+    pub(crate) codespan_delim: u32,
     pub(crate) first_as_para: bool,
 }
 
