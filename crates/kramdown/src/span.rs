@@ -605,32 +605,9 @@ impl<'a> Parser<'a, '_> {
             self.add_text_val(tree, kind, Cow::Owned(st(bytes)), sp);
             return;
         }
-        if let Some(&l) = self.n(tree).children.last()
-            && self.n(l).kind == kind
-        {
-            let n = self.nm(l);
-            let mt = n.mtext.get_or_insert_with(Box::default);
-            let mut piece = MText::default();
-            piece.push_synth(bytes, sp.start);
-            mt.append(&piece);
-            if n.span.start == n.span.end && n.span.start == 0 {
-                n.span = sp;
-            } else {
-                n.span.start = n.span.start.min(sp.start);
-                n.span.end = n.span.end.max(sp.end);
-            }
-            return;
-        }
-        if bytes.is_empty() {
-            return;
-        }
-        let id = self.node(kind);
-        let n = self.nm(id);
         let mut piece = MText::default();
         piece.push_synth(bytes, sp.start);
-        n.mtext = Some(Box::new(piece));
-        n.span = sp;
-        self.push(tree, id);
+        self.add_raw_piece(tree, piece, sp);
     }
 
     /// Raw text (parsed again later, e.g. a table cell) with its map to the source.
