@@ -548,7 +548,7 @@ fn tag(
             problems.push(Malformed {
                 span: an.clone(),
                 message: format!("duplicate attribute `{lname}` in `<{name}>`"),
-                label: "browsers ignore this one".into(),
+                label: "kramdown writes this copy".into(),
                 first: Some(first.name_span.clone()),
             });
         } else if !index.is_empty() {

@@ -413,7 +413,7 @@ fn ht006(cx: &Context, out: &mut Report) {
         if let Some(first) = &m.first {
             d = d
                 .with_secondary(first.clone(), "first given here")
-                .with_help("remove one of the two: browsers keep only the first");
+                .with_help("remove one of the two: kramdown writes only the last copy, a browser reading the tag as written only the first");
         }
         out.push(d);
     }
