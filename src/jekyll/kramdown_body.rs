@@ -239,15 +239,8 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
             } else {
                 node.attrs
                     .iter()
-                    .filter(|a| matches!(a.origin, AttrOrigin::Ial | AttrOrigin::Ald))
-                    .filter_map(|a| {
-                        let name_span = a.name_span.as_ref().map(&at)?;
-                        Some(Attr {
-                            name: a.name.to_ascii_lowercase(),
-                            name_span,
-                            value: a.value_span.as_ref().map(&at),
-                        })
-                    })
+                    .filter(|a| set_by_ial(a))
+                    .filter_map(|a| attr_of(a, &at))
                     .collect()
             };
             // (A transparent paragraph, a list item's only one, is written without its `<p>`
@@ -345,32 +338,31 @@ fn raw_text_end(
     at: &impl Fn(&Range<usize>) -> Range<usize>,
 ) -> Option<usize> {
     let name = doc.node(id).value.to_ascii_lowercase();
-    let needle = format!("</{name}");
     for d in doc.descendants(id).skip(1) {
         let node = doc.node(d);
         let span = at(&node.span);
         match node.kind {
             Kind::HtmlElement if node.value.eq_ignore_ascii_case(&name) => return Some(span.end),
             Kind::Raw | Kind::XmlComment => {
-                let src = text.get(span.clone())?;
-                let lower = src.to_ascii_lowercase();
-                let mut from = 0;
-                while let Some(p) = lower.get(from..).and_then(|t| t.find(&needle)) {
-                    let at_end = from + p + needle.len();
-                    let after = lower.as_bytes().get(at_end).copied();
-                    if after
-                        .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'/' | b'>'))
-                    {
-                        let close = lower.get(at_end..).and_then(|t| t.find('>'));
-                        return Some(span.start + close.map_or(at_end, |c| at_end + c + 1));
-                    }
-                    from = at_end;
+                if let Some(p) = html::raw_text_end_tag(text, span.start, span.end, &name) {
+                    let close = text.get(p..span.end).and_then(|t| t.find('>'));
+                    return Some(close.map_or(p + name.len() + 2, |c| p + c + 1));
                 }
             }
             _ => {}
         }
     }
     None
+}
+
+/// A kramdown attribute as the tag scanner gives one (lower-cased name, spans in the file);
+/// `None` when it is not written in the source.
+fn attr_of(a: &kramdown::Attr, at: &impl Fn(&Range<usize>) -> Range<usize>) -> Option<Attr> {
+    Some(Attr {
+        name: a.name.to_ascii_lowercase(),
+        name_span: a.name_span.as_ref().map(at)?,
+        value: a.value_span.as_ref().map(at),
+    })
 }
 
 /// The attributes kramdown read on an HTML element that the tag scanner did not: kramdown
@@ -409,17 +401,11 @@ fn add_kramdown_attrs(
         let scanned: std::collections::HashSet<usize> =
             attrs.iter().map(|t| t.name_span.start).collect();
         for a in node.attrs.iter().filter(|a| a.origin == AttrOrigin::Html) {
-            let Some(name_span) = a.name_span.as_ref().map(at) else {
-                continue;
-            };
-            if scanned.contains(&name_span.start) {
-                continue;
+            if let Some(attr) = attr_of(a, at)
+                && !scanned.contains(&attr.name_span.start)
+            {
+                attrs.push(attr);
             }
-            attrs.push(Attr {
-                name: a.name.to_ascii_lowercase(),
-                name_span,
-                value: a.value_span.as_ref().map(at),
-            });
         }
     }
 }

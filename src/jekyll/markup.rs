@@ -239,6 +239,23 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
+/// Where the raw text of a `name` element (`script`, `noscript`…) in `text[from..end]` ends:
+/// the `<` of the first `</name` followed by white space, `/` or `>`, ASCII case-insensitively.
+pub(super) fn raw_text_end_tag(text: &str, from: usize, end: usize, name: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let needle = format!("</{name}");
+    let end = end.min(b.len());
+    let mut from = from;
+    while let Some(p) = find_ci(b, from, end, needle.as_bytes()) {
+        let after = b.get(p + needle.len()).copied();
+        if after.is_none_or(|c| is_ws(c) || c == b'/' || c == b'>') {
+            return Some(p);
+        }
+        from = p + 1;
+    }
+    None
+}
+
 /// Position of `needle` in `hay[from..end]`, ASCII case-insensitively.
 fn find_ci(hay: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || end < needle.len() {
@@ -352,25 +369,7 @@ pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
             let (next, raw) = start_tag(text, i, end, out);
             i = next;
             if let Some(name) = raw {
-                // Skip raw text up to `</name` followed by white space, `/` or `>`.
-                let needle = format!("</{name}");
-                let mut from = i;
-                loop {
-                    match find_ci(b, from, end, needle.as_bytes()) {
-                        Some(p) => {
-                            let after = b.get(p + needle.len()).copied();
-                            if after.is_none_or(|c| is_ws(c) || c == b'/' || c == b'>') {
-                                i = p;
-                                break;
-                            }
-                            from = p + 1;
-                        }
-                        None => {
-                            i = end;
-                            break;
-                        }
-                    }
-                }
+                i = raw_text_end_tag(text, i, end, &name).unwrap_or(end);
             }
             continue;
         }

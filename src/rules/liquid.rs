@@ -264,22 +264,18 @@ fn lq003(cx: &Context, out: &mut Report) {
     let Some(p) = prelude(cx) else { return };
     let base = cx.post.body.start;
     for node in &p.template.nodes {
-        let (found, what, arg) = match &node.kind {
-            jekyll_liquid::NodeKind::PostUrl(name) => {
-                let name = name.trim();
-                if name.contains("{{") {
-                    continue;
-                }
-                (cx.site.post_url_target(name), "post", name)
-            }
-            jekyll_liquid::NodeKind::Link(path) => {
-                let path = path.trim();
-                if path.contains("{{") {
-                    continue;
-                }
-                (cx.site.link_target(path), "file", path)
-            }
+        let (what, arg) = match &node.kind {
+            jekyll_liquid::NodeKind::PostUrl(name) => ("post", name.trim()),
+            jekyll_liquid::NodeKind::Link(path) => ("file", path.trim()),
             _ => continue,
+        };
+        if arg.contains("{{") {
+            continue;
+        }
+        let found = if what == "post" {
+            cx.site.post_url_target(arg)
+        } else {
+            cx.site.link_target(arg)
         };
         if found != Some(false) {
             continue;
@@ -324,27 +320,23 @@ fn constructs(body: &str) -> Vec<(usize, usize)> {
             _ => at + 2,
         };
         // `{% raw %}`: everything up to `{% endraw %}` is shown as written.
-        if is_tag {
-            let inner = body.get(at + 2..end.saturating_sub(2)).unwrap_or("");
-            let inner = inner.trim_matches(|c: char| c == '-' || c.is_ascii_whitespace());
-            if inner == "raw" {
-                match find_endraw(body, end) {
-                    Some(e) => {
-                        i = e;
-                        continue;
-                    }
-                    None => {
-                        out.push((at, end));
-                        i = end;
-                        continue;
-                    }
-                }
-            }
+        // (An unclosed `{% raw %}` is reported like any other construct.)
+        if is_tag
+            && tag_markup(body.get(at + 2..end.saturating_sub(2)).unwrap_or("")) == "raw"
+            && let Some(e) = find_endraw(body, end)
+        {
+            i = e;
+            continue;
         }
         out.push((at, end));
         i = end.max(at + 1);
     }
     out
+}
+
+/// A tag's markup between `{%` and `%}`, without whitespace control (`-`) and white space.
+fn tag_markup(inner: &str) -> &str {
+    inner.trim_matches(|c: char| c == '-' || c.is_ascii_whitespace())
 }
 
 /// The end of the `{% endraw %}` (with optional `-` and white space) at or after `from`.
@@ -353,8 +345,7 @@ fn find_endraw(body: &str, from: usize) -> Option<usize> {
     while let Some(p) = body.get(i..)?.find("{%") {
         let at = i + p;
         let close = body.get(at + 2..)?.find("%}")? + at + 2;
-        let inner = body.get(at + 2..close)?;
-        if inner.trim_matches(|c: char| c == '-' || c.is_ascii_whitespace()) == "endraw" {
+        if tag_markup(body.get(at + 2..close)?) == "endraw" {
             return Some(close + 2);
         }
         i = at + 2;
