@@ -24,6 +24,14 @@ postlint's; one that only tree construction makes is the browser's (raw text, fo
 the HTML5-parsing issue).
 
   scripts/body-oracle.py [--seed N] [--count N] [--docs FILE.jsonl] [--keep DIR] [--verbose]
+                         [--liquid]
+
+--liquid: Liquid as Jekyll renders it before kramdown (issue 17). Each document gets Liquid
+constructs spliced in at random lines (`liquid_document`): markup printed by `{{ 'X' }}`, by a
+front matter value (`{{ page.v0 }}`), by `{% raw %}`, `{% include %}`, `assign`/`append`,
+`capture`, filters, loops; taken and untaken branches, comments, unprinted captures, escaped
+output; links built from `{{ site.url }}`/`{{ site.baseurl }}`. The posts are rendered with
+Liquid (no `render_with_liquid: false`) in a site with a `url`, a `baseurl` and `_includes/`.
 
 Exit 1 when the page has a link, handler or forbidden element that postlint does not see (as
 kramdown's tokens show it); other differences are printed and counted. Needs ruby, jekyll, html5lib
@@ -89,6 +97,65 @@ def add_attr(view, name, attr, value):
             view["links"].add((name, attr, " ".join(value.split())))
     if attr.startswith("on"):
         view["handlers"].add((attr, fold(value)))
+
+
+# Markup for the Liquid constructs to print (double quotes only: they go inside Liquid's
+# single-quoted strings and YAML's single-quoted scalars).
+FRAGMENTS = [
+    '<a href="javascript:alert(1)">x</a>', '<img src="/i.png" onerror="alert(2)">',
+    '<script>a()</script>', '<iframe src="https://e.example/f"></iframe>',
+    '<a href="https://e.example/p">p</a>', '[md](https://e.example/md)',
+    '<span onclick="b()">s</span>', '<form action="/post"><input name="q"></form>',
+    '<img src="https://e.example/i.png" alt="i">', '<a href="vbscript:x">v</a>',
+    '![im](/img/{{ 1 }}.png)', '<style>p</style>', '<object data="/o.swf"></object>',
+]
+INCLUDES = 4
+
+
+def liquid_construct(rng, fm):
+    """One Liquid construct printing (or not) a fragment; `fm` collects front matter values."""
+    x = rng.choice(FRAGMENTS)
+    half = rng.randrange(1, len(x))
+    k = len(fm)
+    forms = [
+        lambda: "{{ '%s' }}" % x,
+        lambda: "{%% raw %%}%s{%% endraw %%}" % x,
+        lambda: (fm.append(x), "{{ page.v%d }}" % k)[1],
+        lambda: "{%% assign a = '%s' %%}{{ a | append: '%s' }}" % (x[:half], x[half:]),
+        lambda: "{%% capture c %%}%s{%% endcapture %%}{{ c }}" % x,
+        lambda: "{%% capture c %%}%s{%% endcapture %%}" % x,
+        lambda: "{%% if false %%}%s{%% endif %%}" % x,
+        lambda: "{%% if true %%}%s{%% else %%}<b>no</b>{%% endif %%}" % x,
+        lambda: "{%% unless true %%}%s{%% endunless %%}" % x,
+        lambda: "{%% comment %%}%s{%% endcomment %%}" % x,
+        lambda: "{%% include f%d.html %%}" % rng.randrange(INCLUDES),
+        lambda: "{{ '%s' | escape }}" % x,
+        lambda: "{{ '%s' | upcase }}" % x,
+        lambda: "{{ '%s' | strip_html }}" % x,
+        lambda: "{%% for i in (1..2) %%}%s{%% endfor %%}" % x,
+        lambda: "[l]({{ site.url }}{{ site.baseurl }}/a/{{ page.slug }}/)",
+        lambda: '<a href="{{ site.baseurl }}/b/">b</a>',
+        lambda: "{%% if page.v%d %%}%s{%% endif %%}" % (k, x),
+        lambda: "{{ page.date }}",
+        lambda: "{%% highlight html %%}\n%s\n{%% endhighlight %%}" % x,
+    ]
+    return rng.choice(forms)()
+
+
+def liquid_document(text, rng):
+    """The document with Liquid constructs spliced in, and its front matter values."""
+    lines = text.split("\n")
+    fm = []
+    for _ in range(rng.randrange(1, 4)):
+        at = rng.randrange(len(lines) + 1)
+        c = liquid_construct(rng, fm)
+        if rng.random() < 0.5:
+            lines[at:at] = ["", c, ""]
+        elif at < len(lines):
+            lines[at] = lines[at] + " " + c
+        else:
+            lines.append(c)
+    return "\n".join(lines), fm
 
 
 def empty_view():
@@ -193,6 +260,7 @@ def main():
     ap.add_argument("--keep")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--docs", help="JSON lines {name, text} to use instead of kgen's")
+    ap.add_argument("--liquid", action="store_true", help="splice Liquid into the documents")
     args = ap.parse_args()
     postlint = os.environ.get("POSTLINT", str(ROOT / "target/release/postlint"))
     if args.docs:
@@ -211,14 +279,32 @@ def main():
     if site.exists():
         shutil.rmtree(site)
     (site / "_posts").mkdir(parents=True)
-    (site / "_config.yml").write_text("title: body oracle\n")
     names = []
+    if args.liquid:
+        import random
+        rng = random.Random(args.seed)
+        (site / "_config.yml").write_text(
+            "title: body oracle\nurl: https://site.example\nbaseurl: /base\n")
+        (site / "_includes").mkdir()
+        for i in range(INCLUDES):
+            (site / "_includes" / f"f{i}.html").write_text(rng.choice(FRAGMENTS) + "\n")
+        # kgen's documents include `x.html` and link to the post `x`.
+        (site / "_includes" / "x.html").write_text(rng.choice(FRAGMENTS) + "\n")
+        (site / "_posts" / "2020-01-01-x.md").write_text("---\ntitle: x\n---\nx\n")
+    else:
+        (site / "_config.yml").write_text("title: body oracle\n")
     for i, d in enumerate(docs):
         name = f"d{i:05d}"
         names.append(name)
         text = d["text"]
-        (site / "_posts" / f"2020-01-01-{name}.md").write_text(
-            "---\nlayout: null\nrender_with_liquid: false\n---\n" + text, encoding="utf-8")
+        if args.liquid:
+            text, fm = liquid_document(text, rng)
+            head = "---\nlayout: null\n" + "".join(
+                f"v{k}: '{v}'\n" for k, v in enumerate(fm)) + "---\n"
+        else:
+            head = "---\nlayout: null\nrender_with_liquid: false\n---\n"
+        docs[i]["text"] = text
+        (site / "_posts" / f"2020-01-01-{name}.md").write_text(head + text, encoding="utf-8")
     def limit():  # kramdown's output can grow without bound on some documents
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (6 << 30, 6 << 30))

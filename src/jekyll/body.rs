@@ -89,6 +89,165 @@ pub fn analyse_as(
     }
 }
 
+/// The body as Jekyll hands it to the Markdown converter: Liquid's output (`rendered`), read
+/// as the site's converter reads it, with every span mapped back to the file (`base`: the
+/// body's offset in it). Text Liquid copied keeps its exact bytes; what a tag printed points
+/// at the tag. Links whose destination touches a value postlint cannot compute are left out,
+/// as are the values of such attributes.
+pub fn analyse_rendered(
+    text: &str,
+    rendered: &jekyll_liquid::Rendered,
+    base: usize,
+    markdown: &super::kramdown_body::Markdown,
+) -> Body {
+    let (out, segs) = with_placeholders(text, rendered, base);
+    let out = out.as_str();
+    let mut body = analyse_as(out, 0..out.len(), markdown);
+    let map = SourceMap::new(&segs, base);
+    let tokens = |tokens: &mut Vec<Token>| {
+        for t in tokens.iter_mut() {
+            match t {
+                Token::Start { span, attrs, .. } => {
+                    *span = map.map(span).0;
+                    for a in attrs.iter_mut() {
+                        a.name_span = map.map(&a.name_span).0;
+                        if let Some(v) = a.value.clone() {
+                            let (src, exact, unknown) = map.map(&v);
+                            if unknown {
+                                a.value = None;
+                            } else {
+                                if !exact {
+                                    a.rendered = Some(out.get(v).unwrap_or("").into());
+                                }
+                                a.value = Some(src);
+                            }
+                        }
+                    }
+                }
+                Token::End { span, .. } => *span = map.map(span).0,
+            }
+        }
+    };
+    tokens(&mut body.html.tokens);
+    tokens(&mut body.ial);
+    tokens(&mut body.shown_as_text);
+    for m in &mut body.html.malformed {
+        m.span = map.map(&m.span).0;
+        if let Some(f) = &mut m.first {
+            *f = map.map(f).0;
+        }
+    }
+    body.links.retain_mut(|l| {
+        let (span, _, unknown) = map.map(&l.span);
+        if unknown {
+            return false;
+        }
+        l.span = span;
+        l.whole = map.map(&l.whole).0;
+        l.text_span = l.text_span.as_ref().map(|t| map.map(t).0);
+        true
+    });
+    body
+}
+
+/// Liquid's output with a stand-in for each value postlint does not compute, so that the
+/// converter reads the text around it as it reads Jekyll's (a line that starts with a date is a
+/// paragraph, not the HTML block that follows): a highlighted block becomes the empty
+/// `<figure>` Rouge's HTML is (its content is escaped: no tag or link in it), anything else
+/// one letter. The stand-ins stay unknown segments of the map.
+fn with_placeholders(
+    text: &str,
+    rendered: &jekyll_liquid::Rendered,
+    base: usize,
+) -> (String, Vec<jekyll_liquid::Segment>) {
+    use jekyll_liquid::SegmentKind;
+    if !rendered.map.iter().any(|s| s.kind == SegmentKind::Unknown) {
+        return (rendered.output.clone(), rendered.map.clone());
+    }
+    let mut out = String::with_capacity(rendered.output.len() + 16);
+    let mut segs = Vec::with_capacity(rendered.map.len());
+    let mut copied = 0;
+    for s in &rendered.map {
+        let mut seg = s.clone();
+        if s.kind == SegmentKind::Unknown && s.out.is_empty() {
+            out.push_str(rendered.output.get(copied..s.out.start).unwrap_or(""));
+            copied = s.out.start;
+            let start = out.len();
+            let tag = text
+                .get(base + s.src.start..base + s.src.end)
+                .unwrap_or("")
+                .trim_start_matches(['{', '%', '-'])
+                .trim_start();
+            if tag.starts_with("highlight") {
+                out.push_str("<figure class=\"highlight\"><pre><code></code></pre></figure>");
+            } else {
+                out.push('x');
+            }
+            seg.out = start..out.len();
+        } else {
+            out.push_str(rendered.output.get(copied..s.out.end).unwrap_or(""));
+            copied = s.out.end;
+            seg.out = out.len() - s.out.len()..out.len();
+        }
+        segs.push(seg);
+    }
+    out.push_str(rendered.output.get(copied..).unwrap_or(""));
+    (out, segs)
+}
+
+/// Liquid's output → the file's bytes.
+struct SourceMap<'m> {
+    segs: &'m [jekyll_liquid::Segment],
+    /// The unknown segments' output ranges (often empty), in order.
+    unknown: Vec<Range<usize>>,
+    base: usize,
+}
+
+impl<'m> SourceMap<'m> {
+    fn new(segs: &'m [jekyll_liquid::Segment], base: usize) -> Self {
+        let unknown = segs
+            .iter()
+            .filter(|s| s.kind == jekyll_liquid::SegmentKind::Unknown)
+            .map(|s| s.out.clone())
+            .collect();
+        SourceMap {
+            segs,
+            unknown,
+            base,
+        }
+    }
+
+    /// The file's bytes for output bytes `r`; whether they are the same bytes (copied text);
+    /// whether `r` touches a value that is not known.
+    fn map(&self, r: &Range<usize>) -> (Range<usize>, bool, bool) {
+        let literal = |s: &jekyll_liquid::Segment| s.kind == jekyll_liquid::SegmentKind::Literal;
+        let i = self.segs.partition_point(|s| s.out.end <= r.start);
+        let start = match self.segs.get(i) {
+            Some(s) if s.out.start <= r.start && literal(s) => {
+                s.src.start + (r.start - s.out.start)
+            }
+            Some(s) => s.src.start,
+            None => self.segs.last().map_or(0, |s| s.src.end),
+        };
+        let (end, exact) = if r.end <= r.start {
+            (start, self.segs.get(i).is_some_and(literal))
+        } else {
+            let j = self.segs.partition_point(|s| s.out.end < r.end);
+            match self.segs.get(j) {
+                Some(s) if literal(s) && s.out.start <= r.end => {
+                    (s.src.start + (r.end - s.out.start), i == j)
+                }
+                Some(s) => (s.src.end, false),
+                None => (self.segs.last().map_or(start, |s| s.src.end), false),
+            }
+        };
+        let k = self.unknown.partition_point(|u| u.end < r.start);
+        let unknown = self.unknown.get(k).is_some_and(|u| u.start <= r.end);
+        let (start, end) = (start.min(end), start.max(end));
+        (self.base + start..self.base + end, exact, unknown)
+    }
+}
+
 /// Liquid's white space and word boundaries are ASCII (Ruby's `\s`, `\b`); ASCII classes
 /// also compile in a fraction of the time of Unicode ones (a one-file run pays for it).
 static LIQUID_BLOCK: LazyLock<Regex> = LazyLock::new(|| {

@@ -362,6 +362,7 @@ fn attr_of(a: &kramdown::Attr, at: &impl Fn(&Range<usize>) -> Range<usize>) -> O
         name: a.name.to_ascii_lowercase(),
         name_span: a.name_span.as_ref().map(at)?,
         value: a.value_span.as_ref().map(at),
+        rendered: None,
     })
 }
 
@@ -461,9 +462,8 @@ pub fn tree_json(text: &str, range: Range<usize>, markdown: &Markdown) -> serde_
 /// What the HT and LK rules read of the body (`postlint inspect`'s `seen`): the start tags of
 /// live HTML and the attributes IALs set, with their values decoded as the page carries them,
 /// the links with their decoded targets, and the end tags the page shows as text.
-pub fn seen_json(text: &str, range: Range<usize>, markdown: &Markdown) -> serde_json::Value {
+pub fn seen_json(text: &str, body: &Body) -> serde_json::Value {
     use serde_json::json;
-    let body = super::body::analyse_as(text, range, markdown);
     let element = |token: &Token, from: &str| -> Option<serde_json::Value> {
         let Token::Start {
             name, attrs, span, ..
@@ -475,11 +475,7 @@ pub fn seen_json(text: &str, range: Range<usize>, markdown: &Markdown) -> serde_
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                let value = a
-                    .value
-                    .as_ref()
-                    .and_then(|v| text.get(v.clone()))
-                    .map(super::body::decode_entities);
+                let value = a.value_in(text).map(super::body::decode_entities);
                 // A copy kramdown drops (it writes the last of the same name).
                 let shadowed = attrs.iter().skip(i + 1).any(|b| b.name == a.name);
                 json!({"name": a.name, "value": value, "shadowed": shadowed})

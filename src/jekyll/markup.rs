@@ -193,6 +193,19 @@ pub struct Attr {
     pub name_span: Range<usize>,
     /// The raw value (without quotes), if any.
     pub value: Option<Range<usize>>,
+    /// The raw value when it is not the file's bytes at `value`: Liquid printed it (`value` is
+    /// then the Liquid that did). Read values with [`Attr::value_in`].
+    pub rendered: Option<Box<str>>,
+}
+
+impl Attr {
+    /// The raw value (without quotes) in the file `text`, or as Liquid rendered it.
+    pub fn value_in<'t>(&'t self, text: &'t str) -> Option<&'t str> {
+        match &self.rendered {
+            Some(v) => Some(v),
+            None => text.get(self.value.clone()?),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -557,6 +570,7 @@ fn tag(
             name: lname,
             name_span: an,
             value,
+            rendered: None,
         });
     }
     if is_end {

@@ -24,6 +24,9 @@ static READER: LazyLock<PsychReader> = LazyLock::new(|| PsychReader {
     now: Some(super::date::now().as_second()),
 });
 
+mod liquid_data;
+pub use liquid_data::renders_liquid;
+
 #[derive(Debug, Default)]
 pub struct SiteModel {
     /// The site's source folder (where `_config.yml` is), if one was found.
@@ -49,6 +52,8 @@ pub struct SiteModel {
     /// The relative paths of the site's posts (`_posts` folders), walked on first use (for
     /// `{% post_url %}`).
     post_files: OnceLock<Vec<String>>,
+    /// `site` as Liquid sees it ([`SiteModel::liquid_site`]), built on first use.
+    liquid_site: OnceLock<serde_json::Value>,
     /// Pages under `category/` that name a `category:` (TX007).
     pub category_pages: Vec<CategoryPage>,
     /// How Jekyll converts the site's Markdown (`markdown:`, `kramdown:` of `_config.yml`).
@@ -496,6 +501,12 @@ impl SiteModel {
     /// the posts' relative paths); `None` when there is no site to look in, or NAME is not a
     /// post name (Jekyll then raises its own syntax error).
     pub fn post_url_target(&self, name: &str) -> Option<bool> {
+        Some(self.post_named(name)?.is_some())
+    }
+
+    /// The relative path of the post `{% post_url NAME %}` finds (the first, as Jekyll's
+    /// `PostComparer` loop does); `None` without a site or for a name that is not a post name.
+    fn post_named(&self, name: &str) -> Option<Option<&str>> {
         let config = self.config.as_ref()?;
         let matches = jekyll_liquid::post_url_matcher(name)?;
         let posts = self.post_files.get_or_init(|| {
@@ -505,7 +516,21 @@ impl SiteModel {
                 .map(|(rel, _)| rel)
                 .collect()
         });
-        Some(posts.iter().any(|rel| matches(rel)))
+        Some(posts.iter().find(|rel| matches(rel)).map(String::as_str))
+    }
+
+    /// The URL (relative to `baseurl`) of the site's file at `rel` (relative to the source), read
+    /// from disk as Jekyll reads it; `None` when Jekyll does not read it or makes no URL.
+    pub fn url_of_source(&self, rel: &str) -> Option<String> {
+        let root = self.root.as_ref()?;
+        let path = root.join(rel);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        let post = self.place(rel, &path, bytes).ok()?;
+        self.entry(&post)?.url.clone().ok()
     }
 
     /// Whether `{% link PATH %}` finds a file of the site's source (`None` without a site).
@@ -803,7 +828,7 @@ impl SiteModel {
             "front_matter": front_matter,
             "entry": entry,
             "body": super::kramdown_body::tree_json(&post.text, post.body.clone(), &self.markdown),
-            "seen": super::kramdown_body::seen_json(&post.text, post.body.clone(), &self.markdown),
+            "seen": self.post_seen_json(post),
         })
     }
 }
@@ -825,6 +850,18 @@ fn whole_value(root: &Node, tz: &TimeZone) -> Result<Value, psych::LoadError> {
     };
     let loaded = psych::load(&doc, tz)?;
     Ok(jekyll_site::psych_reader::value_from_loaded(root, &loaded))
+}
+
+impl SiteModel {
+    /// What the HT and LK rules see of a post's body (Liquid rendered first), for `inspect`.
+    fn post_seen_json(&self, post: &Post) -> serde_json::Value {
+        let template = renders_liquid(post).then(|| {
+            let body = post.text.get(post.body.clone()).unwrap_or("");
+            jekyll_liquid::parse(body, &self.liquid_parse_options())
+        });
+        let body = self.analyse_body(post, template.as_ref());
+        super::kramdown_body::seen_json(&post.text, &body)
+    }
 }
 
 /// Every post and draft of the site, with its role (a walk of the source: the `_posts` and

@@ -456,8 +456,7 @@ fn allowed_embed(text: &str, name: &str, attrs: &[Attr], opts: &HtmlOptions) -> 
     let Some(value) = attrs
         .iter()
         .find(|a| a.name == attr)
-        .and_then(|a| a.value.clone())
-        .and_then(|r| text.get(r))
+        .and_then(|a| a.value_in(text))
     else {
         return false;
     };
@@ -525,7 +524,10 @@ fn ht008(cx: &Context, out: &mut Report) {
             if !url_bearing {
                 continue;
             }
-            let url = normalized_url(&text[value.clone()]);
+            let Some(written) = attr.value_in(text) else {
+                continue;
+            };
+            let url = normalized_url(written);
             if let Some(scheme) = has_scheme(&url, &opts.schemes) {
                 out.push(
                     out.diag(

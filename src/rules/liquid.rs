@@ -120,18 +120,9 @@ A scraped article quoting template code, `模板写作 {{ name }}`: written
     check: Some(lq004),
 };
 
-/// Whether Jekyll renders the file's Liquid: front matter, a Liquid construct, and no
-/// `render_with_liquid: false` (YAML 1.1's false: `false`, `no`, `off`, any case).
+/// Whether Jekyll renders the file's Liquid.
 fn rendered(cx: &Context) -> bool {
-    let Some(root) = cx.post.root() else {
-        return false;
-    };
-    let off = root
-        .get("render_with_liquid")
-        .and_then(|n| n.as_str())
-        .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "false" | "no" | "off"));
-    let body = cx.post.text.get(cx.post.body.clone()).unwrap_or("");
-    !off && jekyll_liquid::has_liquid_construct(body)
+    crate::jekyll::site::renders_liquid(cx.post)
 }
 
 /// The body's Liquid, parsed once for the LQ rules (`None` when Jekyll does not render it);
@@ -148,7 +139,7 @@ fn prelude<'c>(cx: &'c Context) -> Option<&'c Prelude> {
                 return None;
             }
             let plugins = cx.site.liquid_plugins();
-            let opts = jekyll_liquid::ParseOptions::with_tags(plugins.tags.clone(), Vec::new());
+            let opts = cx.site.liquid_parse_options();
             let body = cx.post.text.get(cx.post.body.clone()).unwrap_or("");
             Some(Prelude {
                 template: jekyll_liquid::parse(body, &opts),
@@ -156,6 +147,12 @@ fn prelude<'c>(cx: &'c Context) -> Option<&'c Prelude> {
             })
         })
         .as_ref()
+}
+
+/// The body's Liquid, parsed (`None` when Jekyll does not render it): for the body the HT and
+/// LK rules read, which is Liquid's output.
+pub(crate) fn template<'c>(cx: &'c Context) -> Option<&'c jekyll_liquid::Template> {
+    prelude(cx).map(|p| &p.template)
 }
 
 /// `Liquid syntax error (line 3): msg` → (`Liquid syntax error: msg`, `Some(3)`); the same for

@@ -83,11 +83,8 @@ impl<'a> Context<'a> {
         self.body
             .get_or_init(|| {
                 self.post.is_post().then(|| {
-                    crate::jekyll::body::analyse_as(
-                        &self.post.text,
-                        self.post.body.clone(),
-                        &self.site.markdown,
-                    )
+                    // Jekyll renders Liquid first: the converter reads its output.
+                    self.site.analyse_body(self.post, liquid::template(self))
                 })
             })
             .as_ref()

@@ -296,6 +296,13 @@ impl<'r> SiteConfig<'r> {
     }
 
     /// The zone dates are read in (`timezone:`, else [`ReadOptions::default_timezone`]).
+    /// The front matter defaults for the file at `rel` (relative to the source) of
+    /// collection `collection` (`posts`, `pages`, …): every matching `defaults` set merged
+    /// (`FrontmatterDefaults#all`).
+    pub fn defaults_for(&self, rel: &str, collection: Option<&str>) -> Result<Value, String> {
+        self.defaults.all(rel, collection)
+    }
+
     pub fn timezone(&self) -> Option<&str> {
         self.tz.as_deref()
     }

@@ -31,6 +31,16 @@ pub use render::{Host, NoHost, RenderOptions, Rendered, Segment, SegmentKind, re
 
 use std::ops::Range;
 
+/// A `site` or `page` JSON object holding this key (any value) is *open*: a key it lacks is
+/// unknown, not `nil` — for the values Jekyll computes that the caller does not model
+/// (`site.posts`, `page.date`, a plugin's `site.github`…). Printing or measuring an open
+/// object is unknown too.
+pub const OPEN_KEY: &str = "\u{0}open";
+
+/// A JSON object holding this key (any value) is an *unknown value*: what Liquid would find
+/// there is not known (Jekyll computes it: `page.date`, `site.posts`).
+pub const UNKNOWN_KEY: &str = "\u{0}unknown";
+
 /// Liquid's nesting limit (`Liquid::Block::MAX_DEPTH`).
 pub const MAX_DEPTH: usize = 100;
 

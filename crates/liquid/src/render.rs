@@ -46,6 +46,15 @@ pub trait Host {
     fn link_url(&self, _relative_path: &str) -> Option<String> {
         None
     }
+    /// Whether the post `{% post_url NAME %}` names exists when [`Host::post_url`] cannot
+    /// give its URL: the tag then renders as unknown instead of raising.
+    fn post_exists(&self, _name: &str) -> bool {
+        false
+    }
+    /// The same for `{% link PATH %}` and [`Host::link_url`].
+    fn link_exists(&self, _relative_path: &str) -> bool {
+        false
+    }
 }
 
 /// A host with no includes and no posts.
@@ -628,6 +637,7 @@ impl<'a> R<'a, '_> {
                     let v = filters::relative_url(self.site, &Value::str(url));
                     self.output_value(out, &v, &span)?;
                 }
+                None if self.host.post_exists(name) => self.unknown(out, &span)?,
                 None => {
                     return Err(RErr::ruby(
                         "Jekyll::Errors::PostURLError",
@@ -660,6 +670,7 @@ impl<'a> R<'a, '_> {
                         let v = filters::relative_url(self.site, &Value::str(url));
                         self.output_value(out, &v, &span)?;
                     }
+                    None if self.host.link_exists(&path) => self.unknown(out, &span)?,
                     None => {
                         return Err(RErr::ruby(
                             "ArgumentError",
@@ -792,8 +803,10 @@ impl<'a> R<'a, '_> {
             obj = match (&obj, &key) {
                 (o, Value::Str(k)) if o.is_hash() => match o.hash_get(k) {
                     Some(v) => v,
+                    None if o.is_open() => return Ok(Value::Unknown),
                     None => command(&obj, k, l.commands.get(i).copied().unwrap_or(false)),
                 },
+                (o, _) if o.is_open() => return Ok(Value::Unknown),
                 (o, k) if o.is_hash() => {
                     // Non-string keys never match JSON keys.
                     let _ = k;

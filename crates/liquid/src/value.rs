@@ -63,6 +63,7 @@ impl<'a> Value<'a> {
                 }
             }
             J::String(s) => Value::Str(Cow::Borrowed(s)),
+            J::Object(m) if m.contains_key(crate::UNKNOWN_KEY) => Value::Unknown,
             _ => Value::Json(j),
         }
     }
@@ -102,6 +103,11 @@ impl<'a> Value<'a> {
         matches!(self, Value::Hash(_)) || matches!(self, Value::Json(J::Object(_)))
     }
 
+    /// An open JSON object ([`crate::OPEN_KEY`]): the keys it lacks are unknown.
+    pub fn is_open(&self) -> bool {
+        matches!(self, Value::Json(J::Object(m)) if m.contains_key(crate::OPEN_KEY))
+    }
+
     /// Elements of an array value.
     pub fn array_items(&self) -> Option<Vec<Value<'a>>> {
         match self {
@@ -136,6 +142,7 @@ impl<'a> Value<'a> {
     pub fn has_unknown(&self) -> bool {
         match self {
             Value::Unknown | Value::Forloop(_) | Value::Tablerow(_) => true,
+            Value::Json(J::Object(m)) => m.contains_key(crate::OPEN_KEY),
             Value::Array(a) => a.iter().any(Value::has_unknown),
             Value::Hash(h) => h.iter().any(|(_, v)| v.has_unknown()),
             _ => false,
@@ -144,6 +151,9 @@ impl<'a> Value<'a> {
 
     /// Ruby `to_s`. `None` when it cannot be known (drops, unknown).
     pub fn to_s(&self) -> Option<Cow<'_, str>> {
+        if self.is_open() {
+            return None;
+        }
         Some(match self {
             Value::Nil => Cow::Borrowed(""),
             Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),

@@ -400,3 +400,73 @@ fn extreme_numbers_do_not_overflow() {
         check_map(&src, &r).unwrap();
     }
 }
+
+/// Values the caller marks unknown (`UNKNOWN_KEY`) and open objects (`OPEN_KEY`: a key they
+/// lack is unknown) render as unknown segments, and a branch on them as unknown flow; a closed
+/// object's missing key is nil, as in Jekyll.
+#[test]
+fn unknown_values_and_open_objects() {
+    use jekyll_liquid::{NoHost, OPEN_KEY, UNKNOWN_KEY};
+    let page = serde_json::json!({"title": "T", "date": {UNKNOWN_KEY: true}, OPEN_KEY: true});
+    let site = serde_json::json!({"url": "https://e.example", "posts": {UNKNOWN_KEY: true}});
+    let go = |src: &str| {
+        let t = parse(src, &ParseOptions::default());
+        render(&t, &site, &page, &NoHost, &RenderOptions::default())
+    };
+    let r = go("a{{ page.title }}b");
+    assert_eq!(r.output, "aTb");
+    assert!(r.map.iter().all(|s| s.kind != SegmentKind::Unknown));
+    for src in [
+        "a{{ page.date }}b",
+        "a{{ page.nothing }}b",
+        "a{{ page }}b",
+        "a{{ site.posts.size }}b",
+    ] {
+        let r = go(src);
+        assert_eq!(r.output, "ab", "{src}");
+        assert!(
+            r.map.iter().any(|s| s.kind == SegmentKind::Unknown),
+            "{src}: {:?}",
+            r.map
+        );
+        assert!(!r.unknown_flow, "{src}");
+    }
+    // `site` is closed: a key it lacks is nil.
+    let r = go("a{{ site.nothing }}b{% if site.nothing %}x{% endif %}");
+    assert_eq!(r.output, "ab");
+    assert!(!r.unknown_flow);
+    assert!(r.map.iter().all(|s| s.kind != SegmentKind::Unknown));
+    let r = go("{% if page.nothing %}x{% endif %}");
+    assert!(r.unknown_flow);
+}
+
+/// `post_url`/`link` to a target the host knows exists but cannot give the URL of render as
+/// unknown instead of raising; to one it does not know, they raise as Jekyll does.
+#[test]
+fn post_url_and_link_to_existing_targets_without_urls() {
+    struct Exists;
+    impl jekyll_liquid::Host for Exists {
+        fn post_exists(&self, name: &str) -> bool {
+            name == "2020-01-01-a"
+        }
+        fn link_exists(&self, path: &str) -> bool {
+            path == "about.md"
+        }
+    }
+    let go = |src: &str| {
+        let t = parse(src, &ParseOptions::default());
+        let null = serde_json::Value::Null;
+        render(&t, &null, &null, &Exists, &RenderOptions::default())
+    };
+    for src in ["{% post_url 2020-01-01-a %}", "{% link about.md %}"] {
+        let r = go(src);
+        assert!(r.error.is_none(), "{src}: {:?}", r.error);
+        assert!(
+            r.map.iter().any(|s| s.kind == SegmentKind::Unknown),
+            "{src}"
+        );
+    }
+    for src in ["{% post_url 2020-01-01-b %}", "{% link other.md %}"] {
+        assert!(go(src).error.is_some(), "{src}");
+    }
+}
