@@ -859,7 +859,8 @@ impl SiteModel {
             let body = post.text.get(post.body.clone()).unwrap_or("");
             jekyll_liquid::parse(body, &self.liquid_parse_options())
         });
-        let body = self.analyse_body(post, template.as_ref());
+        let rendered = template.and_then(|t| self.render_body(post, &t));
+        let body = self.analyse_body(post, rendered.as_ref());
         super::kramdown_body::seen_json(&post.text, &body)
     }
 }

@@ -22,10 +22,12 @@ Parses the body's Liquid as Jekyll does (Liquid 5.4, `error_mode: warn`) and rep
 Liquid raises: a block never closed (`'if' tag was never closed`), an end tag without its block
 (`Unknown tag 'endfor'`), a `{{` or `{%` never terminated, a tag whose markup Liquid cannot
 read even in lax mode. The finding points at the tag at fault; the message is Liquid's, and
-says which line Jekyll will name (Liquid counts lines from the end of the front matter). What
-only rendering raises (an include that does not exist, a filter given the wrong arguments, an
-unknown operator) is not reported yet: it depends on the values Jekyll gives `page` and
-`site`, which postlint does not fully model.
+says which line Jekyll will name (Liquid counts lines from the end of the front matter). Then
+it renders the body as Jekyll does (`site` from the configuration, `page` from the front matter
+and what Jekyll's reader makes of the post, includes from `_includes/`) and reports what
+rendering raises (an include that does not exist, a filter given arguments it refuses), where
+every value the render went through is one postlint knows (not behind a branch on
+`page.date`, a plugin's value, …).
 
 ## Why is this bad?
 Any Liquid syntax error stops the whole `jekyll build`: one post breaks the site.
@@ -120,22 +122,19 @@ A scraped article quoting template code, `模板写作 {{ name }}`: written
     check: Some(lq004),
 };
 
-/// Whether Jekyll renders the file's Liquid.
-fn rendered(cx: &Context) -> bool {
-    crate::jekyll::site::renders_liquid(cx.post)
-}
-
 /// The body's Liquid, parsed once for the LQ rules (`None` when Jekyll does not render it);
 /// and whether a plugin postlint does not know may add tags and filters.
 pub(crate) struct Prelude {
     template: jekyll_liquid::Template,
     plugins: crate::jekyll::site::LiquidPlugins,
+    /// The body rendered ([`rendered`]), on first use.
+    rendered: std::cell::OnceCell<Option<jekyll_liquid::Rendered>>,
 }
 
 fn prelude<'c>(cx: &'c Context) -> Option<&'c Prelude> {
     cx.liquid
         .get_or_init(|| {
-            if !rendered(cx) {
+            if !crate::jekyll::site::renders_liquid(cx.post) {
                 return None;
             }
             let plugins = cx.site.liquid_plugins();
@@ -144,15 +143,19 @@ fn prelude<'c>(cx: &'c Context) -> Option<&'c Prelude> {
             Some(Prelude {
                 template: jekyll_liquid::parse(body, &opts),
                 plugins,
+                rendered: std::cell::OnceCell::new(),
             })
         })
         .as_ref()
 }
 
-/// The body's Liquid, parsed (`None` when Jekyll does not render it): for the body the HT and
-/// LK rules read, which is Liquid's output.
-pub(crate) fn template<'c>(cx: &'c Context) -> Option<&'c jekyll_liquid::Template> {
-    prelude(cx).map(|p| &p.template)
+/// The body as Liquid renders it, once (`None` when Jekyll does not render it or it does not
+/// parse): the HT and LK rules read its output, LQ001 its error.
+pub(crate) fn rendered<'c>(cx: &'c Context) -> Option<&'c jekyll_liquid::Rendered> {
+    let p = prelude(cx)?;
+    p.rendered
+        .get_or_init(|| cx.site.render_body(cx.post, &p.template))
+        .as_ref()
 }
 
 /// `Liquid syntax error (line 3): msg` → (`Liquid syntax error: msg`, `Some(3)`); the same for
@@ -228,6 +231,16 @@ fn lq001(cx: &Context, out: &mut Report) {
     let Some(p) = prelude(cx) else { return };
     for e in p.template.errors.iter().filter(|e| !is_unknown_tag(e)) {
         report_error(cx, out, e, "Liquid syntax error");
+    }
+    // What rendering raises, where postlint knows every value the render went through (no
+    // branch on an unknown one); a missing post or file is LQ003's.
+    if let Some(r) = rendered(cx)
+        && !r.unknown_flow
+        && let Some(e) = &r.error
+        && !e.message.starts_with("Could not find post")
+        && !e.message.starts_with("Could not find document")
+    {
+        report_error(cx, out, e, "Liquid error when rendering");
     }
 }
 

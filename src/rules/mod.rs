@@ -84,7 +84,7 @@ impl<'a> Context<'a> {
             .get_or_init(|| {
                 self.post.is_post().then(|| {
                     // Jekyll renders Liquid first: the converter reads its output.
-                    self.site.analyse_body(self.post, liquid::template(self))
+                    self.site.analyse_body(self.post, liquid::rendered(self))
                 })
             })
             .as_ref()

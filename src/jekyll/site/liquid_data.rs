@@ -251,12 +251,11 @@ impl SiteModel {
         jekyll_liquid::ParseOptions::with_tags(self.liquid_plugins().tags, Vec::new())
     }
 
-    /// The body as Liquid renders it for the converter (`template`: the body parsed with
-    /// [`SiteModel::liquid_parse_options`]), when postlint can compute it: Jekyll renders the
-    /// post's Liquid ([`renders_liquid`]), it parses, rendering raises nothing, and no branch
-    /// or loop depends on a value postlint does not know. `None` otherwise: the rules then read
-    /// the file's own text. Unknown values (`{{ page.date }}`, a plugin tag, a highlighted
-    /// block) are unknown segments of the map.
+    /// The body as Liquid renders it (`template`: the body parsed with
+    /// [`SiteModel::liquid_parse_options`]) when Jekyll renders the post's Liquid
+    /// ([`renders_liquid`]) and it parses; the result says whether rendering raises and whether
+    /// a branch or loop depended on a value postlint does not know. Unknown values
+    /// (`{{ page.date }}`, a plugin tag, a highlighted block) are unknown segments of the map.
     pub fn render_body(
         &self,
         post: &Post,
@@ -271,27 +270,30 @@ impl SiteModel {
         };
         let host = LiquidHost { site: self, post };
         let page = self.liquid_page(post);
-        let r = jekyll_liquid::render(template, self.liquid_site(), &page, &host, &opts);
-        (r.error.is_none() && !r.unknown_flow).then_some(r)
+        Some(jekyll_liquid::render(
+            template,
+            self.liquid_site(),
+            &page,
+            &host,
+            &opts,
+        ))
     }
 
-    /// The body the HT and LK rules read: Liquid's output when [`SiteModel::render_body`]
-    /// computes it (`template`: the body's Liquid, parsed), else the file's text; as the site's
-    /// converter reads it.
+    /// The body the HT and LK rules read, as the site's converter reads it: Liquid's output
+    /// (`rendered`, from [`SiteModel::render_body`]) when postlint computes it — rendering
+    /// raises nothing and no branch or loop depends on a value it does not know —, else the
+    /// file's text.
     pub fn analyse_body(
         &self,
         post: &Post,
-        template: Option<&jekyll_liquid::Template>,
+        rendered: Option<&jekyll_liquid::Rendered>,
     ) -> crate::jekyll::body::Body {
-        if let Some(r) = template.and_then(|t| self.render_body(post, t)) {
-            return crate::jekyll::body::analyse_rendered(
-                &post.text,
-                &r,
-                post.body.start,
-                &self.markdown,
-            );
+        match rendered {
+            Some(r) if r.error.is_none() && !r.unknown_flow => {
+                crate::jekyll::body::analyse_rendered(&post.text, r, post.body.start, &self.markdown)
+            }
+            _ => crate::jekyll::body::analyse_as(&post.text, post.body.clone(), &self.markdown),
         }
-        crate::jekyll::body::analyse_as(&post.text, post.body.clone(), &self.markdown)
     }
 }
 
