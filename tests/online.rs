@@ -731,7 +731,11 @@ fn summary_counts(o: &Output) -> (usize, usize) {
         .unwrap_or_else(|| panic!("no online summary in {stderr}"));
     let number = |before: &str| -> usize {
         let head = line.split(before).next().unwrap();
-        head.rsplit(' ').find(|w| !w.is_empty()).unwrap().parse().unwrap()
+        head.rsplit(' ')
+            .find(|w| !w.is_empty())
+            .unwrap()
+            .parse()
+            .unwrap()
     };
     (number(" request"), number(" failed"))
 }
@@ -757,8 +761,16 @@ fn the_summary_counts_only_requests_that_were_sent() {
         "postlint.yaml",
         "links:\n  online: true\n  timeout: 600ms\n  cache: false\n  retries: 2\n  retry_wait: 10ms\n  exclude: ['excluded']\n",
     );
-    let o = run(dir.path(), &["check", "--select", "LK006", "--format", "json"]);
-    assert_eq!(findings(&o).len(), 5, "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--format", "json"],
+    );
+    assert_eq!(
+        findings(&o).len(),
+        5,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(summary_counts(&o), (0, 5));
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 excluded"));
     assert_eq!(s.connections.load(Ordering::SeqCst), 0);
@@ -771,7 +783,10 @@ fn the_summary_counts_only_requests_that_were_sent() {
         "postlint.yaml",
         "links:\n  online: true\n  allow_private: true\n  timeout: 600ms\n  cache: false\n  retries: 2\n  retry_wait: 10ms\n  exclude: ['excluded', '10\\.0\\.0\\.1', '169\\.254', 'ff9b']\n",
     );
-    let o = run(dir.path(), &["check", "--select", "LK006", "--format", "json"]);
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--format", "json"],
+    );
     let found = findings(&o);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].4.contains("connection refused"), "{}", found[0].4);
@@ -789,7 +804,10 @@ fn refused_addresses_say_which_registry_range() {
     );
     let body = "[a](http://[64:ff9b:1::a9fe:a9fe]/) [b](http://[2001:0:808:808::3f57:fefe]/) [c](http://[::ffff:0:a9fe:a9fe]/) [d](http://198.18.0.1/)\n";
     write(dir.path(), "_posts/2024-01-01-a.md", &post(body));
-    let o = run(dir.path(), &["check", "--select", "LK006", "--format", "json"]);
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--format", "json"],
+    );
     let messages: Vec<String> = findings(&o).into_iter().map(|f| f.4).collect();
     let expected = [
         "64:ff9b:1::a9fe:a9fe is a non-public address (local-use IPv4/IPv6 translation, NAT64 (RFC 8215))",
@@ -830,10 +848,17 @@ fn a_cache_file_that_is_a_symbolic_link_is_neither_read_nor_written() {
         "_posts/2024-01-01-a.md",
         &post(&format!("[x]({})", s.url("/dead"))),
     );
-    let o = run(dir.path(), &["check", "--select", "LK006", "--format", "json"]);
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--format", "json"],
+    );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(findings(&o).len(), 1, "{stderr}");
-    assert_eq!(s.count("/dead"), 1, "asked, not taken from the planted cache");
+    assert_eq!(
+        s.count("/dead"),
+        1,
+        "asked, not taken from the planted cache"
+    );
     assert!(
         stderr.contains("warning: the link cache is not read: `")
             && stderr.contains("is a symbolic link (to `"),
