@@ -258,7 +258,12 @@ mod imp {
             let fd = match rustix::fs::openat(
                 &dir,
                 name,
-                OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY,
+                // NONBLOCK: a FIFO swapped in meanwhile must not hang the run.
+                OFlags::RDONLY
+                    | OFlags::NOFOLLOW
+                    | OFlags::CLOEXEC
+                    | OFlags::NOCTTY
+                    | OFlags::NONBLOCK,
                 Mode::empty(),
             ) {
                 Ok(fd) => fd,

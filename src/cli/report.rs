@@ -412,11 +412,8 @@ impl<'a> Rendered<'a> {
             // Bytes that were not UTF-8 are shown as `?`, control characters as escapes.
             let shown = Shown::new(&s.text);
             CharColumns {
-                named: NamedSource::new(
-                    escape_controls(&s.name).into_owned(),
-                    Arc::from(shown.text.as_str()),
-                )
-                .with_language("markdown"),
+                named: NamedSource::new(escape_controls(&s.name), Arc::from(shown.text.as_str()))
+                    .with_language("markdown"),
                 shown,
                 original: Arc::clone(s),
             }
