@@ -241,6 +241,38 @@ impl Shown {
     }
 }
 
+/// A regex error on one line (the `regex` crate's is several, with a caret under the
+/// pattern): `unclosed group (at character 2 of the pattern)`.
+pub fn regex_error(e: &regex::Error) -> String {
+    let regex::Error::Syntax(text) = e else {
+        return e.to_string();
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let what = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.strip_prefix("error: "))
+        .map(str::trim);
+    // The caret line: spaces, then `^` (or `^---^`), under the pattern indented by 4.
+    let caret = lines.iter().find_map(|l| {
+        let trimmed = l.trim_start();
+        (trimmed.starts_with('^') && trimmed.trim_end().chars().all(|c| c == '^' || c == '-'))
+            .then(|| l.chars().take_while(|c| *c == ' ').count())
+    });
+    match (what, caret) {
+        (Some(what), Some(indent)) if indent >= 4 => {
+            format!("{what} (at character {} of the pattern)", indent - 3)
+        }
+        (Some(what), _) => what.to_string(),
+        _ => lines
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +299,22 @@ mod tests {
         let all = [x, 3, 0, 4, x - 1, 999];
         let one_by_one: Vec<Position> = all.iter().map(|&o| idx.position(text, o)).collect();
         assert_eq!(idx.positions(text, &all), one_by_one);
+    }
+
+    #[test]
+    fn regex_errors_on_one_line() {
+        // Built at run time: clippy refuses invalid regex literals.
+        let bad = |p: &str| regex::Regex::new(p).unwrap_err();
+        let e = bad("^(\\d{4}");
+        assert_eq!(
+            regex_error(&e),
+            "unclosed group (at character 2 of the pattern)"
+        );
+        let e = bad("ab[");
+        assert_eq!(
+            regex_error(&e),
+            "unclosed character class (at character 3 of the pattern)"
+        );
     }
 
     #[test]
