@@ -158,6 +158,7 @@ fn link_message(path: &Path) -> String {
 }
 
 /// The components of a path below the root (canonical, so only normal names).
+#[cfg_attr(not(unix), allow(dead_code))]
 fn names(inside: &Path) -> io::Result<Vec<&std::ffi::OsStr>> {
     inside
         .components()
@@ -172,6 +173,7 @@ fn names(inside: &Path) -> io::Result<Vec<&std::ffi::OsStr>> {
 }
 
 /// A name for a temporary file: unlikely to exist, and created with `O_EXCL` anyway.
+#[cfg_attr(not(unix), allow(dead_code))]
 fn temp_name(attempt: u32) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
