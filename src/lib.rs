@@ -45,9 +45,10 @@ pub mod selfcheck {
 /// the online checker). Not a stable API.
 #[doc(hidden)]
 pub mod testing {
-    pub use crate::base::fs::{write_atomic, write_atomic_with};
+    pub use crate::base::fs::{Guard, refusal, write_atomic, write_atomic_with, write_guarded};
     pub use crate::base::pinyin::pinyin_slug;
-    pub use crate::engine::fix::{fix_bytes, fix_target_with};
+    pub use crate::engine::Checked;
+    pub use crate::engine::fix::{fix_bytes, fix_root, fix_target_with, write_fixed};
     pub use crate::engine::online;
     pub use crate::jekyll::markup::{Token, Tokens, tokenize};
     pub use crate::rules::links::LinkProblem;

@@ -944,3 +944,77 @@ fn category_pages_are_checked_when_the_site_is() {
     );
     assert_eq!(stdout(&o), "");
 }
+
+/// Control characters from file names, from the file's text and from messages (a front matter
+/// value quoted in one) are escaped in human and short output: no ESC, CR, newline inside a
+/// line, C1 or bidi override reaches the terminal. JSON keeps the exact text (its encoder
+/// escapes it).
+#[test]
+fn control_characters_are_escaped_in_human_and_short_output() {
+    let post = "---\nlayout: \"po\\e[2Jst\"\ntitle: \"沪指午后震荡走高\"\ndate: \"2021-12-08 10:00\\e[31m:00 +0800\"\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n沪指\u{1b}[31m午后\u{1b}[0m震荡\u{202e}走高\r覆盖<b>。\n\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n";
+    let dir = finews_site(&[
+        ("_posts/2021-12-08-a\u{1b}[31mred.md", post),
+        ("pa\nge\u{9b}.md", "---\ntitle: [unclosed\n---\n"),
+        ("_hid\u{1b}den/x.md", CLEAN),
+    ]);
+    let clean = |s: &str| {
+        s.chars().filter(|&c| c != '\n').find(|&c| {
+            c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+    };
+
+    let o = run(dir.path(), &["check", "--color", "never"]);
+    let human = stdout(&o);
+    assert_eq!(clean(&human), None, "{human:?}");
+    assert!(human.contains("FM007") && human.contains("`layout: po\\u{1b}[2Jst`"));
+    assert!(
+        human.contains("[_posts/2021-12-08-a\\u{1b}[31mred.md:2:9]"),
+        "{human}"
+    );
+    assert!(human.contains("[pa\\nge\\u{9b}.md:2:16]"), "{human}");
+    assert!(human.contains("沪指\\u{1b}[31m午后\\u{1b}[0m震荡\\u{202e}走高\\r覆盖<b>。"));
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.add_filter(r"in \d+\.\d+s", "in [TIME]s");
+    settings.bind(|| insta::assert_snapshot!("cli_human_control_characters", human));
+
+    let o = run(dir.path(), &["check", "--format", "short"]);
+    let short = stdout(&o);
+    assert_eq!(clean(&short), None, "{short:?}");
+    let json = run(dir.path(), &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let diagnostics = v["diagnostics"].as_array().unwrap();
+    assert_eq!(
+        short.lines().count(),
+        diagnostics.len(),
+        "one line per finding: {short}"
+    );
+    assert!(
+        short.contains("_posts/2021-12-08-a\\u{1b}[31mred.md:4:8: DT001 date `2021-12-08 10:00\\u{1b}[31m:00 +0800`"),
+        "{short}"
+    );
+    assert!(short.contains("pa\\nge\\u{9b}.md:2:16: FM003"), "{short}");
+
+    // JSON is unchanged: the exact path and message, escaped by the JSON encoder.
+    let raw = stdout(&json);
+    assert!(!raw.contains('\u{1b}') && raw.contains("\\u001b"), "{raw}");
+    assert!(diagnostics.iter().any(|d| d["path"] == "pa\nge\u{9b}.md"));
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["message"] == "`layout: po\u{1b}[2Jst` is not allowed")
+    );
+
+    // Notes on stderr too.
+    let o = run(
+        dir.path(),
+        &["check", "--format", "short", "_hid\u{1b}den/x.md"],
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("note: `_hid\\u{1b}den/x.md` is not checked"),
+        "{err}"
+    );
+    assert_eq!(clean(&err), None, "{err:?}");
+}

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::Command;
 
-use postlint::testing::{fix_target_with, write_atomic, write_atomic_with};
+use postlint::testing::{Guard, fix_target_with, write_fixed, write_guarded};
 use postlint::{RunContext, SiteModel, Target};
 
 /// DT007 (fixable: the site's offset is added) in an otherwise clean post.
@@ -89,14 +89,15 @@ fn a_full_disk_while_writing_leaves_the_original() {
     let settings = settings(dir.path());
     let target = Target::new(post.clone(), "_posts/2021-12-08-a.md".into());
     // Half the bytes reach the temporary file, then the disk is full.
-    let full = |path: &Path, bytes: &[u8]| {
-        write_atomic_with(path, bytes, |file, bytes| {
+    let full = |path: &Path, bytes: &[u8], guard: &Guard| {
+        write_guarded(path, bytes, guard, |file, bytes| {
             file.write_all(&bytes[..bytes.len() / 2])?;
             Err(io::Error::from_raw_os_error(28))
         })
     };
     let (checked, fixed) = fix_target_with(
         &RunContext::new(&settings, &SiteModel::default()),
+        dir.path(),
         &target,
         false,
         &|| {},
@@ -135,10 +136,11 @@ fn a_file_changed_between_read_and_write_is_not_overwritten() {
     let writer_edits = || std::fs::write(&post, &edited).unwrap();
     let (checked, fixed) = fix_target_with(
         &RunContext::new(&settings, &SiteModel::default()),
+        dir.path(),
         &target,
         false,
         &writer_edits,
-        &write_atomic,
+        &write_fixed,
     );
     assert_eq!(fixed, 0);
     assert!(

@@ -721,3 +721,158 @@ fn human_output_of_a_dead_link() {
     assert_eq!(s.addr.port().to_string().len(), 5);
     settings.bind(|| insta::assert_snapshot!("online_human_dead_link", out));
 }
+
+/// The summary line of an online run on stderr: (requests sent, failed).
+fn summary_counts(o: &Output) -> (usize, usize) {
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("online: "))
+        .unwrap_or_else(|| panic!("no online summary in {stderr}"));
+    let number = |before: &str| -> usize {
+        let head = line.split(before).next().unwrap();
+        head.rsplit(' ')
+            .find(|w| !w.is_empty())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (number(" request"), number(" failed"))
+}
+
+#[test]
+fn the_summary_counts_only_requests_that_were_sent() {
+    let s = Server::start("127.0.0.1");
+    let dir = tempfile::tempdir().unwrap();
+    // A port nothing listens on: connections are refused (and retried), nothing is sent.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let body = format!(
+        "[a](http://10.0.0.1/x) [b](http://169.254.169.254/latest/) [c](http://[64:ff9b:1::a9fe:a9fe]/) [d]({}) [e](http://127.0.0.1:{closed}/ok) [f](https://excluded.example/)\n",
+        s.url("/ok")
+    );
+    write(dir.path(), "_posts/2024-01-01-a.md", &post(&body));
+    // The policy refuses every address: no request is sent.
+    write(
+        dir.path(),
+        "postlint.yaml",
+        "links:\n  online: true\n  timeout: 600ms\n  cache: false\n  retries: 2\n  retry_wait: 10ms\n  exclude: ['excluded']\n",
+    );
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--format", "json"],
+    );
+    assert_eq!(
+        findings(&o).len(),
+        5,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(summary_counts(&o), (0, 5));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 excluded"));
+    assert_eq!(s.connections.load(Ordering::SeqCst), 0);
+
+    // Private addresses allowed: the live page costs one request; the closed port three
+    // attempts, none of which was sent; 10.0.0.1 and the NAT64 address are excluded here
+    // (they would time out).
+    write(
+        dir.path(),
+        "postlint.yaml",
+        "links:\n  online: true\n  allow_private: true\n  timeout: 600ms\n  cache: false\n  retries: 2\n  retry_wait: 10ms\n  exclude: ['excluded', '10\\.0\\.0\\.1', '169\\.254', 'ff9b']\n",
+    );
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--format", "json"],
+    );
+    let found = findings(&o);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].4.contains("connection refused"), "{}", found[0].4);
+    assert_eq!(summary_counts(&o), (1, 1));
+    assert_eq!(s.count("/ok"), 1);
+}
+
+#[test]
+fn refused_addresses_say_which_registry_range() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "postlint.yaml",
+        "links:\n  online: true\n  timeout: 600ms\n  cache: false\n",
+    );
+    let body = "[a](http://[64:ff9b:1::a9fe:a9fe]/) [b](http://[2001:0:808:808::3f57:fefe]/) [c](http://[::ffff:0:a9fe:a9fe]/) [d](http://198.18.0.1/)\n";
+    write(dir.path(), "_posts/2024-01-01-a.md", &post(body));
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--format", "json"],
+    );
+    let messages: Vec<String> = findings(&o).into_iter().map(|f| f.4).collect();
+    let expected = [
+        "64:ff9b:1::a9fe:a9fe is a non-public address (local-use IPv4/IPv6 translation, NAT64 (RFC 8215))",
+        "2001:0:808:808::3f57:fefe is a non-public address (Teredo (RFC 4380) of 192.168.1.1: private use (RFC 1918))",
+        "::ffff:0:a9fe:a9fe is a non-public address (IPv4-translated, SIIT (RFC 2765 §2.1) of 169.254.169.254: link local, cloud metadata (RFC 3927))",
+        "198.18.0.1 is a non-public address (benchmarking (RFC 2544))",
+    ];
+    assert_eq!(messages.len(), expected.len(), "{messages:#?}");
+    for e in expected {
+        assert!(
+            messages.iter().any(|m| m.ends_with(e)),
+            "{e} not in {messages:#?}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cache_file_that_is_a_symbolic_link_is_neither_read_nor_written() {
+    let s = Server::start("127.0.0.1");
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.json");
+    // A valid cache that says the dead link is alive: it must not be believed either.
+    let planted = format!(
+        "{{\"version\":1,\"entries\":{{\"{}\":{{\"checked\":{},\"status\":200}}}}}}",
+        s.url("/dead"),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    );
+    std::fs::write(&victim, &planted).unwrap();
+    write(dir.path(), "postlint.yaml", CONFIG);
+    std::os::unix::fs::symlink(&victim, dir.path().join(".postlint-cache.json")).unwrap();
+    write(
+        dir.path(),
+        "_posts/2024-01-01-a.md",
+        &post(&format!("[x]({})", s.url("/dead"))),
+    );
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--format", "json"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(findings(&o).len(), 1, "{stderr}");
+    assert_eq!(
+        s.count("/dead"),
+        1,
+        "asked, not taken from the planted cache"
+    );
+    assert!(
+        stderr.contains("warning: the link cache is not read: `")
+            && stderr.contains("is a symbolic link (to `"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: the link cache is not written: `"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), planted);
+    assert!(
+        std::fs::symlink_metadata(dir.path().join(".postlint-cache.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}

@@ -129,6 +129,150 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Whether a character is written as an escape in terminal output (human and short formats):
+/// the C0 controls (ESC, newline, carriage return, tab, …), DEL, the C1 controls, the invisible
+/// bidirectional formatting characters (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069:
+/// "Trojan Source" reordering), and the line and paragraph separators U+2028 and U+2029.
+pub fn is_unsafe_for_terminal(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{61c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// The escape of such a character: `\n`, `\r`, `\t`, else `\u{1b}` (hex, as Rust writes it).
+fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+    }
+}
+
+/// `s` with every character [`is_unsafe_for_terminal`] written as an escape; borrowed when
+/// there is none (the common case). Backslashes are left as they are.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_for_terminal) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_for_terminal(c) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A file's text as the human format shows it: the characters [`escape_controls`] escapes,
+/// except the line ends (`\n`, and `\r` before `\n`) and tabs, are written as escapes, and
+/// [`REPLACEMENT`] bytes as `?`; with the map between offsets of the file and of the shown text.
+pub struct Shown {
+    pub text: String,
+    /// Each escape: (start, end) in the file, (start, end) in the shown text, in order.
+    escapes: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Shown {
+    pub fn new(text: &str) -> Shown {
+        let unsafe_here = |(i, c): (usize, char)| {
+            is_unsafe_for_terminal(c)
+                && !matches!(c, '\n' | '\t' | '\u{1a}')
+                && !(c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
+        };
+        let replaced = text.contains(char::from(REPLACEMENT));
+        if !text.char_indices().any(unsafe_here) {
+            let text = if replaced {
+                text.replace(char::from(REPLACEMENT), "?")
+            } else {
+                text.to_string()
+            };
+            return Shown {
+                text,
+                escapes: Vec::new(),
+            };
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut escapes = Vec::new();
+        for (i, c) in text.char_indices() {
+            if unsafe_here((i, c)) {
+                let start = out.len();
+                push_escape(&mut out, c);
+                escapes.push((i, i + c.len_utf8(), start, out.len()));
+            } else if c == char::from(REPLACEMENT) {
+                out.push('?');
+            } else {
+                out.push(c);
+            }
+        }
+        Shown { text: out, escapes }
+    }
+
+    /// The shown offset of a file offset (inside an escaped character: the escape's start).
+    pub fn to_shown(&self, offset: usize) -> usize {
+        let k = self.escapes.partition_point(|e| e.0 < offset);
+        // Escapes wholly before `offset` shift it by their growth.
+        match k.checked_sub(1).map(|i| self.escapes[i]) {
+            None => offset,
+            Some((_, end, _, s_end)) if offset >= end => offset - end + s_end,
+            Some((_, _, s_start, _)) => s_start,
+        }
+    }
+
+    /// The file offset of a shown offset (inside an escape: the escaped character's start).
+    pub fn to_original(&self, shown: usize) -> usize {
+        let k = self.escapes.partition_point(|e| e.2 <= shown);
+        match k.checked_sub(1).map(|i| self.escapes[i]) {
+            None => shown,
+            Some((_, end, _, s_end)) if shown >= s_end => shown - s_end + end,
+            Some((start, ..)) => start,
+        }
+    }
+}
+
+/// A regex error on one line (the `regex` crate's is several, with a caret under the
+/// pattern): `unclosed group (at character 2 of the pattern)`.
+pub fn regex_error(e: &regex::Error) -> String {
+    let regex::Error::Syntax(text) = e else {
+        return e.to_string();
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let what = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.strip_prefix("error: "))
+        .map(str::trim);
+    // The caret line: spaces, then `^` (or `^---^`), under the pattern indented by 4.
+    let caret = lines.iter().find_map(|l| {
+        let trimmed = l.trim_start();
+        (trimmed.starts_with('^') && trimmed.trim_end().chars().all(|c| c == '^' || c == '-'))
+            .then(|| l.chars().take_while(|c| *c == ' ').count())
+    });
+    match (what, caret) {
+        (Some(what), Some(indent)) if indent >= 4 => {
+            format!("{what} (at character {} of the pattern)", indent - 3)
+        }
+        (Some(what), _) => what.to_string(),
+        _ => lines
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +299,52 @@ mod tests {
         let all = [x, 3, 0, 4, x - 1, 999];
         let one_by_one: Vec<Position> = all.iter().map(|&o| idx.position(text, o)).collect();
         assert_eq!(idx.positions(text, &all), one_by_one);
+    }
+
+    #[test]
+    fn regex_errors_on_one_line() {
+        // Built at run time: clippy refuses invalid regex literals.
+        let bad = |p: &str| regex::Regex::new(p).unwrap_err();
+        let e = bad("^(\\d{4}");
+        assert_eq!(
+            regex_error(&e),
+            "unclosed group (at character 2 of the pattern)"
+        );
+        let e = bad("ab[");
+        assert_eq!(
+            regex_error(&e),
+            "unclosed character class (at character 3 of the pattern)"
+        );
+    }
+
+    #[test]
+    fn controls_are_escaped() {
+        assert_eq!(escape_controls("plain 中文 \\ text"), "plain 中文 \\ text");
+        assert!(matches!(
+            escape_controls("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            escape_controls("a\u{1b}[31mb\nc\rd\te\u{7f}\u{85}\u{202e}f\u{2066}\u{2028}"),
+            "a\\u{1b}[31mb\\nc\\rd\\te\\u{7f}\\u{85}\\u{202e}f\\u{2066}\\u{2028}"
+        );
+    }
+
+    #[test]
+    fn shown_text_keeps_line_ends_and_maps_offsets() {
+        let text = "ab\u{1b}c\r\nd\re\u{202e}f\tg\u{1a}h\n";
+        let shown = Shown::new(text);
+        assert_eq!(shown.text, "ab\\u{1b}c\r\nd\\re\\u{202e}f\tg?h\n");
+        for (orig, ch) in text.char_indices() {
+            let at = shown.to_shown(orig);
+            assert_eq!(shown.to_original(at), orig, "{orig}");
+            if !is_unsafe_for_terminal(ch) && ch != '\u{1a}' {
+                assert!(shown.text[at..].starts_with(ch), "{orig} {ch:?}");
+            }
+        }
+        assert_eq!(shown.to_shown(text.len()), shown.text.len());
+        let plain = Shown::new("no controls\r\n");
+        assert_eq!(plain.text, "no controls\r\n");
+        assert_eq!(plain.to_shown(5), 5);
     }
 }

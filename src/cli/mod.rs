@@ -13,6 +13,7 @@ mod site_view;
 
 use crate::base::fs::write_atomic;
 use crate::base::suggest::did_you_mean;
+use crate::base::text::escape_controls;
 use crate::config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{self, RunOptions, baseline, fix};
@@ -381,15 +382,19 @@ fn check(args: CheckArgs) -> u8 {
     };
     if !args.quiet {
         for notice in &outcome.notices {
-            eprintln!("warning: {notice}");
+            eprintln!("warning: {}", escape_controls(notice));
         }
         if let Some((n, one)) = &outcome.posts_missed {
             eprintln!(
-                "warning: no post was checked, but the site has {n} (e.g. `{one}`): check the `posts` globs of the configuration"
+                "warning: no post was checked, but the site has {n} (e.g. `{}`): check the `posts` globs of the configuration",
+                escape_controls(one)
             );
         }
         for (file, why) in &outcome.unread {
-            eprintln!("note: `{file}` is not checked: Jekyll does not read it ({why})");
+            eprintln!(
+                "note: `{}` is not checked: Jekyll does not read it ({why})",
+                escape_controls(file)
+            );
         }
         if let Some(s) = &outcome.online {
             eprintln!(

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use miette::{LabeledSpan, NamedSource, SourceSpan};
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::text::{Shown, escape_controls};
+use crate::diagnostic::{Diagnostic, Severity, SourceText};
 use crate::engine::Outcome;
 use crate::rules::Rule;
 use crate::settings::{Level, Settings};
@@ -86,7 +87,7 @@ pub fn human(
             let prefix = if d.path.is_empty() {
                 String::new()
             } else {
-                format!("{}: ", d.path)
+                format!("{}: ", escape_controls(&d.path))
             };
             writeln!(out, "{prefix}{}", text.trim_start())?;
         }
@@ -94,12 +95,18 @@ pub fn human(
     Ok(())
 }
 
+/// `path:line:col: CODE message`, one line per finding: control characters of the path and
+/// the message are escaped (see [`escape_controls`]), so a finding is always one line.
 pub fn short(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     for d in diagnostics {
         writeln!(
             out,
             "{}:{}:{}: {} {}",
-            d.path, d.start.line, d.start.column, d.code, d.message
+            escape_controls(&d.path),
+            d.start.line,
+            d.start.column,
+            escape_controls(&d.code),
+            escape_controls(&d.message)
         )?;
     }
     Ok(())
@@ -342,17 +349,23 @@ pub fn github(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()
     Ok(())
 }
 
-/// A diagnostic made ready for miette's renderer.
+/// A diagnostic made ready for miette's renderer: every text it shows has its control
+/// characters escaped (terminal and log injection), the file's text too, with the spans moved
+/// to match.
 pub struct Rendered<'a> {
     diag: &'a Diagnostic,
     source: Option<CharColumns>,
+    message: String,
 }
 
-/// A named source whose snippet header counts columns in characters, as the short and JSON
-/// formats do (miette counts bytes: `（文章来源` would put column 16 at 40).
+/// A named source whose snippet header counts columns in characters of the file, as the short
+/// and JSON formats do (miette counts bytes: `（文章来源` would put column 16 at 40).
 struct CharColumns {
     named: NamedSource<Arc<str>>,
-    text: Arc<str>,
+    /// The file's text as shown, with the map back to the file's offsets.
+    shown: Shown,
+    /// The file's own text.
+    original: Arc<SourceText>,
 }
 
 impl miette::SourceCode for CharColumns {
@@ -366,13 +379,16 @@ impl miette::SourceCode for CharColumns {
         if contents.column() == 0 {
             return Ok(contents);
         }
-        let offset = span.offset().min(self.text.len());
-        let Some(before_span) = self.text.get(..offset) else {
+        let text = self.original.text.as_str();
+        let offset = self
+            .shown
+            .to_original(span.offset().min(self.shown.text.len()))
+            .min(text.len());
+        let Some(before_span) = text.get(..offset) else {
             return Ok(contents);
         };
         let line_start = before_span.rfind('\n').map_or(0, |i| i + 1);
-        let column = self
-            .text
+        let column = text
             .get(line_start..offset)
             .map_or(contents.column(), |s| s.chars().count());
         let mut fixed = miette::MietteSpanContents::new_named(
@@ -393,22 +409,20 @@ impl miette::SourceCode for CharColumns {
 impl<'a> Rendered<'a> {
     pub fn new(diag: &'a Diagnostic) -> Self {
         let source = diag.source.as_ref().map(|s| {
-            // Bytes that were not UTF-8 are shown as `?` (one byte each, so spans still fit).
-            let shown: Arc<str> = if s.text.contains(char::from(crate::base::text::REPLACEMENT)) {
-                Arc::from(
-                    s.text
-                        .replace(char::from(crate::base::text::REPLACEMENT), "?"),
-                )
-            } else {
-                Arc::from(s.text.as_str())
-            };
+            // Bytes that were not UTF-8 are shown as `?`, control characters as escapes.
+            let shown = Shown::new(&s.text);
             CharColumns {
-                named: NamedSource::new(s.name.clone(), Arc::clone(&shown))
+                named: NamedSource::new(escape_controls(&s.name), Arc::from(shown.text.as_str()))
                     .with_language("markdown"),
-                text: shown,
+                shown,
+                original: Arc::clone(s),
             }
         });
-        Rendered { diag, source }
+        Rendered {
+            diag,
+            source,
+            message: escape_controls(&diag.message).into_owned(),
+        }
     }
 }
 
@@ -422,7 +436,7 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -431,10 +445,11 @@ impl std::error::Error for Rendered<'_> {}
 impl miette::Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let d = self.diag;
+        let code = escape_controls(&d.code);
         if d.name.is_empty() {
-            Some(Box::new(d.code.to_string()))
+            Some(Box::new(code.into_owned()))
         } else {
-            Some(Box::new(format!("{} ({})", d.code, d.name)))
+            Some(Box::new(format!("{code} ({})", escape_controls(&d.name))))
         }
     }
 
@@ -449,7 +464,7 @@ impl miette::Diagnostic for Rendered<'_> {
         self.diag
             .help
             .as_ref()
-            .map(|h| Box::new(h.as_str()) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(escape_controls(h).into_owned()) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -457,19 +472,24 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
+        let source = self.source.as_ref()?;
         let d = self.diag;
-        let len = d.source.as_ref().map_or(0, |s| s.text.len());
+        let len = source.original.text.len();
+        let shown = &source.shown;
+        // The file's span, clamped to the file, then moved into the shown text.
         let clamp = move |r: &Range<usize>| -> SourceSpan {
             let start = r.start.min(len);
             let end = r.end.clamp(start, len);
-            SourceSpan::new(start.into(), end - start)
+            let (start, end) = (shown.to_shown(start), shown.to_shown(end));
+            SourceSpan::new(start.into(), end.saturating_sub(start))
         };
-        let primary = LabeledSpan::new_primary_with_span(d.label.clone(), clamp(&d.span));
+        let label = |l: &String| escape_controls(l).into_owned();
+        let primary =
+            LabeledSpan::new_primary_with_span(d.label.as_ref().map(label), clamp(&d.span));
         let rest = d
             .secondary
             .iter()
-            .map(move |(r, l)| LabeledSpan::new_with_span(Some(l.clone()), clamp(r)));
+            .map(move |(r, l)| LabeledSpan::new_with_span(Some(label(l)), clamp(r)));
         Some(Box::new(std::iter::once(primary).chain(rest)))
     }
 }
@@ -494,7 +514,11 @@ pub fn render(diag: &Diagnostic, color: bool, width: usize) -> String {
     if handler.render_report(&mut out, &rendered).is_err() {
         out = format!(
             "{}:{}:{}: {} {}\n",
-            diag.path, diag.start.line, diag.start.column, diag.code, diag.message
+            escape_controls(&diag.path),
+            diag.start.line,
+            diag.start.column,
+            escape_controls(&diag.code),
+            escape_controls(&diag.message)
         );
     }
     out

@@ -1,6 +1,7 @@
 //! The invariants that property tests, fuzz targets and the hostile-input driver check on any
 //! input: no panic, every span inside the file and on character boundaries, output that
-//! renders and JSON that parses, and `--fix` that leaves nothing fixable.
+//! renders (the human and short formats without any control character but the line ends, the
+//! short one a line per finding) and JSON that parses, and `--fix` that leaves nothing fixable.
 
 use crate::config;
 use crate::diagnostic::Diagnostic;
@@ -81,6 +82,15 @@ pub fn check_invariants(
         if rendered.is_empty() {
             return Err(format!("empty rendering: {what}"));
         }
+        if let Some(c) = rendered
+            .chars()
+            .find(|&c| c != '\n' && crate::base::text::is_unsafe_for_terminal(c))
+        {
+            return Err(format!(
+                "the human rendering holds the control character U+{:04X}: {what}",
+                u32::from(c)
+            ));
+        }
     }
     let outcome = Outcome {
         diagnostics: diags.clone(),
@@ -99,6 +109,16 @@ pub fn check_invariants(
         .map_err(|e| format!("SARIF output does not parse: {e}"))?;
     let mut out = Vec::new();
     super::report::short(&mut out, &outcome.diagnostics).map_err(|e| e.to_string())?;
+    let short = String::from_utf8_lossy(&out);
+    if short.lines().count() != outcome.diagnostics.len()
+        || short
+            .chars()
+            .any(|c| c != '\n' && crate::base::text::is_unsafe_for_terminal(c))
+    {
+        return Err(format!(
+            "the short output is not one clean line per finding: {short:?}"
+        ));
+    }
     super::report::github(&mut out, &outcome.diagnostics).map_err(|e| e.to_string())?;
     Ok(diags)
 }

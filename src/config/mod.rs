@@ -616,7 +616,10 @@ impl Loader {
                             Err(e) => self.error(
                                 src,
                                 span,
-                                format!("invalid regular expression: {e}"),
+                                format!(
+                                    "invalid regular expression: {}",
+                                    crate::base::text::regex_error(&e)
+                                ),
                                 None,
                             ),
                         }
@@ -755,7 +758,10 @@ impl Loader {
                     self.error(
                         src,
                         n.span.clone(),
-                        format!("invalid regular expression: {e}"),
+                        format!(
+                            "invalid regular expression: {}",
+                            crate::base::text::regex_error(&e)
+                        ),
                         None,
                     );
                     None

@@ -2,14 +2,14 @@
 //! touching only the bytes of the fixes.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use super::walk::{Files, Target};
 use super::{Checked, Outcome, RunContext, RunOptions, check_bytes, check_file};
-use crate::base::fs::write_atomic;
+use crate::base::fs::{Guard, refusal, write_guarded};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::settings::Settings;
 
@@ -89,21 +89,42 @@ pub fn fix_bytes(
 }
 
 /// Fix one file on disk; returns what remains (with the file's cross-file facts) and the
-/// number of fixes.
-fn fix_target(run: &RunContext, target: &Target, keep_source: bool) -> (Checked, usize) {
-    fix_target_with(run, target, keep_source, &|| {}, &write_atomic)
+/// number of fixes. Writes only inside `root` (the site's folder), never through a link.
+fn fix_target(
+    run: &RunContext,
+    root: &Path,
+    target: &Target,
+    keep_source: bool,
+) -> (Checked, usize) {
+    fix_target_with(run, root, target, keep_source, &|| {}, &write_fixed)
 }
 
 /// What happens between fixing in memory and writing (tests change the file here).
 pub type BeforeWrite<'a> = &'a (dyn Fn() + Sync);
-/// How the fixed bytes are written (tests inject failures here).
-pub type Writer<'a> = &'a (dyn Fn(&Path, &[u8]) -> io::Result<()> + Sync);
+/// How the fixed bytes are written under a guard (tests inject failures here).
+pub type Writer<'a> = &'a (dyn Fn(&Path, &[u8], &Guard) -> io::Result<()> + Sync);
+
+/// The writer `--fix` uses: atomic, inside the guard's root, only over the expected text.
+pub fn write_fixed(path: &Path, bytes: &[u8], guard: &Guard) -> io::Result<()> {
+    write_guarded(path, bytes, guard, |file, bytes| {
+        std::io::Write::write_all(file, bytes)
+    })
+}
+
+/// The folder `--fix` writes in: the site's source folder, else the config's folder (or the
+/// working directory).
+pub fn fix_root(settings: &Settings, site: &crate::jekyll::site::SiteModel, cwd: &Path) -> PathBuf {
+    site.root
+        .clone()
+        .unwrap_or_else(|| crate::base::paths::normalize(&cwd.join(&settings.root)))
+}
 
 /// Fix one file on disk, with the steps that faults are injected into in tests: the original
 /// is left byte-identical unless the whole fixed text was written.
 #[doc(hidden)]
 pub fn fix_target_with(
     run: &RunContext,
+    root: &Path,
     target: &Target,
     keep_source: bool,
     before_write: BeforeWrite,
@@ -138,23 +159,41 @@ pub fn fix_target_with(
             .push(Diagnostic::io(&target.display, message));
         (checked, 0)
     };
-    // A read-only file is the user's "do not touch" (the rename would replace it anyway).
-    if std::fs::metadata(target.path()).is_ok_and(|m| m.permissions().readonly()) {
-        return keep("file is read-only; the fixes were not written".into());
+    let shown = Path::new(&*target.display);
+    match std::fs::symlink_metadata(target.path()) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let to = std::fs::read_link(target.path())
+                .map(|t| format!(" (to `{}`)", t.display()))
+                .unwrap_or_default();
+            return keep(format!(
+                "not fixed: `{}` is a symbolic link{to}; --fix never writes through a link",
+                shown.display()
+            ));
+        }
+        // A read-only file is the user's "do not touch" (the rename would replace it anyway).
+        Ok(meta) if meta.permissions().readonly() => {
+            return keep("file is read-only; the fixes were not written".into());
+        }
+        _ => {}
     }
     before_write();
-    // Do not overwrite a file that changed since it was read.
-    match std::fs::read(target.path()) {
-        Ok(now) if now == original => {}
-        Ok(_) => return keep("file changed while it was being fixed; not written".into()),
-        Err(e) => return (failed(format!("cannot read file: {e}")), 0),
-    }
-    match writer(target.path(), &fixed) {
+    let guard = Guard {
+        root: Some(root),
+        expected: Some(&original),
+    };
+    match writer(target.path(), &fixed, &guard) {
         Ok(()) => (
             check_file(run, &target.display, target.path(), fixed, keep_source),
             count,
         ),
-        Err(e) => keep(format!("cannot write the fixed file (left unchanged): {e}")),
+        Err(e) => match refusal(&e) {
+            Some(why) if why.starts_with("file changed") => keep(why.to_string()),
+            Some(why) => keep(format!(
+                "not fixed: {}",
+                why.replace(&target.path().display().to_string(), &target.display)
+            )),
+            None => keep(format!("cannot write the fixed file (left unchanged): {e}")),
+        },
     }
 }
 
@@ -198,8 +237,16 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
     let started = Instant::now();
     let (settings, site) = super::prepare(settings, options, cwd);
     let (files, failures) = Files::new(&settings, options, cwd);
+    let root = fix_root(&settings, &site, cwd);
     super::run_files(
-        &settings, site, options, cwd, &files, failures, started, fix_target,
+        &settings,
+        site,
+        options,
+        cwd,
+        &files,
+        failures,
+        started,
+        |run, target, keep| fix_target(run, &root, target, keep),
     )
 }
 

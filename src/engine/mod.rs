@@ -2,6 +2,7 @@
 //! cross-file and site rules over what the files gave (the site pass), apply suppressions,
 //! `per_file_ignores`, fixes and baselines, and return sorted diagnostics.
 
+pub mod addresses;
 pub mod baseline;
 pub mod fix;
 pub mod online;

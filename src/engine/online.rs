@@ -14,7 +14,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -41,7 +41,8 @@ pub struct Stats {
     pub cached: usize,
     /// Not checked (excluded by pattern).
     pub excluded: usize,
-    /// HTTP requests sent (HEAD, GET, retries and redirect hops each count).
+    /// HTTP requests sent (HEAD, GET, retries and redirect hops each count; a request refused
+    /// by the address policy or that never connected does not).
     pub requests: usize,
     /// URLs reported (dead or blocked).
     pub problems: usize,
@@ -61,12 +62,15 @@ struct BlockedAddress {
 
 impl std::fmt::Display for BlockedAddress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = super::addresses::refused(self.ip)
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
         if self.host.trim_matches(['[', ']']) == self.ip.to_string() {
-            write!(f, "not requested: {} is a non-public address", self.ip)
+            write!(f, "not requested: {} is a non-public address{why}", self.ip)
         } else {
             write!(
                 f,
-                "not requested: `{}` resolves to the non-public address {}",
+                "not requested: `{}` resolves to the non-public address {}{why}",
                 self.host, self.ip
             )
         }
@@ -75,57 +79,11 @@ impl std::fmt::Display for BlockedAddress {
 
 impl std::error::Error for BlockedAddress {}
 
-/// Whether an address is not on the public internet: loopback, private (RFC 1918), shared
-/// (RFC 6598), link-local, unique-local, unspecified, multicast, broadcast, documentation,
-/// benchmarking and reserved ranges, and IPv6 addresses that embed one of those IPv4 ones.
+/// Whether an address is not on the public internet: every range of IANA's special-purpose
+/// registries, multicast, reserved space, and IPv6 addresses that embed such an IPv4 address
+/// (see [`super::addresses`]).
 pub fn is_non_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4_non_public(v4),
-        IpAddr::V6(v6) => v6_non_public(v6),
-    }
-}
-
-fn v4_non_public(ip: Ipv4Addr) -> bool {
-    let [a, b, c, _] = ip.octets();
-    ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || ip.is_broadcast()
-        || ip.is_documentation()
-        || a == 0
-        || (a == 100 && (64..128).contains(&b))
-        || (a == 192 && b == 0 && c == 0)
-        || (a == 198 && (b == 18 || b == 19))
-        || a >= 240
-}
-
-fn v6_non_public(ip: Ipv6Addr) -> bool {
-    let seg = ip.segments();
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return v4_non_public(v4);
-    }
-    // IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16) embed IPv4.
-    let embedded =
-        |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
-    if seg[..6] == [0; 6] && !ip.is_loopback() && !ip.is_unspecified() {
-        return v4_non_public(embedded(seg[6], seg[7]));
-    }
-    if seg[0] == 0x64 && seg[1] == 0xff9b && seg[2..6] == [0; 4] {
-        return v4_non_public(embedded(seg[6], seg[7]));
-    }
-    if seg[0] == 0x2002 {
-        return v4_non_public(embedded(seg[1], seg[2]));
-    }
-    ip.is_loopback()
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || (seg[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
-        || (seg[0] & 0xffc0) == 0xfe80 // link local fe80::/10
-        || (seg[0] & 0xffc0) == 0xfec0 // site local (deprecated) fec0::/10
-        || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation
-        || (seg[0] == 0x0100 && seg[1..4] == [0; 3]) // discard-only 100::/64
+    super::addresses::is_non_public(ip)
 }
 
 /// The system resolver.
@@ -192,7 +150,14 @@ impl Checker {
         }
     }
 
-    /// Requests sent so far.
+    /// Count a request that reached a server.
+    fn sent(&self) {
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Requests sent so far: those that reached a server over an open connection (not those
+    /// refused by the address policy, that could not be resolved or connected).
     pub fn requests(&self) -> usize {
         self.requests.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -244,11 +209,17 @@ impl Checker {
         seen.insert(current.clone());
         let mut hops = 0;
         loop {
-            self.requests
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let response = match self.agent.request(method, current.as_str()).call() {
-                Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-                Err(ureq::Error::Transport(t)) => return transport(&t),
+                Ok(r) | Err(ureq::Error::Status(_, r)) => {
+                    self.sent();
+                    r
+                }
+                Err(ureq::Error::Transport(t)) => {
+                    if reached_server(&t) {
+                        self.sent();
+                    }
+                    return transport(&t);
+                }
             };
             let code = response.status();
             let location = response.header("location").map(str::to_string);
@@ -315,6 +286,23 @@ impl Answer {
             Answer::Final(p) => p,
         }
     }
+}
+
+/// Whether a failed request got as far as an open connection to a server (so it was sent, or
+/// being sent): not a refused address, a name that does not resolve, a connection that could
+/// not be made (refused, timed out, TLS handshake) or a URL the client would not request.
+fn reached_server(t: &ureq::Transport) -> bool {
+    !matches!(
+        t.kind(),
+        ureq::ErrorKind::Dns
+            | ureq::ErrorKind::ConnectionFailed
+            | ureq::ErrorKind::InvalidUrl
+            | ureq::ErrorKind::UnknownScheme
+            | ureq::ErrorKind::InsecureRequestHttpsOnly
+            | ureq::ErrorKind::InvalidProxyUrl
+            | ureq::ErrorKind::ProxyConnect
+            | ureq::ErrorKind::ProxyUnauthorized
+    )
 }
 
 fn transport(t: &ureq::Transport) -> Answer {
@@ -527,9 +515,18 @@ impl Cache {
             version: CACHE_VERSION,
             ..Cache::default()
         };
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::base::fs::read_no_follow(path) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return (empty, None),
+            Err(e) if crate::base::fs::refusal(&e).is_some() => {
+                let why = crate::base::fs::refusal(&e).unwrap_or_default();
+                return (
+                    empty,
+                    Some(format!(
+                        "the link cache is not read: {why}; checking every link again"
+                    )),
+                );
+            }
             Err(e) => {
                 return (
                     empty,
@@ -592,7 +589,8 @@ impl Cache {
         );
     }
 
-    /// Drop the entries older than `max_age`, and write the cache atomically.
+    /// Drop the entries older than `max_age`, and write the cache atomically, in its own
+    /// folder and never through a symbolic link.
     pub fn save(&mut self, path: &Path, max_age: Duration) -> io::Result<()> {
         let now = now_secs();
         self.entries
@@ -600,7 +598,17 @@ impl Cache {
         self.version = CACHE_VERSION;
         let mut bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
         bytes.push(b'\n');
-        crate::base::fs::write_atomic(path, &bytes)
+        let root = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let guard = crate::base::fs::Guard {
+            root: Some(root),
+            expected: None,
+        };
+        crate::base::fs::write_guarded(path, &bytes, &guard, |file, bytes| {
+            io::Write::write_all(file, bytes)
+        })
     }
 }
 
@@ -669,10 +677,10 @@ pub fn run(
     if let Some(path) = cache_file
         && let Err(e) = cache.save(path, options.cache_max_age)
     {
-        warnings.push(format!(
-            "cannot write the link cache `{}`: {e}",
-            path.display()
-        ));
+        warnings.push(match crate::base::fs::refusal(&e) {
+            Some(why) => format!("the link cache is not written: {why}"),
+            None => format!("cannot write the link cache `{}`: {e}", path.display()),
+        });
     }
     (problems, stats, warnings)
 }
@@ -680,56 +688,6 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn address_classes() {
-        let blocked = [
-            "127.0.0.1",
-            "127.5.5.5",
-            "10.1.2.3",
-            "172.16.0.1",
-            "172.31.255.255",
-            "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "100.64.0.1",
-            "255.255.255.255",
-            "224.0.0.1",
-            "192.0.2.1",
-            "198.18.0.1",
-            "240.0.0.1",
-            "::1",
-            "::",
-            "fe80::1",
-            "fc00::1",
-            "fd12:3456::1",
-            "::ffff:127.0.0.1",
-            "::ffff:10.0.0.1",
-            "64:ff9b::a9fe:a9fe",
-            "2002:c0a8:0101::1",
-            "ff02::1",
-            "fec0::1",
-            "::127.0.0.1",
-        ];
-        for ip in blocked {
-            let ip: IpAddr = ip.parse().unwrap();
-            assert!(is_non_public(ip), "{ip} should be non-public");
-        }
-        let public = [
-            "8.8.8.8",
-            "1.1.1.1",
-            "172.32.0.1",
-            "100.128.0.1",
-            "93.184.216.34",
-            "2606:4700:4700::1111",
-            "::ffff:8.8.8.8",
-            "2002:0808:0808::1",
-        ];
-        for ip in public {
-            let ip: IpAddr = ip.parse().unwrap();
-            assert!(!is_non_public(ip), "{ip} should be public");
-        }
-    }
 
     #[test]
     fn retry_after_forms() {

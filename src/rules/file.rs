@@ -71,8 +71,12 @@ const PF002_OPTIONS: &[OptionDef] = &[OptionDef {
 
 fn set_pattern(s: &mut RuleSettings, value: &Node) -> Result<(), String> {
     let text = value.as_str().ok_or("`pattern` must be a string")?;
-    s.file.pattern =
-        Some(Regex::new(text).map_err(|e| format!("invalid regular expression: {e}"))?);
+    s.file.pattern = Some(Regex::new(text).map_err(|e| {
+        format!(
+            "invalid regular expression: {}",
+            crate::base::text::regex_error(&e)
+        )
+    })?);
     Ok(())
 }
 

@@ -267,7 +267,7 @@ pub fn online_key(url: &str, site: &SiteModel) -> Option<String> {
         return None;
     }
     let key = request_key(url)?;
-    let host = Url::parse(&key).ok()?.host_str()?.to_ascii_lowercase();
+    let host = host_name(Url::parse(&key).ok()?.host_str()?);
     (!site.is_own_host(&host)).then_some(key)
 }
 
@@ -327,9 +327,8 @@ fn prelude<'c>(cx: &'c Context) -> Option<(&'c [Link], &'c [Prelude])> {
                                     None if url.starts_with("//") => web,
                                     _ => None,
                                 };
-                                let host = parsed
-                                    .as_ref()
-                                    .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+                                let host =
+                                    parsed.as_ref().and_then(|u| u.host_str().map(host_name));
                                 Reading::Usable {
                                     scheme,
                                     parsed,
@@ -591,6 +590,13 @@ fn lk006(cx: &Context, out: &mut Report) {
     }
 }
 
+/// A host as compared with others: lowercase, without the one trailing dot of a fully
+/// qualified name (`Chat.Example.gov.` is `chat.example.gov`).
+fn host_name(host: &str) -> String {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host.to_ascii_lowercase()
+}
+
 fn host_allowed(host: &str, allow: &[String]) -> bool {
     allow.iter().any(|a| match a.strip_prefix("*.") {
         Some(domain) => host == domain || host.ends_with(&format!(".{domain}")),
@@ -652,7 +658,8 @@ fn parse_checked(url: &str) -> Result<Option<Url>, String> {
     let u = Url::parse(&web).map_err(|e| format!("cannot be parsed: {e}"))?;
     match u.host_str() {
         None | Some("") => Err("has no host".into()),
-        Some(h) if h.split('.').any(str::is_empty) && !h.starts_with('[') => {
+        // One trailing dot is a fully qualified name (`example.gov.`), valid in DNS and URLs.
+        Some(h) if host_name(h).split('.').any(str::is_empty) && !h.starts_with('[') => {
             Err(format!("has an empty label in the host `{h}`"))
         }
         _ => Ok(Some(u)),
@@ -740,6 +747,13 @@ mod tests {
         assert!(malformed("//finews.withounder.com/category/中国.html").is_none());
         assert!(malformed("../emnews/").is_none());
         assert!(malformed("mailto:a@b.c").is_none());
+        // A fully qualified name: one trailing dot is valid; an empty label is not.
+        assert!(malformed("https://chat.example.gov./x").is_none());
+        assert!(malformed("//chat.example.gov./").is_none());
+        assert!(malformed("https://chat.example.gov../").is_some());
+        assert!(malformed("https://./").is_some());
+        assert!(malformed("https://.example.gov/").is_some());
+        assert_eq!(host_name("Chat.Example.GOV."), "chat.example.gov");
     }
 
     #[test]

@@ -161,8 +161,12 @@ const TX006_OPTIONS: &[OptionDef] = &[OptionDef {
     key: "pattern",
     set: |s, value| {
         let text = value.as_str().ok_or("`pattern` must be a string")?;
-        s.taxonomy.slug =
-            Some(Regex::new(text).map_err(|e| format!("invalid regular expression: {e}"))?);
+        s.taxonomy.slug = Some(Regex::new(text).map_err(|e| {
+            format!(
+                "invalid regular expression: {}",
+                crate::base::text::regex_error(&e)
+            )
+        })?);
         Ok(())
     },
 }];

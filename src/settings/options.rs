@@ -150,7 +150,14 @@ impl Pattern {
     pub fn compile(text: &str) -> Result<Pattern, String> {
         let (full, zone_colon) = pattern_regex(text, true)?;
         let (without, _) = pattern_regex(text, false)?;
-        let compile = |r: &str| Regex::new(r).map_err(|e| format!("invalid date format: {e}"));
+        let compile = |r: &str| {
+            Regex::new(r).map_err(|e| {
+                format!(
+                    "invalid date format: {}",
+                    crate::base::text::regex_error(&e)
+                )
+            })
+        };
         Ok(Pattern {
             text: text.to_string(),
             full: compile(&full)?,
