@@ -504,8 +504,10 @@ impl SiteModel {
         Some(self.post_named(name)?.is_some())
     }
 
-    /// The relative path of the post `{% post_url NAME %}` finds (the first, as Jekyll's
-    /// `PostComparer` loop does); `None` without a site or for a name that is not a post name.
+    /// The relative path of the post `{% post_url NAME %}` finds: the first of `site.posts`
+    /// (the posts Jekyll reads: not unpublished, not future without `future: true`, not past
+    /// `limit_posts`) that Jekyll's `PostComparer` matches; `None` without a site or for a name
+    /// that is not a post name.
     fn post_named(&self, name: &str) -> Option<Option<&str>> {
         let config = self.config.as_ref()?;
         let matches = jekyll_liquid::post_url_matcher(name)?;
@@ -516,12 +518,44 @@ impl SiteModel {
                 .map(|(rel, _)| rel)
                 .collect()
         });
-        Some(posts.iter().find(|rel| matches(rel)).map(String::as_str))
+        Some(
+            posts
+                .iter()
+                .filter(|rel| matches(rel))
+                .find(|rel| {
+                    !self.entry_of_source(rel).is_some_and(|e| {
+                        matches!(
+                            e.skipped,
+                            Some(
+                                jekyll_site::Skip::Unpublished
+                                    | jekyll_site::Skip::Future
+                                    | jekyll_site::Skip::LimitPosts
+                            )
+                        )
+                    })
+                })
+                .map(String::as_str),
+        )
     }
 
-    /// The URL (relative to `baseurl`) of the site's file at `rel` (relative to the source), read
-    /// from disk as Jekyll reads it; `None` when Jekyll does not read it or makes no URL.
-    pub fn url_of_source(&self, rel: &str) -> Option<String> {
+    /// Why `{% post_url NAME %}` finds no post when a post file matches NAME but Jekyll does
+    /// not read it into `site.posts` (in words: "dated in the future", …).
+    pub fn post_url_hidden(&self, name: &str) -> Option<&'static str> {
+        let matches = jekyll_liquid::post_url_matcher(name)?;
+        let posts = self.post_files.get()?;
+        posts.iter().filter(|rel| matches(rel)).find_map(|rel| {
+            match self.entry_of_source(rel)?.skipped? {
+                jekyll_site::Skip::Future => Some("it is dated in the future (no `future: true`)"),
+                jekyll_site::Skip::Unpublished => Some("it says `published: false`"),
+                jekyll_site::Skip::LimitPosts => Some("`limit_posts` leaves it out"),
+                _ => None,
+            }
+        })
+    }
+
+    /// The entry of the site's file at `rel` (relative to the source), read from disk as
+    /// Jekyll reads it; `None` when Jekyll does not read it.
+    fn entry_of_source(&self, rel: &str) -> Option<jekyll_site::Entry> {
         let root = self.root.as_ref()?;
         let path = root.join(rel);
         let meta = std::fs::symlink_metadata(&path).ok()?;
@@ -530,7 +564,14 @@ impl SiteModel {
         }
         let bytes = std::fs::read(&path).ok()?;
         let post = self.place(rel, &path, bytes).ok()?;
-        self.entry(&post)?.url.clone().ok()
+        self.entry(&post)?;
+        post.entry.into_inner().flatten()
+    }
+
+    /// The URL (relative to `baseurl`) of the site's file at `rel` (relative to the source), read
+    /// from disk as Jekyll reads it; `None` when Jekyll does not read it or makes no URL.
+    pub fn url_of_source(&self, rel: &str) -> Option<String> {
+        self.entry_of_source(rel)?.url.ok()
     }
 
     /// Whether `{% link PATH %}` finds a file of the site's source (`None` without a site).

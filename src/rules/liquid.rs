@@ -233,8 +233,10 @@ fn lq001(cx: &Context, out: &mut Report) {
         report_error(cx, out, e, "Liquid syntax error");
     }
     // What rendering raises, where postlint knows every value the render went through (no
-    // branch on an unknown one); a missing post or file is LQ003's.
-    if let Some(r) = rendered(cx)
+    // branch on an unknown one), in a site (elsewhere the includes are not known); a missing
+    // post or file is LQ003's.
+    if cx.site.root.is_some()
+        && let Some(r) = rendered(cx)
         && !r.unknown_flow
         && let Some(e) = &r.error
         && !e.message.starts_with("Could not find post")
@@ -291,11 +293,17 @@ fn lq003(cx: &Context, out: &mut Report) {
             continue;
         }
         let span = base + node.span.start..base + node.span.end;
+        let hidden = (what == "post")
+            .then(|| cx.site.post_url_hidden(arg))
+            .flatten();
+        let message = match hidden {
+            Some(why) => format!(
+                "`jekyll build` stops here: the post `{arg}` is not among the posts Jekyll reads: {why}"
+            ),
+            None => format!("`jekyll build` stops here: the site has no {what} `{arg}`"),
+        };
         out.push(
-            out.diag(
-                span,
-                format!("`jekyll build` stops here: the site has no {what} `{arg}`"),
-            )
+            out.diag(span, message)
             .with_label(format!("no such {what}"))
             .with_help(if what == "post" {
                 "name an existing post (`YYYY-MM-DD-title`, without the extension), or remove the reference"

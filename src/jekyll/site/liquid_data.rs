@@ -290,7 +290,12 @@ impl SiteModel {
     ) -> crate::jekyll::body::Body {
         match rendered {
             Some(r) if r.error.is_none() && !r.unknown_flow => {
-                crate::jekyll::body::analyse_rendered(&post.text, r, post.body.start, &self.markdown)
+                crate::jekyll::body::analyse_rendered(
+                    &post.text,
+                    r,
+                    post.body.start,
+                    &self.markdown,
+                )
             }
             _ => crate::jekyll::body::analyse_as(&post.text, post.body.clone(), &self.markdown),
         }
