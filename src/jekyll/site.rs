@@ -24,7 +24,10 @@ static READER: LazyLock<PsychReader> = LazyLock::new(|| PsychReader {
     now: Some(super::date::now().as_second()),
 });
 
+mod layouts;
 mod liquid_data;
+pub use layouts::PrintContext;
+
 pub use liquid_data::renders_liquid;
 
 #[derive(Debug, Default)]
@@ -52,6 +55,10 @@ pub struct SiteModel {
     /// The relative paths of the site's posts (`_posts` folders), walked on first use (for
     /// `{% post_url %}`).
     post_files: OnceLock<Vec<String>>,
+    /// Whether the includes are known ([`SiteModel::includes_known`]).
+    includes_known: OnceLock<bool>,
+    /// The layouts and includes, read on first use (HT009).
+    layouts: OnceLock<layouts::Layouts>,
     /// `site` as Liquid sees it ([`SiteModel::liquid_site`]), built on first use.
     liquid_site: OnceLock<serde_json::Value>,
     /// Pages under `category/` that name a `category:` (TX007).

@@ -241,6 +241,8 @@ fn lq001(cx: &Context, out: &mut Report) {
         && let Some(e) = &r.error
         && !e.message.starts_with("Could not find post")
         && !e.message.starts_with("Could not find document")
+        && (cx.site.includes_known()
+            || !e.message.starts_with("Could not locate the included file"))
     {
         report_error(cx, out, e, "Liquid error when rendering");
     }

@@ -1,6 +1,6 @@
 //! The rules: pure functions of a parsed file (and the settings) to findings. Every rule is
 //! declared once in its group's file (`file`, `front_matter`, `dates`, `taxonomy`, `html`,
-//! `links`, `attribution`, `cross_file`, `liquid`, `suppression`): its [`RuleDef`] with the doc text, and
+//! `layouts`, `links`, `attribution`, `cross_file`, `liquid`, `suppression`): its [`RuleDef`] with the doc text, and
 //! its check function beside it; the group file keeps only a parse-once prelude its rules share.
 //! [`registry`] lists them all. A rule never reads files, prints, or knows an output format.
 
@@ -11,6 +11,7 @@ pub mod dates;
 pub mod file;
 pub mod front_matter;
 pub mod html;
+pub mod layouts;
 pub mod links;
 pub mod liquid;
 pub mod registry;

@@ -128,6 +128,7 @@ registry! {
     html::HT006,
     html::HT007,
     html::HT008,
+    layouts::HT009,
     links::LK001,
     links::LK002,
     links::LK003,

@@ -302,6 +302,23 @@ impl SiteModel {
     }
 }
 
+impl SiteModel {
+    /// Whether the site's includes are known: it has its `_includes/` folder (a copy of a site
+    /// without it is incomplete, not a site whose every include is missing) and takes none from
+    /// a theme or a configured `includes_dir`.
+    pub fn includes_known(&self) -> bool {
+        *self.includes_known.get_or_init(|| {
+            let (Some(root), Some(config)) = (&self.root, &self.config) else {
+                return false;
+            };
+            let raw = &config.config().raw;
+            root.join("_includes").is_dir()
+                && raw.get("includes_dir").is_none()
+                && config.unknown().theme.is_none()
+        })
+    }
+}
+
 /// The site's files as Liquid's tags read them while rendering one post.
 pub struct LiquidHost<'a> {
     pub site: &'a SiteModel,
@@ -310,7 +327,7 @@ pub struct LiquidHost<'a> {
 
 /// `dir/name` when `name` is a relative path that stays inside `dir` (Jekyll refuses the
 /// others), read as UTF-8.
-fn read_inside(dir: &Path, name: &str) -> Option<String> {
+pub(super) fn read_inside(dir: &Path, name: &str) -> Option<String> {
     let rel = Path::new(name);
     if !rel
         .components()
