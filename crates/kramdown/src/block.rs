@@ -323,7 +323,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             init_para_end,
             id_counter: HashMap::new(),
             hr_memo: (0, 0, 0),
-            spare_spans: None,
+            spare_spans: crate::span::take_spare_machine(),
         };
         let mut r = Node::new(Kind::Root);
         r.span = 0..base.len();
@@ -723,7 +723,7 @@ impl<'a, 'b> Parser<'a, 'b> {
         if let Some(l) = lang
             && !l.is_empty()
         {
-            n.lang = Some(l);
+            n.rare_mut().lang = Some(l);
             if let Some((l4, sp)) = lang4 {
                 n.attrs.push(Attr {
                     name: "class".into(),
@@ -857,7 +857,7 @@ impl<'a, 'b> Parser<'a, 'b> {
         {
             let n = self.nm(el);
             n.level = level as u8;
-            n.raw_text = Some(raw);
+            n.rare_mut().raw_text = Some(raw);
         }
         self.add_mtext(m, el, Kind::RawText);
         if let Some((id, s0, s1)) = id {
@@ -1451,7 +1451,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             let sp = tm.to_base(0)..tm.to_base_end(tm.bytes.len());
             {
                 let n = self.nm(dt);
-                n.raw_text = Some(s(&tm.bytes));
+                n.rare_mut().raw_text = Some(s(&tm.bytes));
                 n.span = sp;
             }
             let rid = self.node(Kind::RawText);
@@ -2356,7 +2356,7 @@ impl<'a, 'b> Parser<'a, 'b> {
                     n.value = v;
                     n.category = Some(Category::Block);
                     n.span = sp;
-                    n.raw_type = ty
+                    n.rare_mut().raw_type = ty
                         .split(|c: char| c.is_ascii() && is_ws(c as u8))
                         .filter(|x| !x.is_empty())
                         .map(String::from)

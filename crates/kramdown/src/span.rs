@@ -221,6 +221,30 @@ fn chain_idx(k: Kind) -> Option<usize> {
     }
 }
 
+thread_local! {
+    /// A span machine kept from the last document parsed on this thread (its vectors are
+    /// reused, so a document allocates none of them again).
+    static SPARE_MACHINE: std::cell::Cell<Option<SpanMachine>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// The span machine the last document on this thread left, if any.
+pub(crate) fn take_spare_machine() -> Option<SpanMachine> {
+    SPARE_MACHINE.try_with(std::cell::Cell::take).ok().flatten()
+}
+
+/// Keep `m` for the next document on this thread (unless it grew large).
+fn keep_spare_machine(mut m: SpanMachine) {
+    if m.memo.capacity() > 1024 || m.recs.capacity() > 1024 || m.frames.capacity() > 1024 {
+        return;
+    }
+    m.envs.clear();
+    m.frames.clear();
+    m.memo.clear();
+    m.recs.clear();
+    let _ = SPARE_MACHINE.try_with(|s| s.set(Some(m)));
+}
+
 #[derive(Default)]
 pub(crate) struct SpanMachine {
     envs: Vec<Env>,
@@ -1809,7 +1833,7 @@ impl<'a> Parser<'a, '_> {
                         nn.category = Some(Category::Span);
                         nn.span = sp;
                         if ename == "nomarkdown" {
-                            nn.raw_type = ty
+                            nn.rare_mut().raw_type = ty
                                 .split(|c: char| c.is_ascii() && is_ws(c as u8))
                                 .filter(|x| !x.is_empty())
                                 .map(String::from)
@@ -2041,6 +2065,22 @@ fn next_span_byte(b: &[u8], mut i: usize) -> usize {
         }
         if i >= b.len() {
             return b.len();
+        }
+    }
+}
+
+/// Whether [`Parser::next_span_start`] finds nothing in `b` from 0 for any parser set
+/// (no byte of [`SPAN_BYTE`] but spaces not followed by `>`, `<`, a space or a quote).
+fn no_span_start(b: &[u8]) -> bool {
+    let mut i = 0;
+    loop {
+        i = next_span_byte(b, i);
+        match b.get(i) {
+            None => return true,
+            Some(b' ') if !matches!(b.get(i + 1), Some(b'>' | b'<' | b' ' | b'"' | b'\'')) => {
+                i += 1
+            }
+            Some(_) => return false,
         }
     }
 }
@@ -2536,10 +2576,28 @@ fn update_tree(p: &mut Parser, start: NodeId) {
                 f.last_blank = None;
                 let el = f.el;
                 let m = p.nm(child).mtext.take().map(|b| *b).unwrap_or_default();
-                let tmp = p.node(Kind::RawText);
-                p.nm(tmp).parent = Some(el);
-                p.parse_spans_into(tmp, m, PSet::All, Kind::Text);
-                let kids = std::mem::take(&mut p.nm(tmp).children);
+                if m.bytes.is_empty() {
+                    // the span machine adds nothing for an empty text
+                    f.changed();
+                    continue;
+                }
+                if no_span_start(&m.bytes) {
+                    // What the span machine makes of a text in which nothing can start: one
+                    // text node of the whole (in the raw text's slot, so nothing is dropped).
+                    let mut t = Node::new(Kind::Text);
+                    t.value = p.mval(&m, 0, m.bytes.len());
+                    t.span = m.to_base(0)..m.to_base_end(m.bytes.len());
+                    t.parent = Some(el);
+                    *p.nm(child) = t;
+                    f.keep(child);
+                    continue;
+                }
+                // the raw text node itself is the temporary parent of the parsed children
+                let mut tmp = Node::new(Kind::RawText);
+                tmp.parent = Some(el);
+                *p.nm(child) = tmp;
+                p.parse_spans_into(child, m, PSet::All, Kind::Text);
+                let kids = std::mem::take(&mut p.nm(child).children);
                 if let Some(f) = stack.last_mut() {
                     f.changed().extend(kids);
                 }
@@ -2593,7 +2651,7 @@ fn post_update(p: &mut Parser, el: NodeId, is_start: bool) {
     let k = p.n(el).kind;
     if k == Kind::Dt || (k == Kind::Header && p.opts.auto_id_stripping) {
         let raw = raw_text_of(p, el, p.opts.input == Input::Gfm);
-        p.nm(el).raw_text = Some(raw);
+        p.nm(el).rare_mut().raw_text = Some(raw);
     }
 }
 
@@ -2841,7 +2899,7 @@ fn update_elements(p: &mut Parser, start: NodeId) {
             continue;
         }
         if k == Kind::Header && p.opts.auto_ids && p.n(c).attr("id").is_none() {
-            let raw = p.n(c).raw_text.clone().unwrap_or_default();
+            let raw = p.n(c).raw_text().unwrap_or_default().to_string();
             let id = gfm_header_id(p, &raw);
             p.nm(c).attrs.push(Attr {
                 name: "id".into(),
@@ -2907,6 +2965,9 @@ fn gfm_header_id(p: &mut Parser, text: &str) -> String {
 /// Build the final document: compact the arena to the reachable nodes
 /// (in place, keeping arena order), finalise text values.
 pub(crate) fn finish<'a>(mut p: Parser<'a, '_>) -> Document<'a> {
+    if let Some(m) = p.spare_spans.take() {
+        keep_spare_machine(m);
+    }
     let n = p.nodes.len();
     let mut roots = vec![p.root];
     roots.extend(p.footnotes.iter().map(|f| f.content));

@@ -576,12 +576,9 @@ impl Src for VText<'_> {
         if i >= self.len() {
             return self.len();
         }
-        if let Some(o) = self.flat {
-            let n = self.len();
-            return match self.base.get(o + i..o + n) {
-                Some(r) => memchr::memchr(b'\n', r).map_or(n, |k| i + k),
-                None => n,
-            };
+        if self.flat.is_some() {
+            // the block parsers ask for the end of the same line several times: cached
+            return self.caches.find(self, i, Pat::Nl).unwrap_or(self.len());
         }
         let li = self.line_of(i);
         match (self.lines.get(li), self.vstart.get(li)) {
