@@ -2596,8 +2596,10 @@ fn update_tree(p: &mut Parser, start: NodeId) {
                 let mut tmp = Node::new(Kind::RawText);
                 tmp.parent = Some(el);
                 *p.nm(child) = tmp;
+                let before = p.nodes.len();
                 p.parse_spans_into(child, m, PSet::All, Kind::Text);
-                let kids = std::mem::take(&mut p.nm(child).children);
+                let mut kids = std::mem::take(&mut p.nm(child).children);
+                reuse_slot(p, child, before, &mut kids);
                 if let Some(f) = stack.last_mut() {
                     f.changed().extend(kids);
                 }
@@ -2635,6 +2637,46 @@ fn update_tree(p: &mut Parser, start: NodeId) {
                     last_blank: None,
                 });
             }
+        }
+    }
+}
+
+/// Move the node made last (by the span parse of the temporary node `tmp`, which made the
+/// nodes from `before` on; `kids` are `tmp`'s children) into `tmp`'s slot, so the arena
+/// holds no unreachable node (and `finish` need not compact it). Done only when the last
+/// node is attached below `tmp` and so referenced only by its parent's list and its
+/// children's parent links.
+fn reuse_slot(p: &mut Parser, tmp: NodeId, before: usize, kids: &mut [NodeId]) {
+    let Some(last) = p.nodes.len().checked_sub(1) else {
+        return;
+    };
+    if last < before || last <= tmp {
+        return;
+    }
+    let Some(q) = p.nodes.get(last).and_then(|n| n.parent) else {
+        return;
+    };
+    let slot = if q == tmp {
+        kids.iter_mut()
+            .rposition(|c| *c == last)
+            .and_then(|i| kids.get_mut(i))
+    } else if q >= before && q < last {
+        p.nodes
+            .get_mut(q)
+            .and_then(|n| n.children.iter_mut().rev().find(|c| **c == last))
+    } else {
+        None
+    };
+    let Some(slot) = slot else { return };
+    *slot = tmp;
+    p.nodes.swap(tmp, last);
+    p.nodes.pop();
+    let n = p.n(tmp).children.len();
+    for i in 0..n {
+        if let Some(c) = p.n(tmp).children.get(i).copied()
+            && let Some(cn) = p.nodes.get_mut(c)
+        {
+            cn.parent = Some(tmp);
         }
     }
 }
@@ -2818,11 +2860,7 @@ fn split_abbrevs(v: &str, keys: &[String]) -> Vec<(bool, String)> {
 /// GFM `update_elements` (depth-first, in document order: header ids are
 /// numbered in that order).
 fn update_elements(p: &mut Parser, start: NodeId) {
-    let hbr: Vec<u8> = if p.init_hard_wrap {
-        b"\n".to_vec()
-    } else {
-        b"\\\n".to_vec()
-    };
+    let hbr: &[u8] = if p.init_hard_wrap { b"\n" } else { b"\\\n" };
     // `new` stays None while the children are unchanged (no allocation)
     struct F {
         el: NodeId,
@@ -2856,10 +2894,13 @@ fn update_elements(p: &mut Parser, start: NodeId) {
         let n_kids = f.old.len();
         f.idx += 1;
         let k = p.n(c).kind;
-        if k == Kind::Text && contains(p.n(c).value.as_bytes(), &hbr) {
+        if k == Kind::Text
+            && memchr::memchr(b'\n', p.n(c).value.as_bytes()).is_some()
+            && contains(p.n(c).value.as_bytes(), hbr)
+        {
             let v = p.n(c).value.clone();
             let sp = p.n(c).span.clone();
-            let lines = split_all(v.as_bytes(), &hbr);
+            let lines = split_all(v.as_bytes(), hbr);
             let el_block = p.n(el).category == Some(Category::Block);
             let omit = lines.last().is_some_and(|l| l.is_empty()) && el_block && ci + 1 == n_kids;
             let nl = lines.len();
@@ -2997,12 +3038,17 @@ pub(crate) fn finish<'a>(mut p: Parser<'a, '_>) -> Document<'a> {
     if twice {
         return finish_copy(p);
     }
-    let mut map = vec![usize::MAX; n];
-    let mut k = 0;
-    for (i, s) in seen.iter().enumerate() {
-        if *s && let Some(m) = map.get_mut(i) {
-            *m = k;
-            k += 1;
+    // Every node reachable (the common case): the arena stays as it is.
+    let all = !seen.contains(&false);
+    let mut map = Vec::new();
+    if !all {
+        map = vec![usize::MAX; n];
+        let mut k = 0;
+        for (i, s) in seen.iter().enumerate() {
+            if *s && let Some(m) = map.get_mut(i) {
+                *m = k;
+                k += 1;
+            }
         }
     }
     // kramdown's footnote markers share the attribute hash of the definition's :eob
@@ -3026,13 +3072,21 @@ pub(crate) fn finish<'a>(mut p: Parser<'a, '_>) -> Document<'a> {
             )
         })
         .collect();
-    let mut i = 0;
-    p.nodes.retain(|_| {
-        let keep = seen.get(i).copied().unwrap_or(false);
-        i += 1;
-        keep
-    });
-    let mapf = |x: usize| map.get(x).copied().filter(|&m| m != usize::MAX);
+    if !all {
+        let mut i = 0;
+        p.nodes.retain(|_| {
+            let keep = seen.get(i).copied().unwrap_or(false);
+            i += 1;
+            keep
+        });
+    }
+    let mapf = |x: usize| {
+        if all {
+            (x < n).then_some(x)
+        } else {
+            map.get(x).copied().filter(|&m| m != usize::MAX)
+        }
+    };
     let len = p.nodes.len();
     let src = p.src;
     let direct = p.direct;
