@@ -2575,6 +2575,20 @@ fn update_tree(p: &mut Parser, start: NodeId) {
             Kind::RawText => {
                 f.last_blank = None;
                 let el = f.el;
+                if p.n(child).lazy_raw {
+                    let sp = p.n(child).span.clone();
+                    if no_span_start(p.base.get(sp.clone()).unwrap_or_default()) {
+                        // as below, without making the span text
+                        let mut t = Node::new(Kind::Text);
+                        t.value = p.val(sp.start, sp.end);
+                        t.span = sp;
+                        t.parent = Some(el);
+                        *p.nm(child) = t;
+                        f.keep(child);
+                        continue;
+                    }
+                    p.materialize_raw(child);
+                }
                 let m = p.nm(child).mtext.take().map(|b| *b).unwrap_or_default();
                 if m.bytes.is_empty() {
                     // the span machine adds nothing for an empty text

@@ -261,6 +261,9 @@ pub struct Node<'a> {
     pub(crate) eob: EobKind,
     pub(crate) codespan_delim: u32,
     pub(crate) first_as_para: bool,
+    /// A paragraph's `:raw_text` not yet made a span text: its text is the source range
+    /// `span` (see `Parser::raw_mtext`).
+    pub(crate) lazy_raw: bool,
 }
 
 /// The rarely set fields of a [`Node`].
@@ -368,6 +371,7 @@ impl<'a> Node<'a> {
             eob: EobKind::None,
             codespan_delim: 0,
             first_as_para: false,
+            lazy_raw: false,
         }
     }
 
