@@ -2048,7 +2048,15 @@ const SPAN_BYTE: [bool; 256] = {
 /// non-ASCII bytes (CJK text) are skipped eight at a time.
 fn next_span_byte(b: &[u8], mut i: usize) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    const HIGH2: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
     loop {
+        while let Some(c) = b.get(i..i + 16) {
+            let w = <[u8; 16]>::try_from(c).map_or(0, u128::from_ne_bytes);
+            if w & HIGH2 != HIGH2 {
+                break;
+            }
+            i += 16;
+        }
         while let Some(c) = b.get(i..i + 8) {
             let w = <[u8; 8]>::try_from(c).map_or(0, u64::from_ne_bytes);
             if w & HIGH != HIGH {
