@@ -478,7 +478,7 @@ pub(super) fn tag_attempts<'t>(
 ) -> impl Iterator<Item = usize> + 't {
     let start = r.start;
     let src = text.get(r.clone()).unwrap_or("");
-    src.match_indices('<').filter_map(move |(p, _)| {
+    memchr::memchr_iter(b'<', src.as_bytes()).filter_map(move |p| {
         let after = &src[p + 1..];
         if any_end_tag && let Some(end) = after.strip_prefix('/') {
             return end

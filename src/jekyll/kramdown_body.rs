@@ -74,6 +74,21 @@ const RAW_TEXT: &[&str] = &[
     "plaintext",
 ];
 
+/// What [`analyse`] knows of a node from its ancestors.
+#[derive(Clone, Copy, Default)]
+struct NodeState {
+    /// Below live HTML.
+    under_html: bool,
+    /// In the raw text of an element (up to where a browser ends it).
+    in_raw_text: bool,
+    /// Not written (in a list kramdown replaces).
+    gone: bool,
+    /// Replaced by the table of contents.
+    replaced: bool,
+    /// For a raw-text element: where a browser ends its raw text.
+    raw_end: Option<usize>,
+}
+
 /// Ranges `live` minus the ranges `dead` (both sorted by start; `dead` may nest or overlap).
 fn subtract(live: &[Range<usize>], dead: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -108,12 +123,14 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     let doc = kramdown::parse(src, options);
     let at = |r: &Range<usize>| base + r.start.min(src.len())..base + r.end.min(src.len());
 
-    let mut live: Vec<Range<usize>> = Vec::new();
-    let mut dead: Vec<Range<usize>> = Vec::new();
+    // (sized for the nodes: most are live HTML or text)
+    let n = doc.nodes.len();
+    let mut live: Vec<Range<usize>> = Vec::with_capacity(n / 2);
+    let mut dead: Vec<Range<usize>> = Vec::with_capacity(n);
     let mut code: Vec<Range<usize>> = Vec::new();
     // Text nodes outside HTML, each with the end of the block it is in (for tags Markdown
     // shows as text).
-    let mut texts: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut texts: Vec<(Range<usize>, usize)> = Vec::with_capacity(n / 2);
     let mut ial: Vec<Token> = Vec::new();
     let mut body = Body::default();
 
@@ -126,14 +143,10 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     // Per node (pre-order, so a parent is seen first): below live HTML, and below an element
     // whose content the tokenizer reads as raw text (`<script>`, `<noscript>`…: nothing in it
     // is cut out, or the tokenizer would read its end tags out of context).
-    let n = doc.nodes.len();
-    let mut under_html = vec![false; n];
-    let mut in_raw_text = vec![false; n];
-    let mut raw_end: Vec<Option<usize>> = vec![None; n];
     // The first list with `{:toc}` (or `{:footnotes}`) is replaced by the table of contents
     // (the footnotes; the list's own attributes go on it): nothing in it reaches the page.
-    let mut gone = vec![false; n];
-    let mut replaced = vec![false; n];
+    // (One vector for all of these.)
+    let mut st = vec![NodeState::default(); n];
     let (mut toc, mut footnotes) = (false, false);
     while let Some(&root) = roots.get(next_root) {
         next_root += 1;
@@ -146,38 +159,34 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                     toc = true;
                     // An empty table of contents is not written, nor its attributes.
                     if toc_has_entries(&doc) {
-                        replaced[id] = true;
+                        st[id].replaced = true;
                     } else {
-                        gone[id] = true;
+                        st[id].gone = true;
                     }
                 } else if !footnotes && refs.iter().any(|r| r == "footnotes") {
                     footnotes = true;
-                    gone[id] = true;
+                    st[id].gone = true;
                 }
             }
             if let Some(p) = node.parent.filter(|&p| p < n)
                 && id < n
             {
-                gone[id] |= gone[p] || replaced[p];
+                let ps = st[p];
                 let parent = doc.node(p);
-                under_html[id] = under_html[p]
+                let s = &mut st[id];
+                s.gone |= ps.gone || ps.replaced;
+                s.under_html = ps.under_html
                     || matches!(
                         parent.kind,
                         Kind::HtmlElement | Kind::XmlComment | Kind::Raw
                     );
                 // Raw text up to where a browser ends it (`raw_end`); what kramdown wrote after
                 // that is live.
-                in_raw_text[id] = in_raw_text[p]
-                    || raw_end
-                        .get(p)
-                        .copied()
-                        .flatten()
-                        .is_some_and(|end| span.start < end);
+                s.in_raw_text = ps.in_raw_text || ps.raw_end.is_some_and(|end| span.start < end);
             }
-            if in_raw_text.get(id).copied().unwrap_or(false)
-                || gone.get(id).copied().unwrap_or(false)
-            {
-                if gone.get(id).copied().unwrap_or(false) {
+            let s = st.get(id).copied().unwrap_or_default();
+            if s.in_raw_text || s.gone {
+                if s.gone {
                     dead.push(span);
                 }
                 continue;
@@ -193,8 +202,8 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 let from = at(&doc.node(first).span).start;
                 let end = raw_text_end(text, &doc, id, &at)
                     .unwrap_or_else(|| at(&doc.node(last).span).end);
-                if let Some(slot) = raw_end.get_mut(id) {
-                    *slot = Some(end);
+                if let Some(slot) = st.get_mut(id) {
+                    slot.raw_end = Some(end);
                 }
                 if from < end {
                     dead.push(from..end);
@@ -207,9 +216,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 roots.push(def);
             }
             match node.kind {
-                Kind::HtmlElement | Kind::XmlComment | Kind::XmlPi | Kind::Raw
-                    if !under_html.get(id).copied().unwrap_or(false) =>
-                {
+                Kind::HtmlElement | Kind::XmlComment | Kind::XmlPi | Kind::Raw if !s.under_html => {
                     live.push(span.clone());
                 }
                 Kind::Codeblock | Kind::Codespan | Kind::Math => {
@@ -399,11 +406,15 @@ fn add_kramdown_attrs(
         if tag.start >= span.end || !name.eq_ignore_ascii_case(&node.value) {
             continue;
         }
-        let scanned: std::collections::HashSet<usize> =
-            attrs.iter().map(|t| t.name_span.start).collect();
+        // The attributes the scanner read, by where their names start (sorted: the scanner
+        // reads them left to right, so this is one pass for a well-formed tag).
+        let mut scanned: Vec<usize> = attrs.iter().map(|t| t.name_span.start).collect();
+        if !scanned.is_sorted() {
+            scanned.sort_unstable();
+        }
         for a in node.attrs.iter().filter(|a| a.origin == AttrOrigin::Html) {
             if let Some(attr) = attr_of(a, at)
-                && !scanned.contains(&attr.name_span.start)
+                && scanned.binary_search(&attr.name_span.start).is_err()
             {
                 attrs.push(attr);
             }

@@ -432,11 +432,6 @@ fn tag(
     let name_start = if is_end { lt + 2 } else { lt + 1 };
     let ne = name_end(b, name_start, end);
     let name = text[name_start..ne].to_ascii_lowercase();
-    let shown = if is_end {
-        format!("</{name}")
-    } else {
-        format!("<{name}")
-    };
     let mut attrs: Vec<Attr> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut problems: Vec<Malformed> = Vec::new();
@@ -449,7 +444,10 @@ fn tag(
         if j >= end {
             out.malformed.push(Malformed {
                 span: lt..ne,
-                message: format!("tag `{shown}` is never closed with `>`"),
+                message: format!(
+                    "tag `{}{name}` is never closed with `>`",
+                    if is_end { "</" } else { "<" }
+                ),
                 label: "unterminated tag".into(),
                 first: None,
             });

@@ -47,8 +47,8 @@ fn dump(text: &str, o: &kramdown::Options) -> String {
                 n.kind.name(),
                 n.span,
                 n.value,
-                n.raw_text,
-                n.lang,
+                n.raw_text(),
+                n.lang(),
                 n.category,
                 n.children.len()
             );

@@ -187,6 +187,13 @@ pub(crate) fn parse_document<'a>(text: &'a str, options: &Options) -> Document<'
     doc
 }
 
+/// The range of `b` that Ruby's `strip` keeps.
+fn strip_range(b: &[u8]) -> (usize, usize) {
+    let a = b.iter().take_while(|&&c| is_strip(c)).count();
+    let z = b.iter().rposition(|&c| !is_strip(c)).map_or(a, |x| x + 1);
+    (a, z.max(a))
+}
+
 fn ruby_lstrip(b: &[u8]) -> &[u8] {
     let k = b.iter().take_while(|&&c| is_strip(c)).count();
     b.get(k..).unwrap_or_default()
@@ -323,7 +330,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             init_para_end,
             id_counter: HashMap::new(),
             hr_memo: (0, 0, 0),
-            spare_spans: None,
+            spare_spans: crate::span::take_spare_machine(),
         };
         let mut r = Node::new(Kind::Root);
         r.span = 0..base.len();
@@ -440,14 +447,52 @@ impl<'a, 'b> Parser<'a, 'b> {
         id
     }
 
+    /// Make the lazy raw text of node `id` (a paragraph's, the source range of its span) a
+    /// span text: the one `p_paragraph` would have made of the range.
+    pub(crate) fn materialize_raw(&mut self, id: NodeId) {
+        let base = self.base;
+        let n = self.nm(id);
+        if !n.lazy_raw {
+            return;
+        }
+        n.lazy_raw = false;
+        let mut mt = MText::default();
+        mt.push_line(
+            base,
+            Line {
+                synth: 0,
+                start: n.span.start,
+                end: n.span.end,
+            },
+        );
+        n.span = 0..0;
+        n.mtext = Some(Box::new(mt));
+    }
+
     /// `add_text(text, tree, type)` for block-phase text (raw_text or text).
     fn add_mtext(&mut self, m: MText, tree: NodeId, kind: Kind) {
         if let Some(l) = self.last_child(tree)
             && self.n(l).kind == kind
         {
+            self.materialize_raw(l);
+            let base = self.base;
             let n = self.nm(l);
             if let Some(mt) = n.mtext.as_mut() {
                 mt.append(&m);
+            } else if kind == Kind::Text && !n.value.is_empty() {
+                // a text made by `add_block_text` from the source range of its span
+                let mut mt = MText::default();
+                mt.push_line(
+                    base,
+                    Line {
+                        synth: 0,
+                        start: n.span.start,
+                        end: n.span.end,
+                    },
+                );
+                mt.append(&m);
+                n.value = Cow::Borrowed("");
+                n.mtext = Some(Box::new(mt));
             } else {
                 n.mtext = Some(Box::new(m));
             }
@@ -459,6 +504,29 @@ impl<'a, 'b> Parser<'a, 'b> {
         let id = self.node(kind);
         self.nm(id).mtext = Some(Box::new(m));
         self.push(tree, id);
+    }
+
+    /// `add_text(t[a..b], tree)` of a `:text` in the block phase: a contiguous piece of the
+    /// source that does not continue a text gets its value and span at once (what `finish`
+    /// makes of its span text), without a span text.
+    fn add_block_text(&mut self, t: &VText, a: usize, b: usize, tree: NodeId) {
+        let merge = self
+            .last_child(tree)
+            .is_some_and(|l| self.n(l).kind == Kind::Text);
+        if !merge
+            && a < b
+            && let Some((x, y)) = t.base_range(a, b)
+        {
+            let v = self.val(x, y);
+            let id = self.node(Kind::Text);
+            let n = self.nm(id);
+            n.value = v;
+            n.span = x..y;
+            self.push(tree, id);
+            return;
+        }
+        let m = t.mtext(a, b);
+        self.add_mtext(m, tree, Kind::Text);
     }
 
     // ----- the machine -----
@@ -723,7 +791,7 @@ impl<'a, 'b> Parser<'a, 'b> {
         if let Some(l) = lang
             && !l.is_empty()
         {
-            n.lang = Some(l);
+            n.rare_mut().lang = Some(l);
             if let Some((l4, sp)) = lang4 {
                 n.attrs.push(Attr {
                     name: "class".into(),
@@ -857,7 +925,7 @@ impl<'a, 'b> Parser<'a, 'b> {
         {
             let n = self.nm(el);
             n.level = level as u8;
-            n.raw_text = Some(raw);
+            n.rare_mut().raw_text = Some(raw);
         }
         self.add_mtext(m, el, Kind::RawText);
         if let Some((id, s0, s1)) = id {
@@ -1287,6 +1355,7 @@ impl<'a, 'b> Parser<'a, 'b> {
                 && self.kind_of(k1) != Some(Kind::Blank)
                 && let Some(&tc) = self.n(first).children.first()
             {
+                self.materialize_raw(tc);
                 let at = self
                     .n(tc)
                     .mtext
@@ -1324,6 +1393,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             let Some(&rt) = self.n(p).children.first() else {
                 continue;
             };
+            self.materialize_raw(rt);
             let Some(m) = self.n(rt).mtext.as_deref() else {
                 continue;
             };
@@ -1420,6 +1490,7 @@ impl<'a, 'b> Parser<'a, 'b> {
         let Some(&rt) = self.n(para).children.first() else {
             return false;
         };
+        self.materialize_raw(rt);
         let m = self.n(rt).mtext.as_deref().cloned().unwrap_or_default();
         let mut start = 0;
         let mut terms = Vec::new();
@@ -1451,7 +1522,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             let sp = tm.to_base(0)..tm.to_base_end(tm.bytes.len());
             {
                 let n = self.nm(dt);
-                n.raw_text = Some(s(&tm.bytes));
+                n.rare_mut().raw_text = Some(s(&tm.bytes));
                 n.span = sp;
             }
             let rid = self.node(Kind::RawText);
@@ -1593,6 +1664,7 @@ impl<'a, 'b> Parser<'a, 'b> {
                     if kids.len() > 1
                         && let Some(&tc) = self.n(f).children.first()
                     {
+                        self.materialize_raw(tc);
                         let at = self
                             .n(tc)
                             .mtext
@@ -1899,8 +1971,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             i += 1;
         }
         let Some(k) = found else {
-            let m = t.mtext(p, n);
-            self.add_mtext(m, tree, Kind::Text);
+            self.add_block_text(&t, p, n, tree);
             self.set_pos(n);
             if self.n(tree).kind == Kind::HtmlElement {
                 let name = self.n(tree).value.clone();
@@ -1913,8 +1984,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             return;
         };
         if k > p {
-            let m = t.mtext(p, k);
-            self.add_mtext(m, tree, Kind::Text);
+            self.add_block_text(&t, p, k, tree);
         }
         self.set_pos(k);
         if let Some(e) = html::html_comment(&*t, k) {
@@ -1955,8 +2025,7 @@ impl<'a, 'b> Parser<'a, 'b> {
                     f.stopped = true;
                 }
             } else {
-                let m = t.mtext(k, e);
-                self.add_mtext(m, tree, Kind::Text);
+                self.add_block_text(&t, k, e, tree);
                 self.warnings.push(format!(
                     "Found invalidly used HTML closing tag for '{cname}'"
                 ));
@@ -1964,8 +2033,7 @@ impl<'a, 'b> Parser<'a, 'b> {
         } else {
             // getch
             let l = crate::text::char_at(&*t, k).map_or(1, |c| c.1);
-            let m = t.mtext(k, k + l);
-            self.add_mtext(m, tree, Kind::Text);
+            self.add_block_text(&t, k, k + l, tree);
             self.set_pos(k + l);
         }
     }
@@ -2356,7 +2424,7 @@ impl<'a, 'b> Parser<'a, 'b> {
                     n.value = v;
                     n.category = Some(Category::Block);
                     n.span = sp;
-                    n.raw_type = ty
+                    n.rare_mut().raw_type = ty
                         .split(|c: char| c.is_ascii() && is_ws(c as u8))
                         .filter(|x| !x.is_empty())
                         .map(String::from)
@@ -2462,15 +2530,35 @@ impl<'a, 'b> Parser<'a, 'b> {
             }
         }
         self.set_pos(e);
-        let mut m = t.mtext(p, e);
-        m.rstrip();
         let tree = self.tree();
         let sp = self.vspan(&t, p, e);
+        let merge = self
+            .last_child(tree)
+            .is_some_and(|l| self.n(l).kind == Kind::P);
+        if !merge && let Some((x, y)) = t.base_range(p, e) {
+            // a paragraph of one piece of the source: its raw text stays that range (made a
+            // span text only when something needs one)
+            let b = self.base.get(x..y).unwrap_or_default();
+            let (a, z) = strip_range(b);
+            let id = self.new_block_el(Kind::P, sp);
+            self.push(tree, id);
+            if a < z {
+                let rt = self.node(Kind::RawText);
+                let n = self.nm(rt);
+                n.lazy_raw = true;
+                n.span = x + a..x + z;
+                self.push(id, rt);
+            }
+            return true;
+        }
+        let mut m = t.mtext(p, e);
+        m.rstrip();
         if let Some(l) = self.last_child(tree)
             && self.n(l).kind == Kind::P
         {
             let lip = self.n(l).children.last().copied();
             if let Some(li) = lip.filter(|&li| self.n(li).kind == Kind::RawText) {
+                self.materialize_raw(li);
                 let joiner: &[u8] = if p >= 3 && t.bytes(p - 3, p) == b"  \n" {
                     b"  \n"
                 } else {

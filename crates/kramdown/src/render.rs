@@ -331,7 +331,7 @@ impl R<'_> {
             Kind::Header => {
                 let mut attrs = attrs_of(doc, id);
                 if o.auto_ids && !attrs.iter().any(|(k, _)| k == "id") {
-                    let gid = self.generate_id(n.raw_text.as_deref().unwrap_or(""));
+                    let gid = self.generate_id(n.raw_text().unwrap_or(""));
                     attrs.push(("id".into(), gid));
                 }
                 let idv = attrs
@@ -396,10 +396,8 @@ impl R<'_> {
                                         .collect::<String>()
                                 })
                                 .unwrap_or_default();
-                            let v = format!(
-                                "{pre}{}",
-                                basic_generate_id(n.raw_text.as_deref().unwrap_or(""))
-                            );
+                            let v =
+                                format!("{pre}{}", basic_generate_id(n.raw_text().unwrap_or("")));
                             attrs.push(("id".into(), v.trim_start().to_string()));
                             break;
                         }
@@ -423,7 +421,7 @@ impl R<'_> {
                     let tr = *self.stack.last()?;
                     let table = *self.stack.get(self.stack.len().checked_sub(3)?)?;
                     let idx = doc.node(tr).children.iter().position(|&c| c == id)?;
-                    doc.node(table).alignment.get(idx).copied()
+                    doc.node(table).alignment().get(idx).copied()
                 })()
                 .unwrap_or(Align::Default);
                 if align != Align::Default {
@@ -556,7 +554,7 @@ impl R<'_> {
                 ));
             }
             Kind::Raw => {
-                if n.raw_type.is_empty() || n.raw_type.iter().any(|t| t == "html") {
+                if n.raw_type().is_empty() || n.raw_type().iter().any(|t| t == "html") {
                     self.out.push_str(&n.value);
                     if n.category == Some(Category::Block) {
                         self.out.push('\n');

@@ -221,6 +221,30 @@ fn chain_idx(k: Kind) -> Option<usize> {
     }
 }
 
+thread_local! {
+    /// A span machine kept from the last document parsed on this thread (its vectors are
+    /// reused, so a document allocates none of them again).
+    static SPARE_MACHINE: std::cell::Cell<Option<SpanMachine>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// The span machine the last document on this thread left, if any.
+pub(crate) fn take_spare_machine() -> Option<SpanMachine> {
+    SPARE_MACHINE.try_with(std::cell::Cell::take).ok().flatten()
+}
+
+/// Keep `m` for the next document on this thread (unless it grew large).
+fn keep_spare_machine(mut m: SpanMachine) {
+    if m.memo.capacity() > 1024 || m.recs.capacity() > 1024 || m.frames.capacity() > 1024 {
+        return;
+    }
+    m.envs.clear();
+    m.frames.clear();
+    m.memo.clear();
+    m.recs.clear();
+    let _ = SPARE_MACHINE.try_with(|s| s.set(Some(m)));
+}
+
 #[derive(Default)]
 pub(crate) struct SpanMachine {
     envs: Vec<Env>,
@@ -1809,7 +1833,7 @@ impl<'a> Parser<'a, '_> {
                         nn.category = Some(Category::Span);
                         nn.span = sp;
                         if ename == "nomarkdown" {
-                            nn.raw_type = ty
+                            nn.rare_mut().raw_type = ty
                                 .split(|c: char| c.is_ascii() && is_ws(c as u8))
                                 .filter(|x| !x.is_empty())
                                 .map(String::from)
@@ -2024,7 +2048,15 @@ const SPAN_BYTE: [bool; 256] = {
 /// non-ASCII bytes (CJK text) are skipped eight at a time.
 fn next_span_byte(b: &[u8], mut i: usize) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    const HIGH2: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
     loop {
+        while let Some(c) = b.get(i..i + 16) {
+            let w = <[u8; 16]>::try_from(c).map_or(0, u128::from_ne_bytes);
+            if w & HIGH2 != HIGH2 {
+                break;
+            }
+            i += 16;
+        }
         while let Some(c) = b.get(i..i + 8) {
             let w = <[u8; 8]>::try_from(c).map_or(0, u64::from_ne_bytes);
             if w & HIGH != HIGH {
@@ -2041,6 +2073,22 @@ fn next_span_byte(b: &[u8], mut i: usize) -> usize {
         }
         if i >= b.len() {
             return b.len();
+        }
+    }
+}
+
+/// Whether [`Parser::next_span_start`] finds nothing in `b` from 0 for any parser set
+/// (no byte of [`SPAN_BYTE`] but spaces not followed by `>`, `<`, a space or a quote).
+fn no_span_start(b: &[u8]) -> bool {
+    let mut i = 0;
+    loop {
+        i = next_span_byte(b, i);
+        match b.get(i) {
+            None => return true,
+            Some(b' ') if !matches!(b.get(i + 1), Some(b'>' | b'<' | b' ' | b'"' | b'\'')) => {
+                i += 1
+            }
+            Some(_) => return false,
         }
     }
 }
@@ -2535,11 +2583,45 @@ fn update_tree(p: &mut Parser, start: NodeId) {
             Kind::RawText => {
                 f.last_blank = None;
                 let el = f.el;
+                if p.n(child).lazy_raw {
+                    let sp = p.n(child).span.clone();
+                    if no_span_start(p.base.get(sp.clone()).unwrap_or_default()) {
+                        // as below, without making the span text
+                        let mut t = Node::new(Kind::Text);
+                        t.value = p.val(sp.start, sp.end);
+                        t.span = sp;
+                        t.parent = Some(el);
+                        *p.nm(child) = t;
+                        f.keep(child);
+                        continue;
+                    }
+                    p.materialize_raw(child);
+                }
                 let m = p.nm(child).mtext.take().map(|b| *b).unwrap_or_default();
-                let tmp = p.node(Kind::RawText);
-                p.nm(tmp).parent = Some(el);
-                p.parse_spans_into(tmp, m, PSet::All, Kind::Text);
-                let kids = std::mem::take(&mut p.nm(tmp).children);
+                if m.bytes.is_empty() {
+                    // the span machine adds nothing for an empty text
+                    f.changed();
+                    continue;
+                }
+                if no_span_start(&m.bytes) {
+                    // What the span machine makes of a text in which nothing can start: one
+                    // text node of the whole (in the raw text's slot, so nothing is dropped).
+                    let mut t = Node::new(Kind::Text);
+                    t.value = p.mval(&m, 0, m.bytes.len());
+                    t.span = m.to_base(0)..m.to_base_end(m.bytes.len());
+                    t.parent = Some(el);
+                    *p.nm(child) = t;
+                    f.keep(child);
+                    continue;
+                }
+                // the raw text node itself is the temporary parent of the parsed children
+                let mut tmp = Node::new(Kind::RawText);
+                tmp.parent = Some(el);
+                *p.nm(child) = tmp;
+                let before = p.nodes.len();
+                p.parse_spans_into(child, m, PSet::All, Kind::Text);
+                let mut kids = std::mem::take(&mut p.nm(child).children);
+                reuse_slot(p, child, before, &mut kids);
                 if let Some(f) = stack.last_mut() {
                     f.changed().extend(kids);
                 }
@@ -2581,6 +2663,46 @@ fn update_tree(p: &mut Parser, start: NodeId) {
     }
 }
 
+/// Move the node made last (by the span parse of the temporary node `tmp`, which made the
+/// nodes from `before` on; `kids` are `tmp`'s children) into `tmp`'s slot, so the arena
+/// holds no unreachable node (and `finish` need not compact it). Done only when the last
+/// node is attached below `tmp` and so referenced only by its parent's list and its
+/// children's parent links.
+fn reuse_slot(p: &mut Parser, tmp: NodeId, before: usize, kids: &mut [NodeId]) {
+    let Some(last) = p.nodes.len().checked_sub(1) else {
+        return;
+    };
+    if last < before || last <= tmp {
+        return;
+    }
+    let Some(q) = p.nodes.get(last).and_then(|n| n.parent) else {
+        return;
+    };
+    let slot = if q == tmp {
+        kids.iter_mut()
+            .rposition(|c| *c == last)
+            .and_then(|i| kids.get_mut(i))
+    } else if q >= before && q < last {
+        p.nodes
+            .get_mut(q)
+            .and_then(|n| n.children.iter_mut().rev().find(|c| **c == last))
+    } else {
+        None
+    };
+    let Some(slot) = slot else { return };
+    *slot = tmp;
+    p.nodes.swap(tmp, last);
+    p.nodes.pop();
+    let n = p.n(tmp).children.len();
+    for i in 0..n {
+        if let Some(c) = p.n(tmp).children.get(i).copied()
+            && let Some(cn) = p.nodes.get_mut(c)
+        {
+            cn.parent = Some(tmp);
+        }
+    }
+}
+
 fn post_update(p: &mut Parser, el: NodeId, is_start: bool) {
     if is_start {
         return;
@@ -2593,7 +2715,7 @@ fn post_update(p: &mut Parser, el: NodeId, is_start: bool) {
     let k = p.n(el).kind;
     if k == Kind::Dt || (k == Kind::Header && p.opts.auto_id_stripping) {
         let raw = raw_text_of(p, el, p.opts.input == Input::Gfm);
-        p.nm(el).raw_text = Some(raw);
+        p.nm(el).rare_mut().raw_text = Some(raw);
     }
 }
 
@@ -2760,11 +2882,7 @@ fn split_abbrevs(v: &str, keys: &[String]) -> Vec<(bool, String)> {
 /// GFM `update_elements` (depth-first, in document order: header ids are
 /// numbered in that order).
 fn update_elements(p: &mut Parser, start: NodeId) {
-    let hbr: Vec<u8> = if p.init_hard_wrap {
-        b"\n".to_vec()
-    } else {
-        b"\\\n".to_vec()
-    };
+    let hbr: &[u8] = if p.init_hard_wrap { b"\n" } else { b"\\\n" };
     // `new` stays None while the children are unchanged (no allocation)
     struct F {
         el: NodeId,
@@ -2798,10 +2916,13 @@ fn update_elements(p: &mut Parser, start: NodeId) {
         let n_kids = f.old.len();
         f.idx += 1;
         let k = p.n(c).kind;
-        if k == Kind::Text && contains(p.n(c).value.as_bytes(), &hbr) {
+        if k == Kind::Text
+            && memchr::memchr(b'\n', p.n(c).value.as_bytes()).is_some()
+            && contains(p.n(c).value.as_bytes(), hbr)
+        {
             let v = p.n(c).value.clone();
             let sp = p.n(c).span.clone();
-            let lines = split_all(v.as_bytes(), &hbr);
+            let lines = split_all(v.as_bytes(), hbr);
             let el_block = p.n(el).category == Some(Category::Block);
             let omit = lines.last().is_some_and(|l| l.is_empty()) && el_block && ci + 1 == n_kids;
             let nl = lines.len();
@@ -2841,7 +2962,7 @@ fn update_elements(p: &mut Parser, start: NodeId) {
             continue;
         }
         if k == Kind::Header && p.opts.auto_ids && p.n(c).attr("id").is_none() {
-            let raw = p.n(c).raw_text.clone().unwrap_or_default();
+            let raw = p.n(c).raw_text().unwrap_or_default().to_string();
             let id = gfm_header_id(p, &raw);
             p.nm(c).attrs.push(Attr {
                 name: "id".into(),
@@ -2907,6 +3028,9 @@ fn gfm_header_id(p: &mut Parser, text: &str) -> String {
 /// Build the final document: compact the arena to the reachable nodes
 /// (in place, keeping arena order), finalise text values.
 pub(crate) fn finish<'a>(mut p: Parser<'a, '_>) -> Document<'a> {
+    if let Some(m) = p.spare_spans.take() {
+        keep_spare_machine(m);
+    }
     let n = p.nodes.len();
     let mut roots = vec![p.root];
     roots.extend(p.footnotes.iter().map(|f| f.content));
@@ -2936,12 +3060,17 @@ pub(crate) fn finish<'a>(mut p: Parser<'a, '_>) -> Document<'a> {
     if twice {
         return finish_copy(p);
     }
-    let mut map = vec![usize::MAX; n];
-    let mut k = 0;
-    for (i, s) in seen.iter().enumerate() {
-        if *s && let Some(m) = map.get_mut(i) {
-            *m = k;
-            k += 1;
+    // Every node reachable (the common case): the arena stays as it is.
+    let all = !seen.contains(&false);
+    let mut map = Vec::new();
+    if !all {
+        map = vec![usize::MAX; n];
+        let mut k = 0;
+        for (i, s) in seen.iter().enumerate() {
+            if *s && let Some(m) = map.get_mut(i) {
+                *m = k;
+                k += 1;
+            }
         }
     }
     // kramdown's footnote markers share the attribute hash of the definition's :eob
@@ -2965,13 +3094,21 @@ pub(crate) fn finish<'a>(mut p: Parser<'a, '_>) -> Document<'a> {
             )
         })
         .collect();
-    let mut i = 0;
-    p.nodes.retain(|_| {
-        let keep = seen.get(i).copied().unwrap_or(false);
-        i += 1;
-        keep
-    });
-    let mapf = |x: usize| map.get(x).copied().filter(|&m| m != usize::MAX);
+    if !all {
+        let mut i = 0;
+        p.nodes.retain(|_| {
+            let keep = seen.get(i).copied().unwrap_or(false);
+            i += 1;
+            keep
+        });
+    }
+    let mapf = |x: usize| {
+        if all {
+            (x < n).then_some(x)
+        } else {
+            map.get(x).copied().filter(|&m| m != usize::MAX)
+        }
+    };
     let len = p.nodes.len();
     let src = p.src;
     let direct = p.direct;

@@ -276,7 +276,7 @@ pub(crate) fn p_table(p: &mut Parser) -> bool {
     let sp = t.to_base(pos0)..t.to_base_end(pos);
     {
         let n = p.nm(table);
-        n.alignment = alignment;
+        n.rare_mut().alignment = alignment;
         n.span = sp;
     }
     p.set_cur_pos(pos);

@@ -316,6 +316,8 @@ pub(crate) struct VText<'b> {
     /// `Some(o)` when the text is the contiguous base range `o..o + len`
     /// (no synthetic bytes): byte access and searches go straight to the slice.
     flat: Option<usize>,
+    /// The length (the last entry of `vstart`).
+    n: usize,
     /// Lazily built index of possible closing fence lines: for '`' and '~',
     /// (line start, run length, end after newline) and the suffix maxima of
     /// the run lengths.
@@ -356,6 +358,7 @@ impl<'b> VText<'b> {
             cache: Cell::new(0),
             caches: Caches::default(),
             flat,
+            n: acc,
             fence_idx: std::cell::OnceCell::new(),
         }
     }
@@ -552,8 +555,9 @@ impl Src for VText<'_> {
     fn next_pat(&self, from: usize, pat: Pat) -> Option<usize> {
         self.caches.find(self, from, pat)
     }
+    #[inline]
     fn len(&self) -> usize {
-        self.vstart.last().copied().unwrap_or(0)
+        self.n
     }
     #[inline]
     fn at(&self, i: usize) -> Option<u8> {
@@ -576,12 +580,9 @@ impl Src for VText<'_> {
         if i >= self.len() {
             return self.len();
         }
-        if let Some(o) = self.flat {
-            let n = self.len();
-            return match self.base.get(o + i..o + n) {
-                Some(r) => memchr::memchr(b'\n', r).map_or(n, |k| i + k),
-                None => n,
-            };
+        if self.flat.is_some() {
+            // the block parsers ask for the end of the same line several times: cached
+            return self.caches.find(self, i, Pat::Nl).unwrap_or(self.len());
         }
         let li = self.line_of(i);
         match (self.lines.get(li), self.vstart.get(li)) {

@@ -251,21 +251,28 @@ pub struct Node<'a> {
     pub level: u8,
     /// Code point of an `:entity`.
     pub code_point: u32,
-    /// Table column alignment.
-    pub alignment: Vec<Align>,
-    /// `{::nomarkdown type="…"}` output types of a `:raw`.
-    pub raw_type: Vec<String>,
     /// For `:footnote`: the detached [`Kind::FootnoteDef`] node.
     pub footnote: Option<NodeId>,
-    /// `options[:raw_text]` of headers/dts (for ids).
-    pub raw_text: Option<String>,
-    /// Fenced code block language (`options[:lang]`).
-    pub lang: Option<String>,
+    /// The rarely set data ([`Node::alignment`], [`Node::raw_type`], [`Node::raw_text`],
+    /// [`Node::lang`]), boxed to keep nodes small.
+    pub(crate) rare: Option<Box<Rare>>,
     pub(crate) ial: Option<Box<Ial<'a>>>,
     pub(crate) mtext: Option<Box<MText>>,
     pub(crate) eob: EobKind,
     pub(crate) codespan_delim: u32,
     pub(crate) first_as_para: bool,
+    /// A paragraph's `:raw_text` not yet made a span text: its text is the source range
+    /// `span` (see `Parser::raw_mtext`).
+    pub(crate) lazy_raw: bool,
+}
+
+/// The rarely set fields of a [`Node`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Rare {
+    pub alignment: Vec<Align>,
+    pub raw_type: Vec<String>,
+    pub raw_text: Option<String>,
+    pub lang: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -357,17 +364,39 @@ impl<'a> Node<'a> {
             is_closed: false,
             level: 0,
             code_point: 0,
-            alignment: Vec::new(),
-            raw_type: Vec::new(),
             footnote: None,
-            raw_text: None,
-            lang: None,
+            rare: None,
             ial: None,
             mtext: None,
             eob: EobKind::None,
             codespan_delim: 0,
             first_as_para: false,
+            lazy_raw: false,
         }
+    }
+
+    /// Table column alignment.
+    pub fn alignment(&self) -> &[Align] {
+        self.rare.as_ref().map_or(&[], |r| r.alignment.as_slice())
+    }
+
+    /// `{::nomarkdown type="…"}` output types of a `:raw`.
+    pub fn raw_type(&self) -> &[String] {
+        self.rare.as_ref().map_or(&[], |r| r.raw_type.as_slice())
+    }
+
+    /// `options[:raw_text]` of headers/dts (for ids).
+    pub fn raw_text(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.raw_text.as_deref())
+    }
+
+    /// Fenced code block language (`options[:lang]`).
+    pub fn lang(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.lang.as_deref())
+    }
+
+    pub(crate) fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
     }
 
     /// Value of attribute `name`.

@@ -127,7 +127,7 @@ pub fn ser(doc: &Document, id: NodeId) -> Value {
                 }
                 if node.kind == Kind::Table {
                     let a: Vec<Value> = node
-                        .alignment
+                        .alignment()
                         .iter()
                         .map(|a| {
                             json!(match a {
@@ -140,8 +140,8 @@ pub fn ser(doc: &Document, id: NodeId) -> Value {
                         .collect();
                     o.insert("alignment".into(), Value::Array(a));
                 }
-                if node.kind == Kind::Raw && !node.raw_type.is_empty() {
-                    o.insert("type".into(), json!(node.raw_type));
+                if node.kind == Kind::Raw && !node.raw_type().is_empty() {
+                    o.insert("type".into(), json!(node.raw_type()));
                 }
                 if !o.is_empty() {
                     m.insert("o".into(), Value::Object(o));
