@@ -291,7 +291,7 @@ fn contexts(src: &str, positions: &[usize]) -> Vec<PrintContext> {
         let c = b[i];
         match state {
             S::Data => {
-                if src[i..].starts_with("<!--") {
+                if b[i..].starts_with(b"<!--") {
                     state = S::Comment;
                     i += 4;
                     continue;
@@ -301,7 +301,7 @@ fn contexts(src: &str, positions: &[usize]) -> Vec<PrintContext> {
                         .iter()
                         .position(|x| !x.is_ascii_alphanumeric() && *x != b'-')
                         .map_or(b.len(), |p| i + 1 + p);
-                    tag_name = src[i + 1..end].to_ascii_lowercase();
+                    tag_name = src.get(i + 1..end).unwrap_or("").to_ascii_lowercase();
                     state = S::Tag { after_eq: false };
                     i = end;
                     continue;
@@ -357,12 +357,10 @@ fn contexts(src: &str, positions: &[usize]) -> Vec<PrintContext> {
                     last_significant = Some(c);
                 }
             }
-            S::Comment => {
-                if src[i..].starts_with("-->") {
-                    state = S::Data;
-                    i += 3;
-                    continue;
-                }
+            S::Comment if b[i..].starts_with(b"-->") => {
+                state = S::Data;
+                i += 3;
+                continue;
             }
             _ => {}
         }
@@ -535,6 +533,19 @@ mod tests {
                 PrintContext::Text,
             ]
         );
+    }
+
+    /// Any text (multi-byte characters beside every construct, cut anywhere) scans without a
+    /// panic, one context per position.
+    #[test]
+    fn any_text_scans() {
+        let src = "–<!--–-->–<a b='–' c=\"–\" d=–>–{{ page.x }}–<script>–\"{{ page.y }}</script>–<title>–</title–<–/";
+        for end in 0..=src.len() {
+            let Some(s) = src.get(..end) else { continue };
+            let at: Vec<usize> = s.match_indices("{{").map(|(i, _)| i).collect();
+            assert_eq!(contexts(s, &at).len(), at.len());
+            let _ = model_of(s, "_layouts/x.html", &ParseOptions::default());
+        }
     }
 
     #[test]
