@@ -12,7 +12,6 @@ use regex::Regex;
 
 use super::select::Selector;
 use super::{FixKind, Rule, RuleDef, Scope};
-use crate::base::text::line_of;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::settings::Level;
 
@@ -90,7 +89,7 @@ fn directives(text: &str, body_start: usize) -> Vec<Directive> {
         out.push(Directive {
             kind,
             selectors: selectors(caps.get(2).map_or("", |s| s.as_str())),
-            line: line_of(text, span.start),
+            line: 0,
             span,
             used: false,
         });
@@ -101,12 +100,20 @@ fn directives(text: &str, body_start: usize) -> Vec<Directive> {
         out.push(Directive {
             kind: Kind::NextLine,
             selectors: selectors(caps.get(1).map_or("", |s| s.as_str())),
-            line: line_of(text, span.start),
+            line: 0,
             span,
             used: false,
         });
     }
     out.sort_by_key(|d| d.span.start);
+    // Lines counted in one pass over the text (not from the start for each directive).
+    let (mut line, mut at) = (1, 0);
+    for d in &mut out {
+        let to = d.span.start.min(text.len());
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[at.min(to)..to]).count();
+        at = to;
+        d.line = line;
+    }
     out
 }
 
