@@ -400,3 +400,44 @@ fn tag_attempts_that_never_close() {
     let r = run(dir.path(), &[], Duration::from_secs(15));
     ordinary_checked(&r);
 }
+
+/// 3,000 copies of one article: each of the 2,999 XF001 findings names the first file and the
+/// group's size, not every member, so the JSON grows linearly with the group (each message
+/// named all the others: 4,000 copies made 463 MB).
+#[test]
+fn a_group_of_three_thousand_duplicates() {
+    let dir = site();
+    let n = 3_000;
+    let body = "一篇被转载了三千次的文章，正文完全相同。\n".repeat(20);
+    for i in 0..n {
+        let text = format!("{}{body}", front(&format!("副本 {i}")));
+        write(
+            dir.path(),
+            &format!("_posts/2021-12-08-copy-{i:05}.md"),
+            text.as_bytes(),
+        );
+    }
+    let r = run(dir.path(), &[], Duration::from_secs(60));
+    ordinary_checked(&r);
+    let xf: Vec<&serde_json::Value> = r.json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "XF001")
+        .collect();
+    assert_eq!(xf.len(), n - 1);
+    for d in &xf {
+        let message = d["message"].as_str().unwrap_or("");
+        assert!(
+            message.contains("copy-00000.md") && message.contains("one of 3000 files"),
+            "{message}"
+        );
+        assert!(message.len() < 200, "{message}");
+    }
+    // Linear: well under a kilobyte of JSON per finding.
+    assert!(
+        r.output.stdout.len() < n * 1024,
+        "{} bytes",
+        r.output.stdout.len()
+    );
+}
