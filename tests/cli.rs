@@ -1018,3 +1018,26 @@ fn control_characters_are_escaped_in_human_and_short_output() {
     );
     assert_eq!(clean(&err), None, "{err:?}");
 }
+
+/// A suppression of a rule that is off in this run is not unused: `--ignore DT --fix` must not
+/// delete the `disable-next-line DT002` the next plain run needs (issue 20's bug).
+#[test]
+fn a_suppression_of_a_rule_off_in_this_run_is_kept() {
+    let post =
+        "---\ntitle: t\n# postlint-disable-next-line DT002\ndate: 2021-12-08 10:00:00\n---\nx\n";
+    let dir = site(&[
+        ("postlint.yaml", "extends: jekyll\nrules:\n  DT007: off\n"),
+        ("_posts/2021-12-08-t.md", post),
+    ]);
+    let o = run(
+        dir.path(),
+        &["check", "--ignore", "DT", "--fix", "--format", "short"],
+    );
+    assert!(!stdout(&o).contains("SU001"), "{}", stdout(&o));
+    let after = std::fs::read_to_string(dir.path().join("_posts/2021-12-08-t.md")).unwrap();
+    assert_eq!(after, post, "the suppression was removed");
+    // With DT on, it suppresses DT002: still no SU001, and no DT002.
+    let o = run(dir.path(), &["check", "--format", "short"]);
+    assert!(!stdout(&o).contains("SU001"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("DT002"), "{}", stdout(&o));
+}

@@ -584,6 +584,8 @@ pub fn check_file(
             Rule::SU001.level(run.settings),
             &run.settings.custom_names(),
             pending,
+            // A suppression of a rule that is off in this run (`--ignore DT`) is not unused.
+            &|r: Rule| r.level(run.settings).severity().is_some(),
         );
     }
     let source = (keep_source && !diagnostics.is_empty()).then(|| {

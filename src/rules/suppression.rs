@@ -1,7 +1,9 @@
 //! Suppression comments in posts, and the rule that reports the unused ones.
 //!
 //! In the body: `<!-- postlint-disable CODE… -->` … `<!-- postlint-enable CODE… -->` (no codes:
-//! every rule) and `<!-- postlint-disable-next-line CODE… -->`. In the front matter (where HTML
+//! every rule), `<!-- postlint-disable-next-line CODE… -->`, `<!-- postlint-disable-line CODE… -->`
+//! (the directive's own line) and `<!-- postlint-disable-file CODE… -->`; any other
+//! `postlint-…` comment is an error that disables nothing. In the front matter (where HTML
 //! comments cannot go): `# postlint-disable-next-line CODE…`. Codes may be codes, names or
 //! prefixes, separated by spaces or commas.
 
@@ -41,8 +43,7 @@ nothing at all.
 };
 
 static HTML_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<!--\s*postlint-(disable-next-line|disable|enable)\b([^>]*?)\s*-->")
-        .expect("constant regex")
+    Regex::new(r"<!--\s*postlint-([A-Za-z-]*)([^>]*?)\s*-->").expect("constant regex")
 });
 static YAML_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*#[ \t]*postlint-disable-next-line\b([^\n]*)$").expect("constant regex")
@@ -53,6 +54,13 @@ enum Kind {
     Disable,
     Enable,
     NextLine,
+    /// `disable-line`: the findings on the directive's own line.
+    Line,
+    /// `disable-file`: every finding of the file.
+    File,
+    /// A directive postlint does not know (`postlint-disabel`, `postlint-disable-lines`): it
+    /// disables nothing and is an error.
+    Unknown,
 }
 
 #[derive(Debug, Clone)]
@@ -83,7 +91,10 @@ fn directives(text: &str, body_start: usize) -> Vec<Directive> {
         let kind = match kind.as_str() {
             "disable" => Kind::Disable,
             "enable" => Kind::Enable,
-            _ => Kind::NextLine,
+            "disable-next-line" => Kind::NextLine,
+            "disable-line" => Kind::Line,
+            "disable-file" => Kind::File,
+            _ => Kind::Unknown,
         };
         let span = body_start + m.start()..body_start + m.end();
         out.push(Directive {
@@ -132,6 +143,7 @@ pub fn apply(
     su001: Level,
     custom: &[(String, String)],
     pending: &[Rule],
+    ran: &dyn Fn(Rule) -> bool,
 ) {
     let mut ds = directives(text, body_start);
     if ds.is_empty() {
@@ -158,10 +170,12 @@ pub fn apply(
             ds[i].used = true;
             suppressed = true;
         }
-        for dir in ds
-            .iter_mut()
-            .filter(|x| x.kind == Kind::NextLine && x.line + 1 == line)
-        {
+        for dir in ds.iter_mut().filter(|x| match x.kind {
+            Kind::NextLine => x.line + 1 == line,
+            Kind::Line => x.line == line,
+            Kind::File => true,
+            _ => false,
+        }) {
             if dir.selectors.is_empty() || dir.selectors.iter().any(|s| s.matches(&d.code, &d.name))
             {
                 dir.used = true;
@@ -179,6 +193,21 @@ pub fn apply(
             .iter()
             .filter(|s| !s.is_known(custom))
             .collect();
+        if dir.kind == Kind::Unknown {
+            let written = text.get(dir.span.clone()).unwrap_or("");
+            let mut d = Diagnostic::new(
+                SU001.code,
+                SU001.name,
+                crate::diagnostic::Severity::Error,
+                dir.span.clone(),
+                format!("unknown suppression directive `{}`: it disables nothing", written.trim()),
+            )
+            .with_label("not a directive")
+            .with_help("write `postlint-disable`, `postlint-enable`, `postlint-disable-next-line`, `postlint-disable-line` or `postlint-disable-file`");
+            d.severity = crate::diagnostic::Severity::Error;
+            diags.push(d);
+            continue;
+        }
         let message = if !unknown.is_empty() {
             format!(
                 "suppression names unknown rule(s): {}",
@@ -194,7 +223,7 @@ pub fn apply(
             || dir
                 .selectors
                 .iter()
-                .any(|s| s.rules().iter().any(|r| pending.contains(r)))
+                .any(|s| s.rules().iter().any(|r| pending.contains(r) || !ran(*r)))
         {
             continue;
         } else {
