@@ -475,9 +475,17 @@ fn check(args: CheckArgs) -> u8 {
 
     let errors = outcome.count(Severity::Error) - outcome.failures;
     let warnings = outcome.count(Severity::Warning);
+    let over = args.max_warnings.filter(|max| warnings > *max);
     if outcome.failures > 0 {
         EXIT_FAILURE
-    } else if errors > 0 || args.max_warnings.is_some_and(|max| warnings > max) {
+    } else if errors > 0 || over.is_some() {
+        if let (Some(max), 0) = (over, errors) {
+            // Say why the run fails when only the warnings do it.
+            eprintln!(
+                "error: {warnings} warning{} found, more than --max-warnings {max} allows",
+                if warnings == 1 { "" } else { "s" }
+            );
+        }
         EXIT_FINDINGS
     } else {
         EXIT_OK
