@@ -1044,3 +1044,33 @@ fn a_suppression_of_a_rule_off_in_this_run_is_kept() {
     assert!(!stdout(&o).contains("SU001"), "{}", stdout(&o));
     assert!(!stdout(&o).contains("DT002"), "{}", stdout(&o));
 }
+
+/// `postlint rules` shows the levels of the configuration in effect and its custom rules, and
+/// `postlint rule` knows a custom rule (issue 20's bugs).
+#[test]
+fn rules_and_rule_know_the_configuration() {
+    let dir = site(&[(
+        "postlint.yaml",
+        "extends: jekyll\nrules:\n  LK003: error\n  HT009: warning\ncustom:\n  - { code: CU001, name: no-brackets-in-title, field: title, forbid: \"[【】]\", message: \"brackets in the title\" }\n",
+    )]);
+    let o = run(dir.path(), &["rules"]);
+    let out = stdout(&o);
+    let line = |code: &str| {
+        out.lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(line("LK003").contains(" error "), "{out}");
+    assert!(line("HT009").contains(" warn "), "{out}");
+    assert!(line("CU001").contains("no-brackets-in-title"), "{out}");
+    let o = run(dir.path(), &["rule", "CU001"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("brackets in the title"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(dir.path(), &["rule", "LK003"]);
+    assert!(stdout(&o).contains("here: error"), "{}", stdout(&o));
+}

@@ -190,10 +190,17 @@ pub fn main_with(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules { format } => {
-            print!("{}", rules_table(format));
+            match format {
+                // The levels of the configuration in effect here, and its custom rules.
+                RulesFormat::Table => match here_settings() {
+                    Some(settings) => print!("{}", effective_rules_table(&settings)),
+                    None => print!("{}", rules_table(format)),
+                },
+                RulesFormat::Markdown => print!("{}", rules_table(format)),
+            }
             EXIT_OK
         }
-        Command::Rule { rule } => rule_doc(&rule),
+        Command::Rule { rule } => rule_doc(&rule, here_settings().as_ref()),
         Command::Site(args) => site_view::site(&args),
         Command::Inspect {
             file,
@@ -534,14 +541,82 @@ pub fn rules_table(format: RulesFormat) -> String {
     out
 }
 
-fn rule_doc(name: &str) -> u8 {
+/// The configuration in effect in the working directory (the nearest `postlint.yaml`, else
+/// the `jekyll` pack); the `jekyll` pack when it cannot be read.
+fn here_settings() -> Option<Settings> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    config::discover(&cwd, &cwd)
+        .or_else(|_| config::builtin("jekyll", cwd.clone()))
+        .ok()
+}
+
+/// `postlint rules`: every rule at its level in `settings`, then the configuration's custom
+/// rules.
+fn effective_rules_table(settings: &Settings) -> String {
+    let mut out = format!(
+        "{:<7} {:<26} {:<6} {:<7} {}\n",
+        "code", "name", "level", "fixable", "what it finds"
+    );
+    for (rule, m) in Rule::ALL.iter().zip(RULES) {
+        out.push_str(&format!(
+            "{:<7} {:<26} {:<6} {:<7} {}\n",
+            m.code,
+            m.name,
+            rule.level(settings).to_string(),
+            if m.fixable() { "yes" } else { "" },
+            m.summary
+        ));
+    }
+    for c in &settings.custom {
+        out.push_str(&format!(
+            "{:<7} {:<26} {:<6} {:<7} {} (custom rule of the configuration)\n",
+            c.code,
+            c.name,
+            c.level.to_string(),
+            "",
+            c.message
+        ));
+    }
+    out
+}
+
+fn rule_doc(name: &str, settings: Option<&Settings>) -> u8 {
+    if let Some(c) = settings.and_then(|s| {
+        s.custom
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(name) || c.name == name)
+    }) {
+        println!("# {} ({})\n", c.code, c.name);
+        println!("A custom rule of the configuration. Level: {}.\n", c.level);
+        let target = match &c.target {
+            crate::settings::custom_rules::Target::Field(f) => {
+                format!("the front matter field `{f}`")
+            }
+            crate::settings::custom_rules::Target::Body => "the body".to_string(),
+        };
+        println!(
+            "Reports {target} when it {} `{}`: {}",
+            if c.forbid {
+                "matches"
+            } else {
+                "does not match"
+            },
+            c.regex.as_str(),
+            c.message
+        );
+        if let Some(h) = &c.help {
+            println!("\nHelp: {h}");
+        }
+        return EXIT_OK;
+    }
     match Rule::from_code_or_name(name) {
         Some(rule) => {
             let m = rule.def();
             println!("# {} ({})\n", m.code, m.name);
             println!(
-                "Default level: {}. Fixable: {}.\n",
+                "Default level: {}; here: {}. Fixable: {}.\n",
                 m.default,
+                settings.map_or(m.default, |s| rule.level(s)),
                 if m.fixable() { "yes" } else { "no" }
             );
             print!("{}", m.doc);
