@@ -1074,3 +1074,64 @@ fn rules_and_rule_know_the_configuration() {
     let o = run(dir.path(), &["rule", "LK003"]);
     assert!(stdout(&o).contains("here: error"), "{}", stdout(&o));
 }
+
+/// `--exit-zero`, `--output-file` and `--statistics` (issue 20).
+#[test]
+fn exit_zero_output_file_and_statistics() {
+    let bad = finews_site(&[("_posts/2021-12-08-1.md", NO_ZONE)]);
+    let o = run(bad.path(), &["check", "--format", "short"]);
+    assert_eq!(code(&o), 1);
+    let report = stdout(&o);
+    // --exit-zero: the same findings, exit 0.
+    let o = run(bad.path(), &["check", "--format", "short", "--exit-zero"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), report);
+    // --output-file: the report in the file, nothing on standard output.
+    let o = run(
+        bad.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "--output-file",
+            "out/report.txt",
+        ],
+    );
+    assert!(
+        code(&o) == 2 || code(&o) == 1,
+        "a missing folder is an error or it is made: {}",
+        stderr(&o)
+    );
+    std::fs::create_dir_all(bad.path().join("out")).unwrap();
+    let o = run(
+        bad.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "--output-file",
+            "out/report.txt",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert_eq!(stdout(&o), "");
+    let written = std::fs::read_to_string(bad.path().join("out/report.txt")).unwrap();
+    assert_eq!(written, report);
+    // --statistics: one line per rule with its count, on standard error.
+    let o = run(bad.path(), &["check", "--format", "short", "--statistics"]);
+    let codes: Vec<&str> = report
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    for c in &codes {
+        let n = codes.iter().filter(|x| *x == c).count();
+        assert!(
+            stderr(&o)
+                .lines()
+                .any(|l| l.split_whitespace().take(2).collect::<Vec<_>>()
+                    == [n.to_string().as_str(), *c]),
+            "{c}: {}",
+            stderr(&o)
+        );
+    }
+}

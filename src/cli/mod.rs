@@ -183,6 +183,15 @@ pub struct CheckArgs {
     /// With --online: neither read nor write the link cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Exit 0 even when there are findings (a run that fails to read or write still exits 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Write the report to FILE instead of standard output (written whole, then renamed).
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// After the report, print how many findings each rule has (to standard error).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// Run the CLI; returns the exit status.
@@ -452,7 +461,27 @@ fn check(args: CheckArgs) -> u8 {
     }
 
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // The report goes to --output-file when given: a temporary file beside it, renamed over it
+    // once written, so that a reader never sees half a report.
+    let mut file_out = match &args.output_file {
+        Some(path) => match tempfile::NamedTempFile::new_in(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        ) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                return EXIT_FAILURE;
+            }
+        },
+        None => None,
+    };
+    let sink: Box<dyn Write> = match &mut file_out {
+        Some(f) => Box::new(f.as_file_mut()),
+        None => Box::new(stdout.lock()),
+    };
+    let mut out = BufWriter::new(sink);
     let written = match args.format {
         Format::Human => report::human(&mut out, &outcome.diagnostics, style).and_then(|()| {
             if args.quiet {
@@ -479,12 +508,24 @@ fn check(args: CheckArgs) -> u8 {
         eprintln!("error: cannot write output: {e}");
         return EXIT_FAILURE;
     }
+    drop(out);
+    if let (Some(f), Some(path)) = (file_out, &args.output_file)
+        && let Err(e) = f.persist(path)
+    {
+        eprintln!("error: cannot write `{}`: {}", path.display(), e.error);
+        return EXIT_FAILURE;
+    }
+    if args.statistics {
+        eprint!("{}", report::statistics(&outcome.diagnostics));
+    }
 
     let errors = outcome.count(Severity::Error) - outcome.failures;
     let warnings = outcome.count(Severity::Warning);
     let over = args.max_warnings.filter(|max| warnings > *max);
     if outcome.failures > 0 {
         EXIT_FAILURE
+    } else if args.exit_zero {
+        EXIT_OK
     } else if errors > 0 || over.is_some() {
         if let (Some(max), 0) = (over, errors) {
             // Say why the run fails when only the warnings do it.

@@ -536,3 +536,24 @@ mod tests {
         assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }
+
+/// `--statistics`: the findings per rule, most first (ties by code), as ruff prints them.
+pub fn statistics(diagnostics: &[Diagnostic]) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str), (usize, bool)> =
+        std::collections::BTreeMap::new();
+    for d in diagnostics {
+        let e = counts.entry((&*d.code, &*d.name)).or_insert((0, false));
+        e.0 += 1;
+        e.1 |= d.fix.is_some();
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    let mut out = String::new();
+    for ((code, name), (n, fixable)) in rows {
+        out.push_str(&format!(
+            "{n:>7}  {code:<7} {name}{}\n",
+            if fixable { "  [fixable]" } else { "" }
+        ));
+    }
+    out
+}
