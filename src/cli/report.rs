@@ -524,19 +524,6 @@ pub fn render(diag: &Diagnostic, color: bool, width: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(16844), "16,844");
-        assert_eq!(thousands(1_000_000), "1,000,000");
-    }
-}
-
 /// `--statistics`: the findings per rule, most first (ties by code), as ruff prints them.
 pub fn statistics(diagnostics: &[Diagnostic]) -> String {
     let mut counts: std::collections::BTreeMap<(&str, &str), (usize, bool)> =
@@ -556,4 +543,17 @@ pub fn statistics(diagnostics: &[Diagnostic]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(16844), "16,844");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
 }
