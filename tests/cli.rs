@@ -1135,3 +1135,52 @@ fn exit_zero_output_file_and_statistics() {
         );
     }
 }
+
+/// `init --infer` on a blog whose tags are free-form learns no registry (and raises no TX or
+/// SA rule), and writes a config `check` accepts — also with no categories at all (issue 20's
+/// bug: an empty `categories:` that check rejected, or an invented registry raising TX/SA
+/// rules to errors).
+#[test]
+fn init_infer_learns_no_registry_where_the_posts_carry_none() {
+    let post = |cat: &str, tag: &str, id: u32| {
+        format!(
+            "---\ntitle: t{id}\ndate: 2022-03-18 10:00:00 +0000\ncategories: {cat}\ntags: {tag}\n---\nText {id}.\n"
+        )
+    };
+    let files: Vec<(String, String)> = (0..8)
+        .map(|i| {
+            (
+                format!("_posts/2022-03-18-p{i}.md"),
+                post(
+                    if i % 2 == 0 { "releases" } else { "news" },
+                    &format!("topic{i}"),
+                    i,
+                ),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = site(&refs);
+    let o = run(dir.path(), &["init", "--infer", "_posts"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let config = std::fs::read_to_string(dir.path().join("postlint.yaml")).unwrap();
+    assert!(!config.contains("categories:"), "{config}");
+    assert!(
+        !config.contains("TX002") && !config.contains("SA00"),
+        "{config}"
+    );
+    let o = run(dir.path(), &["check", "--format", "short"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    // No categories at all.
+    let bare = site(&[(
+        "_posts/2022-03-18-x.md",
+        "---\ntitle: x\ndate: 2022-03-18 10:00:00 +0000\n---\nx\n",
+    )]);
+    let o = run(bare.path(), &["init", "--infer", "_posts"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(bare.path(), &["check", "--format", "short"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
