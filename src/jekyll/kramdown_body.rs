@@ -130,6 +130,10 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     let mut under_html = vec![false; n];
     let mut in_raw_text = vec![false; n];
     let mut raw_end: Vec<Option<usize>> = vec![None; n];
+    // Per node: the namespace the HTML tree builder gives it, and the element name it is in
+    // (raw text and `<template>` are HTML's; in `<svg>`/`<math>` a `title` holds markup).
+    let mut ns = vec![html::Ns::Html; n];
+    let mut element: Vec<Option<usize>> = vec![None; n];
     // The first list with `{:toc}` (or `{:footnotes}`) is replaced by the table of contents
     // (the footnotes; the list's own attributes go on it): nothing in it reaches the page.
     let mut gone = vec![false; n];
@@ -160,6 +164,22 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
             {
                 gone[id] |= gone[p] || replaced[p];
                 let parent = doc.node(p);
+                let container = if parent.kind == Kind::HtmlElement {
+                    Some(p)
+                } else {
+                    element[p]
+                };
+                element[id] = container;
+                ns[id] = match container {
+                    Some(c) if node.kind == Kind::HtmlElement => html::child_ns(
+                        Some((&doc.node(c).value.to_ascii_lowercase(), ns[c])),
+                        &node.value.to_ascii_lowercase(),
+                    ),
+                    None if node.kind == Kind::HtmlElement => {
+                        html::child_ns(None, &node.value.to_ascii_lowercase())
+                    }
+                    _ => ns[p],
+                };
                 under_html[id] = under_html[p]
                     || matches!(
                         parent.kind,
@@ -186,13 +206,23 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
             // ends it in the page kramdown writes (its own end tag written in a code block
             // there is escaped text, not the end; an element of the same name kramdown nested
             // in it, or `</name` in raw HTML or a comment, is).
+            let html_ns = ns.get(id).copied().unwrap_or(html::Ns::Html) == html::Ns::Html;
+            // A `<template>`'s content is a fragment the page never shows or runs.
+            let template = node.kind == Kind::HtmlElement
+                && html_ns
+                && node.value.eq_ignore_ascii_case("template");
             if node.kind == Kind::HtmlElement
-                && RAW_TEXT.iter().any(|r| node.value.eq_ignore_ascii_case(r))
+                && html_ns
+                && (template || RAW_TEXT.iter().any(|r| node.value.eq_ignore_ascii_case(r)))
                 && let (Some(&first), Some(&last)) = (node.children.first(), node.children.last())
             {
                 let from = at(&doc.node(first).span).start;
-                let end = raw_text_end(text, &doc, id, &at)
-                    .unwrap_or_else(|| at(&doc.node(last).span).end);
+                let last_end = at(&doc.node(last).span).end;
+                let end = if template {
+                    last_end
+                } else {
+                    raw_text_end(text, &doc, id, &at).unwrap_or(last_end)
+                };
                 if let Some(slot) = raw_end.get_mut(id) {
                     *slot = Some(end);
                 }
@@ -281,7 +311,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     for c in &chunks {
         html::tokenize(text, c.clone(), &mut body.html);
     }
-    add_kramdown_attrs(&doc, &at, &mut body.html.tokens);
+    add_kramdown_attrs(text, &doc, &at, &mut body.html.tokens);
     // Tags kramdown did not read as HTML (it shows them as text): report what is wrong. Each
     // attempt is read up to the next one at most (linear however many there are).
     let mut attempts: Vec<(usize, usize)> = Vec::new();
@@ -308,6 +338,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     super::body::empty_autolinks(text, &range, &code, &chunks, &skipped, &mut body.links);
     body.links.sort_by_key(|l| l.span.start);
     body.ial = ial;
+    body.kramdown = true;
     body
 }
 
@@ -363,6 +394,7 @@ fn attr_of(a: &kramdown::Attr, at: &impl Fn(&Range<usize>) -> Range<usize>) -> O
         name_span: a.name_span.as_ref().map(at)?,
         value: a.value_span.as_ref().map(at),
         rendered: None,
+        kramdown: true,
     })
 }
 
@@ -372,6 +404,7 @@ fn attr_of(a: &kramdown::Attr, at: &impl Fn(&Range<usize>) -> Range<usize>) -> O
 /// it read. Each is added to the element's start tag (the first tag of that name in the
 /// element's bytes; the tokens are in source order).
 fn add_kramdown_attrs(
+    text: &str,
     doc: &kramdown::Document,
     at: &impl Fn(&Range<usize>) -> Range<usize>,
     tokens: &mut [Token],
@@ -398,6 +431,32 @@ fn add_kramdown_attrs(
         };
         if tag.start >= span.end || !name.eq_ignore_ascii_case(&node.value) {
             continue;
+        }
+        // kramdown writes one copy of a duplicate attribute (the last one's value) and its own
+        // reading of each value (newlines folded in span HTML): the page has that, not the
+        // bytes of the tag.
+        let mut seen = std::collections::HashSet::new();
+        let mut keep = vec![true; attrs.len()];
+        for (i, a) in attrs.iter().enumerate().rev() {
+            if !seen.insert(a.name.clone()) {
+                keep[i] = false;
+            }
+        }
+        let mut k = keep.iter();
+        attrs.retain(|_| k.next().copied().unwrap_or(true));
+        for attr in attrs.iter_mut() {
+            attr.kramdown = true;
+            let Some(written) =
+                node.attrs.iter().rev().find(|a| {
+                    a.origin == AttrOrigin::Html && a.name.eq_ignore_ascii_case(&attr.name)
+                })
+            else {
+                continue;
+            };
+            let source = attr.value.clone().and_then(|v| text.get(v));
+            if attr.value.is_some() && source != Some(written.value.as_ref()) {
+                attr.rendered = Some(written.value.as_ref().into());
+            }
         }
         let scanned: std::collections::HashSet<usize> =
             attrs.iter().map(|t| t.name_span.start).collect();

@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::html::{has_scheme, normalized_url};
+use super::html::{has_scheme, normalized_url, url_view};
 use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
 use crate::jekyll::body::{Link, LinkSource};
 use crate::jekyll::site::{SiteModel, Target, categories_of};
@@ -284,8 +284,9 @@ enum Reading {
     Empty,
     /// A URL that does not parse, and why.
     Malformed(String),
-    /// A scheme the pack forbids (a script URL in HTML is HT008's).
-    Disallowed(String),
+    /// A scheme the pack forbids (a script URL in HTML is HT008's), and why the URL does not
+    /// parse, if it does not.
+    Disallowed(String, Option<String>),
     /// A URL to look at further: its scheme, and, for http(s) and protocol-relative ones, the
     /// parsed URL and its host.
     Usable {
@@ -307,17 +308,28 @@ fn prelude<'c>(cx: &'c Context) -> Option<(&'c [Link], &'c [Prelude])> {
             if url.contains("{{") || url.contains("{%") {
                 continue;
             }
+            // The scheme as a browser reads it, whether the URL parses or not (LK001 and LK002
+            // both report `javascript:alert(1)//%zz`). An HTML link's URL is decoded already;
+            // a Markdown link's is kramdown's, references and all.
+            let lower = if link.source == LinkSource::Html || !body.kramdown {
+                url_view(&link.url)
+            } else {
+                normalized_url(&link.url, true)
+            };
+            let script_in_html = link.source == LinkSource::Html
+                && (lower.starts_with("javascript:") || lower.starts_with("vbscript:"));
+            let disallowed = has_scheme(&lower, schemes).filter(|_| !script_in_html);
             let reading = if link.source == LinkSource::EmptyAutolink || url.is_empty() {
                 Reading::Empty
             } else {
                 match parse_checked(url) {
-                    Err(problem) => Reading::Malformed(problem),
+                    Err(problem) => match disallowed {
+                        Some(scheme) => Reading::Disallowed(scheme, Some(problem)),
+                        None => Reading::Malformed(problem),
+                    },
                     Ok(web) => {
-                        let lower = normalized_url(url);
-                        let script_in_html = link.source == LinkSource::Html
-                            && (lower.starts_with("javascript:") || lower.starts_with("vbscript:"));
-                        match has_scheme(&lower, schemes).filter(|_| !script_in_html) {
-                            Some(scheme) => Reading::Disallowed(scheme),
+                        match disallowed {
+                            Some(scheme) => Reading::Disallowed(scheme, None),
                             None => {
                                 let scheme = scheme_of(url).map(str::to_ascii_lowercase);
                                 // Parsed by `parse_checked` (ftp and ws(s) URLs are not looked
@@ -377,7 +389,9 @@ fn lk001(cx: &Context, out: &mut Report) {
         return;
     };
     for p in read {
-        let (Reading::Malformed(problem), Some(link)) = (&p.reading, links.get(p.index)) else {
+        let (Reading::Malformed(problem) | Reading::Disallowed(_, Some(problem)), Some(link)) =
+            (&p.reading, links.get(p.index))
+        else {
             continue;
         };
         out.push(
@@ -395,7 +409,7 @@ fn lk002(cx: &Context, out: &mut Report) {
         return;
     };
     for p in read {
-        let (Reading::Disallowed(scheme), Some(link)) = (&p.reading, links.get(p.index)) else {
+        let (Reading::Disallowed(scheme, _), Some(link)) = (&p.reading, links.get(p.index)) else {
             continue;
         };
         out.push(
