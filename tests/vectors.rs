@@ -15,16 +15,28 @@ fn root() -> PathBuf {
 
 /// `(name, post text)` in file order, read as scripts/vector-oracle.py reads them.
 fn vectors() -> Vec<(String, String)> {
+    vectors_and_marks().0
+}
+
+/// The vectors, and the names marked `known-missed` (live, and postlint is known to miss them).
+fn vectors_and_marks() -> (Vec<(String, String)>, BTreeSet<String>) {
     let text = std::fs::read_to_string(root().join("tests/vectors/vectors.txt")).unwrap();
     let mut out: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut known = BTreeSet::new();
     for line in text.split('\n') {
-        if let Some(name) = line.strip_prefix("=== ") {
-            out.push((name.trim().to_string(), Vec::new()));
+        if let Some(head) = line.strip_prefix("=== ") {
+            let mut words = head.split_whitespace();
+            let name = words.next().unwrap_or("").to_string();
+            if words.any(|w| w == "known-missed") {
+                known.insert(name.clone());
+            }
+            out.push((name, Vec::new()));
         } else if let Some((_, lines)) = out.last_mut() {
             lines.push(line);
         }
     }
-    out.into_iter()
+    let vectors = out
+        .into_iter()
         .map(|(name, lines)| {
             let body = format!("{}\n", lines.join("\n").trim_end_matches('\n'));
             let text = if body.starts_with("---\n") {
@@ -34,7 +46,8 @@ fn vectors() -> Vec<(String, String)> {
             };
             (name, text)
         })
-        .collect()
+        .collect();
+    (vectors, known)
 }
 
 fn verdicts() -> BTreeMap<String, String> {
@@ -97,7 +110,7 @@ fn security_findings_agree_with_the_browser_on_every_vector() {
     let site = dir.path();
     std::fs::create_dir_all(site.join("_posts")).unwrap();
     std::fs::write(site.join("_config.yml"), "title: vector oracle\n").unwrap();
-    let vectors = vectors();
+    let (vectors, known) = vectors_and_marks();
     let mut files = Vec::new();
     for (i, (name, text)) in vectors.iter().enumerate() {
         let file = format!("2020-01-01-v{i:03}.md");
@@ -112,6 +125,14 @@ fn security_findings_agree_with_the_browser_on_every_vector() {
             let verdict = recorded.get(name).map_or("", String::as_str);
             let got = found.get(file);
             let flagged = got.is_some_and(|g| !g.is_empty());
+            if known.contains(name) {
+                if flagged || !matches!(verdict, "live" | "forbidden") {
+                    wrong.push(format!(
+                        "known-missed ({pack}) is not missed any more: {name} [{verdict}]: remove the mark"
+                    ));
+                }
+                continue;
+            }
             match verdict {
                 "live" | "forbidden" if !flagged => {
                     wrong.push(format!("missed ({pack}): {name} [{verdict}]"))

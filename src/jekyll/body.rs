@@ -989,6 +989,16 @@ mod tests {
             "javascript:x"
         );
         assert_eq!(decode_entities("a&b&amp;c&#0"), "a&b&c\u{fffd}");
+        // Strict (what kramdown leaves unescaped): only references ending in `;`.
+        assert_eq!(decode_entities("&#106avascript:"), "javascript:");
+        assert_eq!(
+            decode_entities_with("&#106avascript:", true),
+            "&#106avascript:"
+        );
+        assert_eq!(
+            decode_entities_with("&#106;ava&Tab;script:", true),
+            "java\tscript:"
+        );
         assert_eq!(decode_entities("&#1114112;"), "\u{fffd}");
     }
 }

@@ -686,6 +686,43 @@ mod tests {
     }
 
     #[test]
+    fn raw_text_and_template_follow_the_tree_builder() {
+        // In SVG, `title` holds markup; in HTML it is text.
+        let b = body("<svg><title><img src=\"x\" onerror=\"a\"></title></svg>\n");
+        assert_eq!(starts(&b), ["svg", "title", "img"]);
+        let b = body("<div><title><img src=\"x\" onerror=\"a\"></title></div>\n");
+        assert_eq!(starts(&b), ["div", "title"]);
+        // Back in HTML at an integration point.
+        let b = body("<svg><foreignObject><xmp><img src=\"x\"></xmp></foreignObject></svg>\n");
+        assert_eq!(starts(&b), ["svg", "foreignobject", "xmp"]);
+        // A template's content is inert; what follows it is not.
+        let b = body("<template><img src=\"x\" onerror=\"a\"></template><img src=\"y\">\n");
+        assert_eq!(starts(&b), ["template", "img"]);
+    }
+
+    #[test]
+    fn kramdown_writes_the_last_copy_of_a_duplicate_attribute() {
+        let b = body("<a href=\"javascript:x\" href=\"/ok\">x</a>\n");
+        let Some(Token::Start { attrs, .. }) = b.html.tokens.first() else {
+            panic!()
+        };
+        assert_eq!(attrs.len(), 1);
+        assert_eq!(
+            &"<a href=\"javascript:x\" href=\"/ok\">x</a>\n"[attrs[0].value.clone().unwrap()],
+            "/ok"
+        );
+        assert!(attrs[0].kramdown);
+        // Its reading of the value: a newline in span HTML is a space.
+        let md = "Text <a href=\"java\nscript:x\">x</a>\n";
+        let b = body(md);
+        let Some(Token::Start { attrs, .. }) = b.html.tokens.first() else {
+            panic!()
+        };
+        assert_eq!(attrs[0].value_in(md), Some("java script:x"));
+        assert_eq!(b.links[0].url, "java script:x");
+    }
+
+    #[test]
     fn a_fence_after_html_is_code() {
         let b = body("<div>x</div>\n```\n<script>alert(1)</script>\n```\n");
         assert_eq!(starts(&b), ["div"]);

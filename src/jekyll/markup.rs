@@ -250,6 +250,9 @@ pub struct Malformed {
 pub struct Tokens {
     pub tokens: Vec<Token>,
     pub malformed: Vec<Malformed>,
+    /// Where the tokenizer is in foreign content, carried from one fragment to the next (the
+    /// fragments of one body are one document: text between them does not close `<svg>`).
+    foreign: Foreign,
 }
 
 fn is_ws(b: u8) -> bool {
@@ -383,7 +386,7 @@ pub fn child_ns(parent: Option<(&str, Ns)>, name: &str) -> Ns {
 
 /// The open elements from the first `<svg>` or `<math>` on, with their namespaces: where the
 /// tokenizer is in foreign content.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Foreign {
     open: Vec<(String, Ns)>,
 }
@@ -397,12 +400,16 @@ impl Foreign {
     fn start(&mut self, name: &str, self_closing: bool) -> bool {
         let parent = self.open.last().map(|(n, ns)| (n.as_str(), *ns));
         let ns = child_ns(parent, name);
-        if ns == Ns::Html && parent.is_some_and(|(_, p)| p != Ns::Html) && BREAKOUT.contains(&name)
-        {
-            // Foreign content ends here.
+        let integration = matches!(
+            parent,
+            Some(("foreignobject" | "desc" | "title", Ns::Svg))
+                | Some(("mi" | "mo" | "mn" | "ms" | "mtext", Ns::MathMl))
+        );
+        if ns == Ns::Html && !integration && parent.is_some_and(|(_, p)| p != Ns::Html) {
+            // A breakout tag: foreign content ends here.
             self.open.clear();
         }
-        let voidish = self_closing && ns != Ns::Html || ns == Ns::Html && is_void(name);
+        let voidish = (self_closing && ns != Ns::Html) || (ns == Ns::Html && is_void(name));
         if (ns != Ns::Html || !self.open.is_empty()) && !voidish {
             self.open.push((name.to_string(), ns));
         }
@@ -423,7 +430,7 @@ pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
     let b = text.as_bytes();
     let end = chunk.end.min(b.len());
     let mut i = chunk.start;
-    let mut foreign = Foreign::default();
+    let mut foreign = std::mem::take(&mut out.foreign);
     while i < end {
         let Some(lt) = b[i..end]
             .iter()
@@ -527,6 +534,7 @@ pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
         }
         i += 1;
     }
+    out.foreign = foreign;
 }
 
 /// Tokenize the single tag at `lt` (start or end tag), reading at most up to `end`.
@@ -1020,6 +1028,103 @@ mod tests {
                 Token::End { name, .. } => format!("/{name}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn raw_text_is_html_content_only() {
+        // HTML: `title`, `xmp`, `noscript` content is text.
+        assert_eq!(names("<title><img></title>"), ["title", "/title"]);
+        assert_eq!(names("<xmp><img></xmp>"), ["xmp", "/xmp"]);
+        // In SVG and MathML they are foreign elements: markup inside.
+        assert_eq!(
+            names("<svg><title><img></title></svg>"),
+            ["svg", "title", "img", "/title", "/svg"]
+        );
+        assert_eq!(
+            names("<math><xmp><b>x</b></xmp></math>"),
+            ["math", "xmp", "b", "/b", "/xmp", "/math"]
+        );
+        assert_eq!(
+            names("<svg><style><img></style></svg>"),
+            ["svg", "style", "img", "/style", "/svg"]
+        );
+        // Integration points and breakout tags bring HTML back.
+        assert_eq!(
+            names("<svg><foreignObject><xmp><img></xmp></foreignObject></svg>"),
+            [
+                "svg",
+                "foreignobject",
+                "xmp",
+                "/xmp",
+                "/foreignobject",
+                "/svg"
+            ]
+        );
+        assert_eq!(
+            names("<math><mi><noscript><img></noscript></mi></math>"),
+            ["math", "mi", "noscript", "/noscript", "/mi", "/math"]
+        );
+        assert_eq!(
+            names("<svg><p><xmp><img></xmp></p></svg>"),
+            ["svg", "p", "xmp", "/xmp", "/p", "/svg"]
+        );
+        // HTML inside an integration point does not end the foreign content around it.
+        assert_eq!(
+            names("<svg><title><p>x</p></title><style><img></style></svg>"),
+            [
+                "svg", "title", "p", "/p", "/title", "style", "img", "/style", "/svg"
+            ]
+        );
+        assert_eq!(
+            names("<svg></svg><title><img></title>"),
+            ["svg", "/svg", "title", "/title"]
+        );
+        // A self-closed foreign element opens nothing.
+        assert_eq!(
+            names("<svg><title/><rect/></svg><title><img></title>"),
+            ["svg", "title", "rect", "/svg", "title", "/title"]
+        );
+    }
+
+    #[test]
+    fn foreign_content_spans_fragments() {
+        // Text between two fragments (cut out as Markdown text) does not end the `<svg>`.
+        let html = "<svg><desc><b>x</b></desc><title><img></title></svg>";
+        let mut t = Tokens::default();
+        let x = html.find('x').unwrap();
+        tokenize(html, 0..x, &mut t);
+        tokenize(html, x + 1..html.len(), &mut t);
+        let names: Vec<&str> = t
+            .tokens
+            .iter()
+            .filter_map(|t| match t {
+                Token::Start { name, .. } => Some(name.as_str()),
+                Token::End { .. } => None,
+            })
+            .collect();
+        assert_eq!(names, ["svg", "desc", "b", "title", "img"]);
+    }
+
+    #[test]
+    fn child_namespaces() {
+        assert_eq!(child_ns(None, "svg"), Ns::Svg);
+        assert_eq!(child_ns(Some(("svg", Ns::Svg)), "title"), Ns::Svg);
+        assert_eq!(child_ns(Some(("title", Ns::Svg)), "xmp"), Ns::Html);
+        assert_eq!(child_ns(Some(("g", Ns::Svg)), "img"), Ns::Html);
+        assert_eq!(child_ns(Some(("mtext", Ns::MathMl)), "mglyph"), Ns::MathMl);
+        assert_eq!(
+            child_ns(Some(("annotation-xml", Ns::MathMl)), "svg"),
+            Ns::Svg
+        );
+        assert_eq!(child_ns(Some(("div", Ns::Html)), "title"), Ns::Html);
+    }
+
+    #[test]
+    fn deep_foreign_nesting_is_linear() {
+        let html = format!("<svg>{}{}", "<g>".repeat(50_000), "</x>".repeat(50_000));
+        let start = std::time::Instant::now();
+        assert_eq!(names(&html).len(), 100_001);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

@@ -205,8 +205,13 @@ pub static HT008: RuleDef = RuleDef {
 ## What it does
 Reports attributes the pack does not allow: event handlers (`onclick`, `onerror`, … — any
 `on*`), `srcdoc`, `formaction`, and a `javascript:`, `vbscript:` or `data:text/html` URL in any
-URL-bearing attribute (`href`, `src`, `action`, `poster`, …). Character references and white
-space that hide a scheme (`&#106;avascript:`, `java\\tscript:`) are decoded first, as browsers do.
+URL-bearing attribute (`href`, `xlink:href`, `src`, `action`, `formaction`, `data`, `poster`,
+…) or set by an SVG animation (`<set attributeName=\"href\" to=\"javascript:…\">`, also
+`<animate>`'s `from` and `values`). The URL is read as a browser reads its scheme: character
+references decoded (`&#106;avascript:`, `java&Tab;script:`), leading and trailing controls and
+spaces stripped, tabs and newlines removed. Only what reaches the page counts: the copy of a
+duplicate attribute kramdown writes (the last), markup in `<svg>`/`<math>` (where `title` or
+`style` hold markup, not text), nothing in `<template>` content.
 
 ## Why is this bad?
 Each of these runs script on your site's origin when the page loads or a reader clicks.

@@ -47,8 +47,10 @@ pub static LK002: RuleDef = RuleDef {
     summary: "javascript:, vbscript:, data:, file: …",
     doc: "\
 ## What it does
-Reports Markdown links and HTML link attributes whose scheme the pack forbids. Script schemes
-in HTML attributes are HT008's finding, not this one.
+Reports Markdown links and HTML link attributes whose scheme the pack forbids, read as a
+browser reads it (references decoded, tabs and newlines removed, case folded), whether or not
+the URL is well-formed: `[x](javascript:alert(1)//%zz)` is LK001 and LK002. Script schemes in
+HTML attributes are HT008's finding, not this one.
 
 ## Why is this bad?
 `javascript:` and `vbscript:` links run script; `data:` URLs can carry whole pages; `file:`
@@ -744,6 +746,22 @@ fn shorten(url: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scheme_view_is_whatwg() {
+        use super::super::html::{normalized_url, url_view};
+        assert_eq!(url_view(" \u{1}JavaScript:x "), "javascript:x");
+        assert_eq!(url_view("java\tscr\nipt:x\r"), "javascript:x");
+        // Other white space and controls stay: no scheme.
+        assert_eq!(url_view("java script:x"), "java script:x");
+        assert_eq!(url_view("java\u{c}script:x"), "java\u{c}script:x");
+        assert_eq!(url_view("\u{a0}javascript:x"), "\u{a0}javascript:x");
+        assert_eq!(
+            normalized_url("&#14; java&#x09;script&colon;x", false),
+            "javascript:x"
+        );
+        assert_eq!(normalized_url("&#106avascript:x", true), "&#106avascript:x");
+    }
 
     #[test]
     fn malformed_urls() {
