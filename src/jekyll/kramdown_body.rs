@@ -444,18 +444,21 @@ fn add_kramdown_attrs(
         }
         let mut k = keep.iter();
         attrs.retain(|_| k.next().copied().unwrap_or(true));
+        // (One map per element: linear however many attributes a tag has.)
+        let values: std::collections::HashMap<String, &str> = node
+            .attrs
+            .iter()
+            .filter(|a| a.origin == AttrOrigin::Html)
+            .map(|a| (a.name.to_ascii_lowercase(), a.value.as_ref()))
+            .collect();
         for attr in attrs.iter_mut() {
             attr.kramdown = true;
-            let Some(written) =
-                node.attrs.iter().rev().find(|a| {
-                    a.origin == AttrOrigin::Html && a.name.eq_ignore_ascii_case(&attr.name)
-                })
-            else {
+            let Some(&written) = values.get(&attr.name) else {
                 continue;
             };
             let source = attr.value.clone().and_then(|v| text.get(v));
-            if attr.value.is_some() && source != Some(written.value.as_ref()) {
-                attr.rendered = Some(written.value.as_ref().into());
+            if attr.value.is_some() && source != Some(written) {
+                attr.rendered = Some(written.into());
             }
         }
         let scanned: std::collections::HashSet<usize> =
