@@ -181,7 +181,9 @@ def page_view(html):
             for k, v in attrs.items():
                 add_attr(view, tag, k, v)
         # html5lib builds with scripting off; where script runs, <noscript> holds raw text.
-        if tag != "noscript":
+        # A <template>'s content is a fragment the page never shows or runs (html5lib keeps
+        # it as children): not part of the page.
+        if tag not in ("noscript", "template"):
             stack.extend(list(el))
     return view
 
@@ -194,10 +196,17 @@ def token_view(html):
     from html5lib._tokenizer import HTMLTokenizer
     tok = HTMLTokenizer(html)
     start = constants.tokenTypes["StartTag"]
+    end = constants.tokenTypes["EndTag"]
+    template = 0  # open <template>s: their content is not the page's
     for t in tok:
+        if t.get("type") == end and t["name"].lower() == "template":
+            template = max(0, template - 1)
         if t.get("type") != start:
             continue
         name = t["name"].lower()
+        if template or name == "template":
+            template += name == "template"
+            continue
         if name in FORBIDDEN:
             view["elements"].add(name)
         data = t.get("data") or []

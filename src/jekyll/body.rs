@@ -56,6 +56,10 @@ pub struct Body {
     /// Well-formed end tags kramdown read as text (it had no such element open): the page
     /// shows them.
     pub shown_as_text: Vec<Token>,
+    /// Whether kramdown wrote the page: it re-serialises every tag it reads (only the last copy
+    /// of a duplicate attribute, newlines in span HTML folded) and escapes every `&` that does
+    /// not start a reference ending in `;` (so `&#106avascript:` reaches the browser as text).
+    pub kramdown: bool,
 }
 
 /// Liquid `{% highlight %}` and `{% raw %}` blocks in `text[range]`.
@@ -116,7 +120,9 @@ pub fn analyse_rendered(
                             if unknown {
                                 a.value = None;
                             } else {
-                                if !exact {
+                                // (kramdown's own reading of the value, when it
+                                // differs from the bytes, is kept.)
+                                if !exact && a.rendered.is_none() {
                                     a.rendered = Some(out.get(v).unwrap_or("").into());
                                 }
                                 a.value = Some(src);
@@ -662,9 +668,9 @@ pub(super) fn ial_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
                 continue;
             }
             if let Some(value) = attr.value.clone() {
-                let raw = &text[value.clone()];
+                let raw = attr.value_in(text).unwrap_or("");
                 links.push(html_link(
-                    decode_entities(raw),
+                    decode_entities_with(raw, attr.kramdown),
                     value,
                     span,
                     name,
@@ -704,7 +710,20 @@ pub(super) fn html_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
                 continue;
             };
             let raw = &text[value.clone()];
-            if attr.name == "srcset" {
+            if attr.name != "srcset" {
+                // What the page carries (kramdown's value, or Liquid's output).
+                let written = attr.value_in(text).unwrap_or(raw);
+                links.push(html_link(
+                    decode_entities_with(written, attr.kramdown),
+                    value,
+                    span,
+                    name,
+                    &attr.name,
+                    empty_text,
+                ));
+                continue;
+            }
+            {
                 // `url 1x, url 2x`: each candidate's URL is a link.
                 let mut offset = 0;
                 for part in raw.split(',') {
@@ -713,7 +732,7 @@ pub(super) fn html_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
                     if !url.is_empty() {
                         let s = value.start + offset + lead;
                         links.push(html_link(
-                            decode_entities(url),
+                            decode_entities_with(url, attr.kramdown),
                             s..s + url.len(),
                             span,
                             name,
@@ -723,16 +742,7 @@ pub(super) fn html_links(text: &str, tokens: &[Token], links: &mut Vec<Link>) {
                     }
                     offset += part.len() + 1;
                 }
-                continue;
             }
-            links.push(html_link(
-                decode_entities(raw),
-                value,
-                span,
-                name,
-                &attr.name,
-                empty_text,
-            ));
         }
     }
 }
@@ -830,6 +840,12 @@ pub(super) fn empty_autolinks(
 /// Decode the HTML character references that matter in URLs (numeric ones, and the named ones
 /// attackers use to hide `javascript:`), as a browser does in an attribute value.
 pub fn decode_entities(s: &str) -> String {
+    decode_entities_with(s, false)
+}
+
+/// [`decode_entities`]; with `strict`, only references that end in `;` (what kramdown leaves
+/// unescaped in the page it writes: any other `&` it writes as `&amp;`).
+pub fn decode_entities_with(s: &str, strict: bool) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
@@ -875,7 +891,7 @@ pub fn decode_entities(s: &str) -> String {
                     .filter(|&c| c != '\0')
                     .unwrap_or('\u{fffd}')
             }) {
-                Some(c) if len > 0 => {
+                Some(c) if len > 0 && (!strict || digits[len..].starts_with(';')) => {
                     let mut used = 1 + usize::from(hex) + len;
                     if digits[len..].starts_with(';') {
                         used += 1;
@@ -975,6 +991,16 @@ mod tests {
             "javascript:x"
         );
         assert_eq!(decode_entities("a&b&amp;c&#0"), "a&b&c\u{fffd}");
+        // Strict (what kramdown leaves unescaped): only references ending in `;`.
+        assert_eq!(decode_entities("&#106avascript:"), "javascript:");
+        assert_eq!(
+            decode_entities_with("&#106avascript:", true),
+            "&#106avascript:"
+        );
+        assert_eq!(
+            decode_entities_with("&#106;ava&Tab;script:", true),
+            "java\tscript:"
+        );
         assert_eq!(decode_entities("&#1114112;"), "\u{fffd}");
     }
 }

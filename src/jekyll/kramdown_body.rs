@@ -143,6 +143,10 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     // Per node (pre-order, so a parent is seen first): below live HTML, and below an element
     // whose content the tokenizer reads as raw text (`<script>`, `<noscript>`…: nothing in it
     // is cut out, or the tokenizer would read its end tags out of context).
+    // Per node: the namespace the HTML tree builder gives it, and the element name it is in
+    // (raw text and `<template>` are HTML's; in `<svg>`/`<math>` a `title` holds markup).
+    let mut ns = vec![html::Ns::Html; n];
+    let mut element: Vec<Option<usize>> = vec![None; n];
     // The first list with `{:toc}` (or `{:footnotes}`) is replaced by the table of contents
     // (the footnotes; the list's own attributes go on it): nothing in it reaches the page.
     // (One vector for all of these.)
@@ -173,6 +177,22 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
             {
                 let ps = st[p];
                 let parent = doc.node(p);
+                let container = if parent.kind == Kind::HtmlElement {
+                    Some(p)
+                } else {
+                    element[p]
+                };
+                element[id] = container;
+                ns[id] = match container {
+                    Some(c) if node.kind == Kind::HtmlElement => html::child_ns(
+                        Some((&doc.node(c).value.to_ascii_lowercase(), ns[c])),
+                        &node.value.to_ascii_lowercase(),
+                    ),
+                    None if node.kind == Kind::HtmlElement => {
+                        html::child_ns(None, &node.value.to_ascii_lowercase())
+                    }
+                    _ => ns[p],
+                };
                 let s = &mut st[id];
                 s.gone |= ps.gone || ps.replaced;
                 s.under_html = ps.under_html
@@ -195,13 +215,23 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
             // ends it in the page kramdown writes (its own end tag written in a code block
             // there is escaped text, not the end; an element of the same name kramdown nested
             // in it, or `</name` in raw HTML or a comment, is).
+            let html_ns = ns.get(id).copied().unwrap_or(html::Ns::Html) == html::Ns::Html;
+            // A `<template>`'s content is a fragment the page never shows or runs.
+            let template = node.kind == Kind::HtmlElement
+                && html_ns
+                && node.value.eq_ignore_ascii_case("template");
             if node.kind == Kind::HtmlElement
-                && RAW_TEXT.iter().any(|r| node.value.eq_ignore_ascii_case(r))
+                && html_ns
+                && (template || RAW_TEXT.iter().any(|r| node.value.eq_ignore_ascii_case(r)))
                 && let (Some(&first), Some(&last)) = (node.children.first(), node.children.last())
             {
                 let from = at(&doc.node(first).span).start;
-                let end = raw_text_end(text, &doc, id, &at)
-                    .unwrap_or_else(|| at(&doc.node(last).span).end);
+                let last_end = at(&doc.node(last).span).end;
+                let end = if template {
+                    last_end
+                } else {
+                    raw_text_end(text, &doc, id, &at).unwrap_or(last_end)
+                };
                 if let Some(slot) = st.get_mut(id) {
                     slot.raw_end = Some(end);
                 }
@@ -288,7 +318,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     for c in &chunks {
         html::tokenize(text, c.clone(), &mut body.html);
     }
-    add_kramdown_attrs(&doc, &at, &mut body.html.tokens);
+    add_kramdown_attrs(text, &doc, &at, &mut body.html.tokens);
     // Tags kramdown did not read as HTML (it shows them as text): report what is wrong. Each
     // attempt is read up to the next one at most (linear however many there are).
     let mut attempts: Vec<(usize, usize)> = Vec::new();
@@ -315,6 +345,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     super::body::empty_autolinks(text, &range, &code, &chunks, &skipped, &mut body.links);
     body.links.sort_by_key(|l| l.span.start);
     body.ial = ial;
+    body.kramdown = true;
     body
 }
 
@@ -370,6 +401,7 @@ fn attr_of(a: &kramdown::Attr, at: &impl Fn(&Range<usize>) -> Range<usize>) -> O
         name_span: a.name_span.as_ref().map(at)?,
         value: a.value_span.as_ref().map(at),
         rendered: None,
+        kramdown: true,
     })
 }
 
@@ -379,6 +411,7 @@ fn attr_of(a: &kramdown::Attr, at: &impl Fn(&Range<usize>) -> Range<usize>) -> O
 /// it read. Each is added to the element's start tag (the first tag of that name in the
 /// element's bytes; the tokens are in source order).
 fn add_kramdown_attrs(
+    text: &str,
     doc: &kramdown::Document,
     at: &impl Fn(&Range<usize>) -> Range<usize>,
     tokens: &mut [Token],
@@ -405,6 +438,35 @@ fn add_kramdown_attrs(
         };
         if tag.start >= span.end || !name.eq_ignore_ascii_case(&node.value) {
             continue;
+        }
+        // kramdown writes one copy of a duplicate attribute (the last one's value) and its own
+        // reading of each value (newlines folded in span HTML): the page has that, not the
+        // bytes of the tag.
+        let mut seen = std::collections::HashSet::new();
+        let mut keep = vec![true; attrs.len()];
+        for (i, a) in attrs.iter().enumerate().rev() {
+            if !seen.insert(a.name.clone()) {
+                keep[i] = false;
+            }
+        }
+        let mut k = keep.iter();
+        attrs.retain(|_| k.next().copied().unwrap_or(true));
+        // (One map per element: linear however many attributes a tag has.)
+        let values: std::collections::HashMap<String, &str> = node
+            .attrs
+            .iter()
+            .filter(|a| a.origin == AttrOrigin::Html)
+            .map(|a| (a.name.to_ascii_lowercase(), a.value.as_ref()))
+            .collect();
+        for attr in attrs.iter_mut() {
+            attr.kramdown = true;
+            let Some(&written) = values.get(&attr.name) else {
+                continue;
+            };
+            let source = attr.value.clone().and_then(|v| text.get(v));
+            if attr.value.is_some() && source != Some(written) {
+                attr.rendered = Some(written.into());
+            }
         }
         // The attributes the scanner read, by where their names start (sorted: the scanner
         // reads them left to right, so this is one pass for a well-formed tag).
@@ -635,6 +697,43 @@ mod tests {
     fn subtract_cuts_dead_ranges() {
         assert_eq!(subtract(&[0..10], &[2..4, 3..5, 8..12]), [0..2, 5..8]);
         assert_eq!(subtract(&[0..3, 5..9], &[]), [0..3, 5..9]);
+    }
+
+    #[test]
+    fn raw_text_and_template_follow_the_tree_builder() {
+        // In SVG, `title` holds markup; in HTML it is text.
+        let b = body("<svg><title><img src=\"x\" onerror=\"a\"></title></svg>\n");
+        assert_eq!(starts(&b), ["svg", "title", "img"]);
+        let b = body("<div><title><img src=\"x\" onerror=\"a\"></title></div>\n");
+        assert_eq!(starts(&b), ["div", "title"]);
+        // Back in HTML at an integration point.
+        let b = body("<svg><foreignObject><xmp><img src=\"x\"></xmp></foreignObject></svg>\n");
+        assert_eq!(starts(&b), ["svg", "foreignobject", "xmp"]);
+        // A template's content is inert; what follows it is not.
+        let b = body("<template><img src=\"x\" onerror=\"a\"></template><img src=\"y\">\n");
+        assert_eq!(starts(&b), ["template", "img"]);
+    }
+
+    #[test]
+    fn kramdown_writes_the_last_copy_of_a_duplicate_attribute() {
+        let b = body("<a href=\"javascript:x\" href=\"/ok\">x</a>\n");
+        let Some(Token::Start { attrs, .. }) = b.html.tokens.first() else {
+            panic!()
+        };
+        assert_eq!(attrs.len(), 1);
+        assert_eq!(
+            &"<a href=\"javascript:x\" href=\"/ok\">x</a>\n"[attrs[0].value.clone().unwrap()],
+            "/ok"
+        );
+        assert!(attrs[0].kramdown);
+        // Its reading of the value: a newline in span HTML is a space.
+        let md = "Text <a href=\"java\nscript:x\">x</a>\n";
+        let b = body(md);
+        let Some(Token::Start { attrs, .. }) = b.html.tokens.first() else {
+            panic!()
+        };
+        assert_eq!(attrs[0].value_in(md), Some("java script:x"));
+        assert_eq!(b.links[0].url, "java script:x");
     }
 
     #[test]

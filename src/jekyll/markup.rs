@@ -196,6 +196,10 @@ pub struct Attr {
     /// The raw value when it is not the file's bytes at `value`: Liquid printed it (`value` is
     /// then the Liquid that did). Read values with [`Attr::value_in`].
     pub rendered: Option<Box<str>>,
+    /// Whether kramdown writes the value (it re-serialises the tag): every `&` that does not
+    /// start a reference ending in `;` is then written `&amp;`. A tag it passes through
+    /// verbatim (`{::nomarkdown}`, CommonMark) reaches the browser as written.
+    pub kramdown: bool,
 }
 
 impl Attr {
@@ -246,6 +250,9 @@ pub struct Malformed {
 pub struct Tokens {
     pub tokens: Vec<Token>,
     pub malformed: Vec<Malformed>,
+    /// Where the tokenizer is in foreign content, carried from one fragment to the next (the
+    /// fragments of one body are one document: text between them does not close `<svg>`).
+    foreign: Foreign,
 }
 
 fn is_ws(b: u8) -> bool {
@@ -297,11 +304,133 @@ fn find(hay: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
         .map(|p| from + p)
 }
 
+/// A namespace of the HTML tree builder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ns {
+    Html,
+    Svg,
+    MathMl,
+}
+
+/// Start tags that end foreign content (the tree builder pops `<svg>`/`<math>` before them).
+const BREAKOUT: &[&str] = &[
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];
+
+/// The namespace of a `name` element whose parent is `parent` (name and namespace), as the
+/// HTML tree builder decides it: `svg`/`math` start foreign content, SVG's `foreignObject`,
+/// `desc` and `title` and MathML's `mi`, `mo`, `mn`, `ms`, `mtext` hold HTML, and a breakout
+/// tag (`<p>`, `<img>`, `<div>`…) in foreign content leaves it.
+pub fn child_ns(parent: Option<(&str, Ns)>, name: &str) -> Ns {
+    let html_rule = || match name {
+        "svg" => Ns::Svg,
+        "math" => Ns::MathMl,
+        _ => Ns::Html,
+    };
+    match parent {
+        None | Some((_, Ns::Html)) => html_rule(),
+        Some(("foreignobject" | "desc" | "title", Ns::Svg)) => html_rule(),
+        Some(("mi" | "mo" | "mn" | "ms" | "mtext", Ns::MathMl))
+            if !matches!(name, "mglyph" | "malignmark") =>
+        {
+            html_rule()
+        }
+        Some(("annotation-xml", Ns::MathMl)) if name == "svg" => Ns::Svg,
+        Some(_) if BREAKOUT.contains(&name) => Ns::Html,
+        Some((_, ns)) => ns,
+    }
+}
+
+/// The open elements from the first `<svg>` or `<math>` on, with their namespaces: where the
+/// tokenizer is in foreign content.
+#[derive(Debug, Default)]
+struct Foreign {
+    open: Vec<(String, Ns)>,
+}
+
+impl Foreign {
+    fn is_empty(&self) -> bool {
+        self.open.is_empty()
+    }
+
+    /// A start tag: whether it is an HTML element (its raw text is raw text).
+    fn start(&mut self, name: &str, self_closing: bool) -> bool {
+        let parent = self.open.last().map(|(n, ns)| (n.as_str(), *ns));
+        let ns = child_ns(parent, name);
+        let integration = matches!(
+            parent,
+            Some(("foreignobject" | "desc" | "title", Ns::Svg))
+                | Some(("mi" | "mo" | "mn" | "ms" | "mtext", Ns::MathMl))
+        );
+        if ns == Ns::Html && !integration && parent.is_some_and(|(_, p)| p != Ns::Html) {
+            // A breakout tag: foreign content ends here.
+            self.open.clear();
+        }
+        let voidish = (self_closing && ns != Ns::Html) || (ns == Ns::Html && is_void(name));
+        if (ns != Ns::Html || !self.open.is_empty()) && !voidish {
+            self.open.push((name.to_string(), ns));
+        }
+        ns == Ns::Html
+    }
+
+    fn end(&mut self, name: &str) {
+        // (Looked for among the innermost few only: linear however deep the nesting.)
+        let from = self.open.len().saturating_sub(32);
+        if let Some(p) = self.open[from..].iter().rposition(|(n, _)| n == name) {
+            self.open.truncate(from + p);
+        }
+    }
+}
+
 /// Tokenize one HTML fragment `text[chunk]`, appending to `out`.
 pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
     let b = text.as_bytes();
     let end = chunk.end.min(b.len());
     let mut i = chunk.start;
+    let mut foreign = std::mem::take(&mut out.foreign);
     while i < end {
         let Some(lt) = b[i..end]
             .iter()
@@ -370,7 +499,15 @@ pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
         }
         if rest.starts_with(b"</") {
             match rest.get(2) {
-                Some(c) if c.is_ascii_alphabetic() => i = end_tag(text, i, end, out),
+                Some(c) if c.is_ascii_alphabetic() => {
+                    let before = out.tokens.len();
+                    i = end_tag(text, i, end, out);
+                    if let Some(Token::End { name, .. }) =
+                        out.tokens.get(before..).and_then(|t| t.last())
+                    {
+                        foreign.end(name);
+                    }
+                }
                 Some(b'>') => i += 3,
                 // `</ x>`, `</1>`: a bogus comment up to the next `>`.
                 Some(_) => i = find(b, i + 2, end, b">").map_or(end, |p| p + 1),
@@ -379,15 +516,25 @@ pub fn tokenize(text: &str, chunk: Range<usize>, out: &mut Tokens) {
             continue;
         }
         if rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+            let before = out.tokens.len();
             let (next, raw) = start_tag(text, i, end, out);
             i = next;
-            if let Some(name) = raw {
+            let html = match out.tokens.get(before..).and_then(|t| t.last()) {
+                Some(Token::Start {
+                    name, self_closing, ..
+                }) => foreign.start(name, *self_closing),
+                _ => foreign.is_empty(),
+            };
+            // Inside `<svg>`/`<math>` (outside their HTML integration points) `title`,
+            // `style`, `xmp`, `noscript`… are foreign elements: their content is markup.
+            if let Some(name) = raw.filter(|_| html) {
                 i = raw_text_end_tag(text, i, end, &name).unwrap_or(end);
             }
             continue;
         }
         i += 1;
     }
+    out.foreign = foreign;
 }
 
 /// Tokenize the single tag at `lt` (start or end tag), reading at most up to `end`.
@@ -569,6 +716,7 @@ fn tag(
             name_span: an,
             value,
             rendered: None,
+            kramdown: false,
         });
     }
     if is_end {
@@ -878,6 +1026,103 @@ mod tests {
                 Token::End { name, .. } => format!("/{name}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn raw_text_is_html_content_only() {
+        // HTML: `title`, `xmp`, `noscript` content is text.
+        assert_eq!(names("<title><img></title>"), ["title", "/title"]);
+        assert_eq!(names("<xmp><img></xmp>"), ["xmp", "/xmp"]);
+        // In SVG and MathML they are foreign elements: markup inside.
+        assert_eq!(
+            names("<svg><title><img></title></svg>"),
+            ["svg", "title", "img", "/title", "/svg"]
+        );
+        assert_eq!(
+            names("<math><xmp><b>x</b></xmp></math>"),
+            ["math", "xmp", "b", "/b", "/xmp", "/math"]
+        );
+        assert_eq!(
+            names("<svg><style><img></style></svg>"),
+            ["svg", "style", "img", "/style", "/svg"]
+        );
+        // Integration points and breakout tags bring HTML back.
+        assert_eq!(
+            names("<svg><foreignObject><xmp><img></xmp></foreignObject></svg>"),
+            [
+                "svg",
+                "foreignobject",
+                "xmp",
+                "/xmp",
+                "/foreignobject",
+                "/svg"
+            ]
+        );
+        assert_eq!(
+            names("<math><mi><noscript><img></noscript></mi></math>"),
+            ["math", "mi", "noscript", "/noscript", "/mi", "/math"]
+        );
+        assert_eq!(
+            names("<svg><p><xmp><img></xmp></p></svg>"),
+            ["svg", "p", "xmp", "/xmp", "/p", "/svg"]
+        );
+        // HTML inside an integration point does not end the foreign content around it.
+        assert_eq!(
+            names("<svg><title><p>x</p></title><style><img></style></svg>"),
+            [
+                "svg", "title", "p", "/p", "/title", "style", "img", "/style", "/svg"
+            ]
+        );
+        assert_eq!(
+            names("<svg></svg><title><img></title>"),
+            ["svg", "/svg", "title", "/title"]
+        );
+        // A self-closed foreign element opens nothing.
+        assert_eq!(
+            names("<svg><title/><rect/></svg><title><img></title>"),
+            ["svg", "title", "rect", "/svg", "title", "/title"]
+        );
+    }
+
+    #[test]
+    fn foreign_content_spans_fragments() {
+        // Text between two fragments (cut out as Markdown text) does not end the `<svg>`.
+        let html = "<svg><desc><b>x</b></desc><title><img></title></svg>";
+        let mut t = Tokens::default();
+        let x = html.find('x').unwrap();
+        tokenize(html, 0..x, &mut t);
+        tokenize(html, x + 1..html.len(), &mut t);
+        let names: Vec<&str> = t
+            .tokens
+            .iter()
+            .filter_map(|t| match t {
+                Token::Start { name, .. } => Some(name.as_str()),
+                Token::End { .. } => None,
+            })
+            .collect();
+        assert_eq!(names, ["svg", "desc", "b", "title", "img"]);
+    }
+
+    #[test]
+    fn child_namespaces() {
+        assert_eq!(child_ns(None, "svg"), Ns::Svg);
+        assert_eq!(child_ns(Some(("svg", Ns::Svg)), "title"), Ns::Svg);
+        assert_eq!(child_ns(Some(("title", Ns::Svg)), "xmp"), Ns::Html);
+        assert_eq!(child_ns(Some(("g", Ns::Svg)), "img"), Ns::Html);
+        assert_eq!(child_ns(Some(("mtext", Ns::MathMl)), "mglyph"), Ns::MathMl);
+        assert_eq!(
+            child_ns(Some(("annotation-xml", Ns::MathMl)), "svg"),
+            Ns::Svg
+        );
+        assert_eq!(child_ns(Some(("div", Ns::Html)), "title"), Ns::Html);
+    }
+
+    #[test]
+    fn deep_foreign_nesting_is_linear() {
+        let html = format!("<svg>{}{}", "<g>".repeat(50_000), "</x>".repeat(50_000));
+        let start = std::time::Instant::now();
+        assert_eq!(names(&html).len(), 100_001);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! HT: balanced and safe HTML in the body.
 
 use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
-use crate::jekyll::body::{Body, decode_entities, is_url_attr};
+use crate::jekyll::body::{Body, decode_entities, decode_entities_with, is_url_attr};
 use crate::jekyll::markup::{Attr, Balance, Token, balance};
 use crate::jekyll::yaml::NodeExt;
 use crate::settings::Level;
@@ -205,8 +205,13 @@ pub static HT008: RuleDef = RuleDef {
 ## What it does
 Reports attributes the pack does not allow: event handlers (`onclick`, `onerror`, … — any
 `on*`), `srcdoc`, `formaction`, and a `javascript:`, `vbscript:` or `data:text/html` URL in any
-URL-bearing attribute (`href`, `src`, `action`, `poster`, …). Character references and white
-space that hide a scheme (`&#106;avascript:`, `java\\tscript:`) are decoded first, as browsers do.
+URL-bearing attribute (`href`, `xlink:href`, `src`, `action`, `formaction`, `data`, `poster`,
+…) or set by an SVG animation (`<set attributeName=\"href\" to=\"javascript:…\">`, also
+`<animate>`'s `from` and `values`). The URL is read as a browser reads its scheme: character
+references decoded (`&#106;avascript:`, `java&Tab;script:`), leading and trailing controls and
+spaces stripped, tabs and newlines removed. Only what reaches the page counts: the copy of a
+duplicate attribute kramdown writes (the last), markup in `<svg>`/`<math>` (where `title` or
+`style` hold markup, not text), nothing in `<template>` content.
 
 ## Why is this bad?
 Each of these runs script on your site's origin when the page loads or a reader clicks.
@@ -258,12 +263,20 @@ const HT008_OPTIONS: &[OptionDef] = &[
     },
 ];
 
-/// A URL's scheme-relevant prefix as a browser reads it: entities decoded, ASCII white space
-/// and control characters removed, lowercased.
-pub fn normalized_url(raw: &str) -> String {
-    decode_entities(raw)
+/// A URL attribute's value as a browser's URL parser reads its scheme: character references
+/// decoded (with `strict`, only those ending in `;`: kramdown escapes the `&` of any other),
+/// then [`url_view`].
+pub fn normalized_url(raw: &str, strict: bool) -> String {
+    url_view(&decode_entities_with(raw, strict))
+}
+
+/// A (decoded) URL as the WHATWG URL parser reads its scheme: leading and trailing C0 controls
+/// and spaces stripped, every tab, LF and CR removed, lowercased (ASCII). Other white space and
+/// controls inside (`java script:`, a form feed) stay: such a URL has no scheme.
+pub fn url_view(url: &str) -> String {
+    url.trim_matches(|c: char| c <= ' ')
         .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect::<String>()
         .to_ascii_lowercase()
 }
@@ -481,9 +494,27 @@ fn ht008(cx: &Context, out: &mut Report) {
     let opts = &cx.settings.rules.html;
     let text = &cx.post.text;
     // The HTML's own attributes, and those an inline attribute list sets (`{: onclick=…}`).
+    // Open `<svg>` elements: SVG's animations (`<set>`) are HTML's unknown elements outside.
+    let mut svg = 0usize;
     for token in body.html.tokens.iter().chain(&body.ial) {
-        let Token::Start { name, attrs, .. } = token else {
-            continue;
+        let (name, attrs) = match token {
+            Token::Start {
+                name,
+                attrs,
+                self_closing,
+                ..
+            } => {
+                if name == "svg" && !self_closing {
+                    svg += 1;
+                }
+                (name, attrs)
+            }
+            Token::End { name, .. } => {
+                if name == "svg" {
+                    svg = svg.saturating_sub(1);
+                }
+                continue;
+            }
         };
         for attr in attrs {
             let banned = opts.attributes.iter().any(|a| match a.strip_suffix('*') {
@@ -505,6 +536,23 @@ fn ht008(cx: &Context, out: &mut Report) {
                 continue;
             }
             let Some(value) = &attr.value else { continue };
+            if let Some(scheme) = (svg > 0)
+                .then(|| smil_scheme(name, attrs, attr, text, &opts.schemes))
+                .flatten()
+            {
+                out.push(
+                    out.diag(
+                        value.clone(),
+                        format!(
+                            "`<{name}>` sets `href` to a `{scheme}` URL (`{}`)",
+                            attr.name
+                        ),
+                    )
+                    .with_label(format!("`{scheme}` URL"))
+                    .with_help("remove the animation: it turns the link into script"),
+                );
+                continue;
+            }
             let url_bearing = is_url_attr(name, &attr.name)
                 || matches!(
                     attr.name.as_str(),
@@ -527,7 +575,7 @@ fn ht008(cx: &Context, out: &mut Report) {
             let Some(written) = attr.value_in(text) else {
                 continue;
             };
-            let url = normalized_url(written);
+            let url = normalized_url(written, attr.kramdown);
             if let Some(scheme) = has_scheme(&url, &opts.schemes) {
                 out.push(
                     out.diag(
@@ -540,4 +588,33 @@ fn ht008(cx: &Context, out: &mut Report) {
             }
         }
     }
+}
+
+/// For an SVG animation that sets a link (`<animate>`/`<set>` with `attributeName="href"` or
+/// `xlink:href`), the disallowed scheme of one of the values it sets (`to`, `from`, `values`,
+/// `;`-separated).
+fn smil_scheme(
+    element: &str,
+    attrs: &[Attr],
+    attr: &Attr,
+    text: &str,
+    schemes: &[String],
+) -> Option<String> {
+    if !matches!(element, "animate" | "set")
+        || !matches!(attr.name.as_str(), "to" | "from" | "values")
+    {
+        return None;
+    }
+    let target = attrs
+        .iter()
+        .find(|a| a.name == "attributename")
+        .and_then(|a| a.value_in(text))
+        .map(|v| decode_entities_with(v, attr.kramdown))?;
+    if !matches!(target.trim(), "href" | "xlink:href") {
+        return None;
+    }
+    let value = decode_entities_with(attr.value_in(text)?, attr.kramdown);
+    value
+        .split(';')
+        .find_map(|part| has_scheme(&url_view(part), schemes))
 }

@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::html::{has_scheme, normalized_url};
+use super::html::{has_scheme, normalized_url, url_view};
 use super::{Context, FixKind, OptionDef, Report, RuleDef, Scope};
 use crate::jekyll::body::{Link, LinkSource};
 use crate::jekyll::site::{SiteModel, Target, categories_of};
@@ -47,8 +47,10 @@ pub static LK002: RuleDef = RuleDef {
     summary: "javascript:, vbscript:, data:, file: …",
     doc: "\
 ## What it does
-Reports Markdown links and HTML link attributes whose scheme the pack forbids. Script schemes
-in HTML attributes are HT008's finding, not this one.
+Reports Markdown links and HTML link attributes whose scheme the pack forbids, read as a
+browser reads it (references decoded, tabs and newlines removed, case folded), whether or not
+the URL is well-formed: `[x](javascript:alert(1)//%zz)` is LK001 and LK002. Script schemes in
+HTML attributes are HT008's finding, not this one.
 
 ## Why is this bad?
 `javascript:` and `vbscript:` links run script; `data:` URLs can carry whole pages; `file:`
@@ -284,8 +286,9 @@ enum Reading {
     Empty,
     /// A URL that does not parse, and why.
     Malformed(String),
-    /// A scheme the pack forbids (a script URL in HTML is HT008's).
-    Disallowed(String),
+    /// A scheme the pack forbids (a script URL in HTML is HT008's), and why the URL does not
+    /// parse, if it does not.
+    Disallowed(String, Option<String>),
     /// A URL to look at further: its scheme, and, for http(s) and protocol-relative ones, the
     /// parsed URL and its host.
     Usable {
@@ -307,17 +310,28 @@ fn prelude<'c>(cx: &'c Context) -> Option<(&'c [Link], &'c [Prelude])> {
             if url.contains("{{") || url.contains("{%") {
                 continue;
             }
+            // The scheme as a browser reads it, whether the URL parses or not (LK001 and LK002
+            // both report `javascript:alert(1)//%zz`). An HTML link's URL is decoded already;
+            // a Markdown link's is kramdown's, references and all.
+            let lower = if link.source == LinkSource::Html || !body.kramdown {
+                url_view(&link.url)
+            } else {
+                normalized_url(&link.url, true)
+            };
+            let script_in_html = link.source == LinkSource::Html
+                && (lower.starts_with("javascript:") || lower.starts_with("vbscript:"));
+            let disallowed = has_scheme(&lower, schemes).filter(|_| !script_in_html);
             let reading = if link.source == LinkSource::EmptyAutolink || url.is_empty() {
                 Reading::Empty
             } else {
                 match parse_checked(url) {
-                    Err(problem) => Reading::Malformed(problem),
+                    Err(problem) => match disallowed {
+                        Some(scheme) => Reading::Disallowed(scheme, Some(problem)),
+                        None => Reading::Malformed(problem),
+                    },
                     Ok(web) => {
-                        let lower = normalized_url(url);
-                        let script_in_html = link.source == LinkSource::Html
-                            && (lower.starts_with("javascript:") || lower.starts_with("vbscript:"));
-                        match has_scheme(&lower, schemes).filter(|_| !script_in_html) {
-                            Some(scheme) => Reading::Disallowed(scheme),
+                        match disallowed {
+                            Some(scheme) => Reading::Disallowed(scheme, None),
                             None => {
                                 let scheme = scheme_of(url).map(str::to_ascii_lowercase);
                                 // Parsed by `parse_checked` (ftp and ws(s) URLs are not looked
@@ -377,7 +391,9 @@ fn lk001(cx: &Context, out: &mut Report) {
         return;
     };
     for p in read {
-        let (Reading::Malformed(problem), Some(link)) = (&p.reading, links.get(p.index)) else {
+        let (Reading::Malformed(problem) | Reading::Disallowed(_, Some(problem)), Some(link)) =
+            (&p.reading, links.get(p.index))
+        else {
             continue;
         };
         out.push(
@@ -395,7 +411,7 @@ fn lk002(cx: &Context, out: &mut Report) {
         return;
     };
     for p in read {
-        let (Reading::Disallowed(scheme), Some(link)) = (&p.reading, links.get(p.index)) else {
+        let (Reading::Disallowed(scheme, _), Some(link)) = (&p.reading, links.get(p.index)) else {
             continue;
         };
         out.push(
@@ -730,6 +746,22 @@ fn shorten(url: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scheme_view_is_whatwg() {
+        use super::super::html::{normalized_url, url_view};
+        assert_eq!(url_view(" \u{1}JavaScript:x "), "javascript:x");
+        assert_eq!(url_view("java\tscr\nipt:x\r"), "javascript:x");
+        // Other white space and controls stay: no scheme.
+        assert_eq!(url_view("java script:x"), "java script:x");
+        assert_eq!(url_view("java\u{c}script:x"), "java\u{c}script:x");
+        assert_eq!(url_view("\u{a0}javascript:x"), "\u{a0}javascript:x");
+        assert_eq!(
+            normalized_url("&#14; java&#x09;script&colon;x", false),
+            "javascript:x"
+        );
+        assert_eq!(normalized_url("&#106avascript:x", true), "&#106avascript:x");
+    }
 
     #[test]
     fn malformed_urls() {
