@@ -173,22 +173,10 @@ fn the_site_oracle_agrees_on_the_fixture_sites() {
 #[path = "../crates/kramdown/tests/common/docgen.rs"]
 mod docgen;
 
-/// The body oracle end to end (scripts/body-oracle.py): generated posts rendered by Jekyll, the
-/// pages parsed as a browser parses them, against what the HT and LK rules read. Fails when a
-/// page has a link, an event handler or a forbidden element that postlint does not see.
-/// `BODY_ORACLE_DOCS=N` sets the number of documents (default 1,500, seeds 1–1,500).
-#[test]
-fn the_rules_see_every_link_handler_and_element_of_the_page() {
-    if !oracles() {
-        eprintln!(
-            "skipped: set POSTLINT_ORACLES=1 (needs jekyll, html5lib) to run the body oracle"
-        );
-        return;
-    }
-    let count: u64 = std::env::var("BODY_ORACLE_DOCS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1500);
+/// Runs scripts/body-oracle.py on `count` generated documents (seeds 1…count) with `extra`
+/// arguments; fails when a page has a link, an event handler or a forbidden element that
+/// postlint does not see, or when fewer than `min_percent` of the documents are identical.
+fn body_oracle(extra: &[&str], count: u64, min_percent: u64) {
     let dir = TempDir::new().unwrap();
     let docs = dir.path().join("docs.jsonl");
     let mut lines = String::new();
@@ -209,6 +197,7 @@ fn the_rules_see_every_link_handler_and_element_of_the_page() {
     };
     let o = Command::new(python)
         .arg(root.join("scripts/body-oracle.py"))
+        .args(extra)
         .arg("--docs")
         .arg(&docs)
         .env("POSTLINT", env!("CARGO_BIN_EXE_postlint"))
@@ -228,17 +217,37 @@ fn the_rules_see_every_link_handler_and_element_of_the_page() {
     let documents = totals["documents"].as_u64().unwrap_or(0);
     let identical = totals["identical"].as_u64().unwrap_or(0);
     assert_eq!(documents, count);
-    // Agreement recorded in the README: ≥ 99% identical (the rest: kramdown fails on the
+    assert!(identical * 100 >= documents * min_percent, "{totals}");
+}
+
+fn docs_from_env(var: &str, default: u64) -> u64 {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The body oracle end to end (scripts/body-oracle.py): generated posts rendered by Jekyll, the
+/// pages parsed as a browser parses them, against what the HT and LK rules read.
+/// `BODY_ORACLE_DOCS=N` sets the number of documents (default 1,500, seeds 1–1,500).
+#[test]
+fn the_rules_see_every_link_handler_and_element_of_the_page() {
+    if !oracles() {
+        eprintln!(
+            "skipped: set POSTLINT_ORACLES=1 (needs jekyll, html5lib) to run the body oracle"
+        );
+        return;
+    }
+    // Agreement recorded in the README: ≥ 98% identical (the rest: kramdown fails on the
     // document, or a difference only the browser's tree construction makes, or postlint sees
     // more than the page has).
-    assert!(identical * 100 >= documents * 98, "{totals}");
+    body_oracle(&[], docs_from_env("BODY_ORACLE_DOCS", 1500), 98);
 }
 
 /// The body oracle with Liquid (scripts/body-oracle.py --liquid): the same documents with Liquid
 /// spliced in — markup printed by `{{ }}`, a front matter value, `{% raw %}`, an include,
 /// `assign`/`append`, `capture`; untaken branches, comments, escaped output; links through
-/// `{{ site.url }}` — rendered by Jekyll with Liquid on. Fails when a page has a link, an event
-/// handler or a forbidden element that postlint does not see. `LIQUID_BODY_ORACLE_DOCS=N` sets the
+/// `{{ site.url }}` — rendered by Jekyll with Liquid on. `LIQUID_BODY_ORACLE_DOCS=N` sets the
 /// number of documents (default 600).
 #[test]
 fn the_rules_see_what_liquid_writes_on_the_page() {
@@ -248,52 +257,13 @@ fn the_rules_see_what_liquid_writes_on_the_page() {
         );
         return;
     }
-    let count: u64 = std::env::var("LIQUID_BODY_ORACLE_DOCS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(600);
-    let dir = TempDir::new().unwrap();
-    let docs = dir.path().join("docs.jsonl");
-    let mut lines = String::new();
-    for seed in 1..=count {
-        lines.push_str(
-            &serde_json::json!({"name": format!("seed {seed}"), "text": docgen::document(seed)})
-                .to_string(),
-        );
-        lines.push('\n');
-    }
-    std::fs::write(&docs, lines).unwrap();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let python = if Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    };
-    let o = Command::new(python)
-        .arg(root.join("scripts/body-oracle.py"))
-        .arg("--liquid")
-        .arg("--docs")
-        .arg(&docs)
-        .env("POSTLINT", env!("CARGO_BIN_EXE_postlint"))
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
-    eprintln!("{out}\n{}", String::from_utf8_lossy(&o.stderr));
-    assert!(
-        o.status.success(),
-        "the body oracle found Liquid-built markup the rules miss:\n{out}"
-    );
-    let totals: serde_json::Value = out
-        .lines()
-        .last()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .expect("a summary line");
-    let documents = totals["documents"].as_u64().unwrap_or(0);
-    let identical = totals["identical"].as_u64().unwrap_or(0);
-    assert_eq!(documents, count);
     // Recorded in the README: ≥ 97% identical (the rest: Jekyll fails on the document, or
     // postlint sees more than the page has).
-    assert!(identical * 100 >= documents * 97, "{totals}");
+    body_oracle(
+        &["--liquid"],
+        docs_from_env("LIQUID_BODY_ORACLE_DOCS", 600),
+        97,
+    );
 }
 
 #[path = "../crates/liquid/tests/common/templates.rs"]
