@@ -1097,11 +1097,14 @@ fn exit_zero_output_file_and_statistics() {
             "out/report.txt",
         ],
     );
+    // A folder that does not exist: an error that says so, and no report anywhere.
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(
-        code(&o) == 2 || code(&o) == 1,
-        "a missing folder is an error or it is made: {}",
+        stderr(&o).contains("cannot write `out/report.txt`"),
+        "{}",
         stderr(&o)
     );
+    assert_eq!(stdout(&o), "");
     std::fs::create_dir_all(bad.path().join("out")).unwrap();
     let o = run(
         bad.path(),

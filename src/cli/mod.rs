@@ -201,10 +201,9 @@ pub fn main_with(cli: Cli) -> u8 {
         Command::Rules { format } => {
             match format {
                 // The levels of the configuration in effect here, and its custom rules.
-                RulesFormat::Table => match here_settings() {
-                    Some(settings) => print!("{}", effective_rules_table(&settings)),
-                    None => print!("{}", rules_table(format)),
-                },
+                RulesFormat::Table => {
+                    print!("{}", effective_rules_table(here_settings().as_ref()))
+                }
                 RulesFormat::Markdown => print!("{}", rules_table(format)),
             }
             EXIT_OK
@@ -544,22 +543,7 @@ fn check(args: CheckArgs) -> u8 {
 pub fn rules_table(format: RulesFormat) -> String {
     let mut out = String::new();
     match format {
-        RulesFormat::Table => {
-            out.push_str(&format!(
-                "{:<7} {:<26} {:<6} {:<7} {}\n",
-                "code", "name", "level", "fixable", "what it finds"
-            ));
-            for m in RULES {
-                out.push_str(&format!(
-                    "{:<7} {:<26} {:<6} {:<7} {}\n",
-                    m.code,
-                    m.name,
-                    m.default.to_string(),
-                    if m.fixable() { "yes" } else { "" },
-                    m.summary
-                ));
-            }
-        }
+        RulesFormat::Table => out = effective_rules_table(None),
         RulesFormat::Markdown => {
             out.push_str("| code | name | `jekyll` | `finews` | fix | what it finds |\n|---|---|---|---|---|---|\n");
             let finews = config::builtin("finews", PathBuf::from(".")).ok();
@@ -591,9 +575,9 @@ fn here_settings() -> Option<Settings> {
         .ok()
 }
 
-/// `postlint rules`: every rule at its level in `settings`, then the configuration's custom
-/// rules.
-fn effective_rules_table(settings: &Settings) -> String {
+/// `postlint rules`: every rule at its level in `settings` (the `jekyll` pack's without), then
+/// the configuration's custom rules.
+fn effective_rules_table(settings: Option<&Settings>) -> String {
     let mut out = format!(
         "{:<7} {:<26} {:<6} {:<7} {}\n",
         "code", "name", "level", "fixable", "what it finds"
@@ -603,12 +587,12 @@ fn effective_rules_table(settings: &Settings) -> String {
             "{:<7} {:<26} {:<6} {:<7} {}\n",
             m.code,
             m.name,
-            rule.level(settings).to_string(),
+            settings.map_or(m.default, |s| rule.level(s)).to_string(),
             if m.fixable() { "yes" } else { "" },
             m.summary
         ));
     }
-    for c in &settings.custom {
+    for c in settings.map_or(&[][..], |s| &s.custom) {
         out.push_str(&format!(
             "{:<7} {:<26} {:<6} {:<7} {} (custom rule of the configuration)\n",
             c.code,

@@ -4,6 +4,7 @@
 //! pulldown-cmark's events, with byte offsets). Code blocks, code spans and Liquid
 //! `{% highlight %}`/`{% raw %}` blocks are skipped; Liquid tags are left alone.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -105,7 +106,7 @@ pub fn analyse_rendered(
     markdown: &super::kramdown_body::Markdown,
 ) -> Body {
     let (out, segs) = with_placeholders(text, rendered, base);
-    let out = out.as_str();
+    let out: &str = &out;
     let mut body = analyse_as(out, 0..out.len(), markdown);
     let map = SourceMap::new(&segs, base);
     let tokens = |tokens: &mut Vec<Token>| {
@@ -161,14 +162,17 @@ pub fn analyse_rendered(
 /// paragraph, not the HTML block that follows): a highlighted block becomes the empty
 /// `<figure>` Rouge's HTML is (its content is escaped: no tag or link in it), anything else
 /// one letter. The stand-ins stay unknown segments of the map.
-fn with_placeholders(
+fn with_placeholders<'r>(
     text: &str,
-    rendered: &jekyll_liquid::Rendered,
+    rendered: &'r jekyll_liquid::Rendered,
     base: usize,
-) -> (String, Vec<jekyll_liquid::Segment>) {
+) -> (Cow<'r, str>, Cow<'r, [jekyll_liquid::Segment]>) {
     use jekyll_liquid::SegmentKind;
     if !rendered.map.iter().any(|s| s.kind == SegmentKind::Unknown) {
-        return (rendered.output.clone(), rendered.map.clone());
+        return (
+            Cow::Borrowed(rendered.output.as_str()),
+            Cow::Borrowed(rendered.map.as_slice()),
+        );
     }
     let mut out = String::with_capacity(rendered.output.len() + 16);
     let mut segs = Vec::with_capacity(rendered.map.len());
@@ -198,7 +202,7 @@ fn with_placeholders(
         segs.push(seg);
     }
     out.push_str(rendered.output.get(copied..).unwrap_or(""));
-    (out, segs)
+    (Cow::Owned(out), Cow::Owned(segs))
 }
 
 /// Liquid's output → the file's bytes.

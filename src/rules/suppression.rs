@@ -195,7 +195,7 @@ pub fn apply(
             .collect();
         if dir.kind == Kind::Unknown {
             let written = text.get(dir.span.clone()).unwrap_or("");
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 SU001.code,
                 SU001.name,
                 crate::diagnostic::Severity::Error,
@@ -204,7 +204,6 @@ pub fn apply(
             )
             .with_label("not a directive")
             .with_help("write `postlint-disable`, `postlint-enable`, `postlint-disable-next-line`, `postlint-disable-line` or `postlint-disable-file`");
-            d.severity = crate::diagnostic::Severity::Error;
             diags.push(d);
             continue;
         }

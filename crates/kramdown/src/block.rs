@@ -456,15 +456,7 @@ impl<'a, 'b> Parser<'a, 'b> {
             return;
         }
         n.lazy_raw = false;
-        let mut mt = MText::default();
-        mt.push_line(
-            base,
-            Line {
-                synth: 0,
-                start: n.span.start,
-                end: n.span.end,
-            },
-        );
+        let mt = MText::of_span(base, &n.span);
         n.span = 0..0;
         n.mtext = Some(Box::new(mt));
     }
@@ -481,15 +473,7 @@ impl<'a, 'b> Parser<'a, 'b> {
                 mt.append(&m);
             } else if kind == Kind::Text && !n.value.is_empty() {
                 // a text made by `add_block_text` from the source range of its span
-                let mut mt = MText::default();
-                mt.push_line(
-                    base,
-                    Line {
-                        synth: 0,
-                        start: n.span.start,
-                        end: n.span.end,
-                    },
-                );
+                let mut mt = MText::of_span(base, &n.span);
                 mt.append(&m);
                 n.value = Cow::Borrowed("");
                 n.mtext = Some(Box::new(mt));

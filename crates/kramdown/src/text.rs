@@ -624,6 +624,20 @@ pub(crate) struct MText {
 }
 
 impl MText {
+    /// The text of the base bytes `span`, as one piece.
+    pub fn of_span(base: &[u8], span: &std::ops::Range<usize>) -> MText {
+        let mut mt = MText::default();
+        mt.push_line(
+            base,
+            Line {
+                synth: 0,
+                start: span.start,
+                end: span.end,
+            },
+        );
+        mt
+    }
+
     pub fn push_line(&mut self, base: &[u8], l: Line) {
         self.caches = Caches::default();
         if l.synth > 0 {

@@ -165,7 +165,9 @@ const ESCAPING: &[&str] = &[
 fn model_of(src: &str, file: &str, opts: &ParseOptions) -> FileModel {
     let t = jekyll_liquid::parse(src, opts);
     let mut out = FileModel::default();
-    let mut found: Vec<(usize, Vec<String>, String)> = Vec::new();
+    // (offset, keys, the output as written, whether `strip_html` removed its tags), in
+    // source order.
+    let mut found: Vec<(usize, Vec<String>, String, bool)> = Vec::new();
     for n in &t.nodes {
         match &n.kind {
             NodeKind::Output(v) => {
@@ -193,17 +195,9 @@ fn model_of(src: &str, file: &str, opts: &ParseOptions) -> FileModel {
                 {
                     continue;
                 }
-                let strip = v.filters.iter().any(|f| f.name == "strip_html");
+                let stripped = v.filters.iter().any(|f| f.name == "strip_html");
                 let written = src.get(n.span.clone()).unwrap_or("").to_string();
-                found.push((
-                    n.span.start,
-                    keys,
-                    if strip {
-                        format!("\0{written}")
-                    } else {
-                        written
-                    },
-                ));
+                found.push((n.span.start, keys, written, stripped));
             }
             NodeKind::Include(inc) if !inc.relative => {
                 if let Some(f) = inc.file.as_deref().map(str::trim)
@@ -218,16 +212,16 @@ fn model_of(src: &str, file: &str, opts: &ParseOptions) -> FileModel {
     }
     let positions: Vec<usize> = found.iter().map(|f| f.0).collect();
     let contexts = contexts(src, &positions);
-    for ((at, keys, written), context) in found.into_iter().zip(contexts) {
+    // Lines counted in one pass (the outputs are in source order).
+    let (mut line, mut counted) = (1, 0);
+    for ((at, keys, written, stripped), context) in found.into_iter().zip(contexts) {
+        let to = at.min(src.len());
+        line += memchr::memchr_iter(b'\n', &src.as_bytes()[counted.min(to)..to]).count();
+        counted = to;
         // `strip_html` removes tags: only a quote can still break out.
-        let (stripped, written) = match written.strip_prefix('\0') {
-            Some(w) => (true, w.to_string()),
-            None => (false, written),
-        };
         if stripped && matches!(context, PrintContext::Text | PrintContext::Rcdata(_)) {
             continue;
         }
-        let line = src.get(..at).map_or(0, |s| s.matches('\n').count()) + 1;
         out.prints.push(Print {
             keys,
             context,
