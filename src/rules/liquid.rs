@@ -199,7 +199,13 @@ fn body_line(text: &str, body: &std::ops::Range<usize>, n: u32) -> std::ops::Ran
 /// An error at the line Jekyll names (Liquid's `line N`, counted from the end of the front
 /// matter); the tag at fault, when it is elsewhere (the opening of a block never closed: Liquid
 /// names the line where the template ends), as a second label.
-fn report_error(cx: &Context, out: &mut Report, e: &jekyll_liquid::LiquidError, label: &str) {
+fn report_error(
+    cx: &Context,
+    out: &mut Report,
+    e: &jekyll_liquid::LiquidError,
+    label: &str,
+    may_fail_before: Option<&std::ops::Range<usize>>,
+) {
     let base = cx.post.body.start;
     let tag = base + e.span.start..base + e.span.end.max(e.span.start);
     let first_line = e.message.lines().next().unwrap_or("").trim_end();
@@ -224,27 +230,34 @@ fn report_error(cx: &Context, out: &mut Report, e: &jekyll_liquid::LiquidError, 
         )),
         None => d.with_help(fix),
     };
+    if let Some(sp) = may_fail_before {
+        d = d.with_secondary(
+            base + sp.start..base + sp.end,
+            "Jekyll may stop here first: a filter on values postlint does not know",
+        );
+    }
     out.push(d);
 }
 
 fn lq001(cx: &Context, out: &mut Report) {
     let Some(p) = prelude(cx) else { return };
     for e in p.template.errors.iter().filter(|e| !is_unknown_tag(e)) {
-        report_error(cx, out, e, "Liquid syntax error");
+        report_error(cx, out, e, "Liquid syntax error", None);
     }
-    // What rendering raises, where postlint knows every value the render went through (no
-    // branch on an unknown one), in a site (elsewhere the includes are not known); a missing
-    // post or file is LQ003's.
+    // What rendering raises on the path Ruby takes for certain (a branch or loop on an unknown
+    // value is skipped with what it may set made unknown), in a site (elsewhere the includes
+    // are not known); a missing post or file is LQ003's.
     if cx.site.root.is_some()
         && let Some(r) = rendered(cx)
-        && !r.unknown_flow
+        && r.error_certain
         && let Some(e) = &r.error
         && !e.message.starts_with("Could not find post")
         && !e.message.starts_with("Could not find document")
         && (cx.site.includes_known()
             || !e.message.starts_with("Could not locate the included file"))
     {
-        report_error(cx, out, e, "Liquid error when rendering");
+        let before = r.may_fail_before.as_ref().map(|(_, sp)| sp);
+        report_error(cx, out, e, "Liquid error when rendering", before);
     }
 }
 
@@ -254,7 +267,7 @@ fn lq002(cx: &Context, out: &mut Report) {
         return;
     }
     for e in p.template.errors.iter().filter(|e| is_unknown_tag(e)) {
-        report_error(cx, out, e, "unknown tag");
+        report_error(cx, out, e, "unknown tag", None);
     }
     let base = cx.post.body.start;
     for (name, span) in p.template.filter_uses() {

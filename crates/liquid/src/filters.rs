@@ -174,6 +174,32 @@ pub(crate) fn invoke<'a>(
         "push",
         "to_integer",
     ];
+    // Arguments Ruby checks before it looks at the input, so whatever the input is.
+    match name {
+        "concat" => {
+            if let Some(arg) = args.first()
+                && !arg.has_unknown()
+                && !arg.is_array()
+            {
+                return Err(RErr::arg("concat filter requires an array argument"));
+            }
+        }
+        "slice" => {
+            // `Utils.to_integer(offset)`, then the length when one is given.
+            if let Some(off) = args.first()
+                && !off.has_unknown()
+            {
+                to_integer(off)?;
+                if let Some(len) = args.get(1)
+                    && !len.has_unknown()
+                    && len.truthy()
+                {
+                    to_integer(len)?;
+                }
+            }
+        }
+        _ => {}
+    }
     let kw_unknown = kwargs
         .as_ref()
         .is_some_and(|k| k.iter().any(|(_, v)| v.has_unknown()));
@@ -251,9 +277,10 @@ pub(crate) fn invoke<'a>(
                 opt_str(input_s().map(|s| cgi_escape(&s)))
             }
         }
+        // `CGI.escape(input)`: `StringValue` raises on anything but a string.
         "cgi_escape" => match &input {
             Value::Str(s) => Value::str(cgi_escape(s)),
-            _ => return unknown,
+            v => return no_conversion(v, "String").map_or(unknown, Err),
         },
         "url_decode" => {
             if input.is_nil() {
@@ -415,10 +442,105 @@ pub(crate) fn invoke<'a>(
             }
             crate::syntax::strip(&out).to_string()
         })),
-        "number_of_words" if args.is_empty() => match input.as_str() {
-            Some(s) => Value::Int(ruby_split(s, " ").len() as i64),
-            None => return unknown,
-        },
+        "number_of_words" => {
+            // `case mode when "cjk"/"auto"` scans, anything else splits: a value that is no
+            // string has neither method.
+            let scans = matches!(a(0).as_ref().and_then(|m| m.as_str()), Some("cjk" | "auto"));
+            match &input {
+                Value::Str(s) if args.is_empty() => Value::Int(ruby_split(s, " ").len() as i64),
+                // `scan` or `split` cannot raise on a string.
+                Value::Str(_) => return Ok(Value::Unknown),
+                v => {
+                    return no_method(if scans { "scan" } else { "split" }, v).map_or(unknown, Err);
+                }
+            }
+        }
+        // `InputIterator.new(input).concat(array)`, after `array.respond_to?(:to_ary)`.
+        "concat" => {
+            let arg = a(0).unwrap_or(Value::Nil);
+            if !arg.is_array() {
+                return Err(RErr::arg("concat filter requires an array argument"));
+            }
+            let (Some(mut items), Some(more)) = (input_iterator(&input), arg.array_items()) else {
+                return unknown;
+            };
+            items.extend(more);
+            Value::Array(Rc::new(items))
+        }
+        // Jekyll's `sort(input, property = nil, nils = "first")`.
+        "sort" => {
+            if input.is_nil() {
+                return Err(RErr::arg("Cannot sort a null object."));
+            }
+            if a(0).is_none() {
+                // `input.sort`
+                return match &input {
+                    v if v.is_array() || v.is_hash() => {
+                        match v.array_items().filter(|_| v.is_array()) {
+                            Some(items) => {
+                                sort_plain(items).map_or(unknown, |v| Ok(Value::Array(Rc::new(v))))
+                            }
+                            None => unknown,
+                        }
+                    }
+                    Value::Range(lo, hi) => match input_iterator(&Value::Range(*lo, *hi)) {
+                        Some(v) => Ok(Value::Array(Rc::new(v))),
+                        None => unknown,
+                    },
+                    v => no_method("sort", v).map_or(unknown, Err),
+                };
+            };
+            let nils = a(1).map_or(Some("first".to_string()), |n| s_of(&n));
+            match nils.as_deref() {
+                Some("first" | "last") => {}
+                Some(n) => {
+                    return Err(RErr::arg(format!(
+                        "Invalid nils order: '{n}' is not a valid nils order. It must be 'first' or 'last'."
+                    )));
+                }
+                None => return unknown,
+            }
+            // `sort_input` maps over the input.
+            match &input {
+                v if v.is_array() || v.is_hash() => return unknown,
+                Value::Range(..) => return unknown,
+                v => return no_method("map", v).map_or(unknown, Err),
+            }
+        }
+        // `InputIterator.new(input).map { |e| e.respond_to?(:[]) ? e[property] : nil }`; a
+        // `TypeError` from `[]` becomes "cannot select the property".
+        "map" => {
+            let Some(property) = a(0) else { return unknown };
+            let Some(items) = input_iterator(&input) else {
+                return unknown;
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for e in items {
+                if property.as_str() == Some("to_liquid") {
+                    out.push(e);
+                    continue;
+                }
+                out.push(match (&e, &property) {
+                    (v, _) if v.has_unknown() || v.is_open() => return unknown,
+                    (Value::Nil | Value::Bool(_) | Value::Float(_) | Value::MethodLit, _) => {
+                        Value::Nil
+                    }
+                    (Value::Int(_), Value::Str(p)) => {
+                        return Err(RErr::arg(format!("cannot select the property '{p}'")));
+                    }
+                    (Value::Str(s), Value::Str(p)) => {
+                        if s.contains(p.as_ref()) {
+                            Value::str(p.to_string())
+                        } else {
+                            Value::Nil
+                        }
+                    }
+                    (v, Value::Str(p)) if v.is_hash() => v.hash_get(p).unwrap_or(Value::Nil),
+                    _ => return unknown,
+                });
+            }
+            Value::Array(Rc::new(out))
+        }
         "slugify" => {
             if input.is_nil() {
                 Value::Nil
@@ -428,7 +550,22 @@ pub(crate) fn invoke<'a>(
                     (None, Value::Str(s)) | (Some(Some("default")), Value::Str(s)) => {
                         Value::str(slugify_default(s))
                     }
-                    _ => return unknown,
+                    (_, Value::Str(_)) => return unknown,
+                    // `Utils.slugify` on what is no string: a known mode `gsub`s it, another
+                    // mode `downcase`s it (`latin` transliterates first).
+                    (m, v) => {
+                        let m = match &mode {
+                            None => Some("default"),
+                            Some(Value::Nil) => Some("default"),
+                            Some(_) => m.flatten(),
+                        };
+                        let method = match m {
+                            Some("raw" | "default" | "pretty" | "ascii") => "gsub",
+                            Some("latin") | None => return unknown,
+                            Some(_) => "downcase",
+                        };
+                        return no_method(method, v).map_or(unknown, Err);
+                    }
                 }
             }
         }
@@ -437,6 +574,8 @@ pub(crate) fn invoke<'a>(
             None => return unknown,
         },
         "to_integer" => match &input {
+            Value::Range(..) => return no_method("to_i", &input).map_or(unknown, Err),
+            v if v.is_array() || v.is_hash() => return no_method("to_i", v).map_or(unknown, Err),
             Value::Bool(true) => Value::Int(1),
             Value::Bool(false) => Value::Int(0),
             Value::Int(i) => Value::Int(*i),
@@ -521,6 +660,37 @@ pub(crate) fn invoke<'a>(
                 o.push_str(&ts);
                 Value::str(o)
             }
+        }
+        // `Addressable::URI.normalize_component`: `to_str` of what is no string.
+        "uri_escape" if !input.is_nil() && input.as_str().is_none() => {
+            return match ruby_class(&input) {
+                Some(c) => Err(RErr::ruby(
+                    "TypeError",
+                    format!("Can't convert {c} into String."),
+                )),
+                None => unknown,
+            };
+        }
+        // Jekyll's date filters: `return date if date.to_s.empty?`, then
+        // `Liquid::Utils.to_date`, which gives nothing for a value that is neither a time, a
+        // string nor an integer.
+        "date_to_string" | "date_to_long_string" | "date_to_xmlschema" | "date_to_rfc822"
+            if matches!(
+                input,
+                Value::Bool(_)
+                    | Value::Float(_)
+                    | Value::Range(..)
+                    | Value::Array(_)
+                    | Value::Hash(_)
+            ) || matches!(input, Value::Json(_)) =>
+        {
+            return match input.inspect() {
+                Some(i) => Err(RErr::ruby(
+                    "Jekyll::Errors::InvalidDateError",
+                    format!("Invalid Date: '{i}' is not a valid datetime."),
+                )),
+                None => unknown,
+            };
         }
         "uri_escape" => match &input {
             Value::Str(s)
@@ -620,11 +790,30 @@ pub(crate) fn invoke<'a>(
                 _ => return unknown,
             }
         }
-        "round" => match (to_number(&input), a(0)) {
-            (Some(Num::Int(i)), None) => Value::Int(i),
-            _ => return unknown,
-        },
+        // `Utils.to_number(input).round(Utils.to_number(n))` on integers: unchanged for
+        // n ≥ 0, to a multiple of 10^-n (half away from zero) below.
+        "round" => {
+            let n = match a(0) {
+                None => Some(Num::Int(0)),
+                Some(n) => to_number(&n),
+            };
+            match (to_number(&input), n) {
+                (Some(Num::Int(i)), Some(Num::Int(k))) if k >= 0 => Value::Int(i),
+                (Some(Num::Int(i)), Some(Num::Int(k))) => match round_int(i, k) {
+                    Some(r) => Value::Int(r),
+                    None => return unknown,
+                },
+                _ => return unknown,
+            }
+        }
         "array_to_sentence_string" => {
+            // `case array.length`
+            if matches!(
+                input,
+                Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Range(..)
+            ) {
+                return no_method("length", &input).map_or(unknown, Err);
+            }
             let Some(items) = input.array_items().filter(|_| input.is_array()) else {
                 return unknown;
             };
@@ -659,6 +848,89 @@ pub(crate) fn invoke<'a>(
         },
         _ => return unknown,
     })
+}
+
+/// The Ruby class of a value the crate knows.
+fn ruby_class(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::MethodLit => Some("Liquid::Expression::MethodLiteral"),
+        Value::Unknown | Value::Forloop(_) | Value::Tablerow(_) => None,
+        v if v.is_open() => None,
+        v => Some(v.class_name()),
+    }
+}
+
+/// Ruby 3.1's `NoMethodError` for METHOD on V: "undefined method `m' for 4:Integer" (the
+/// receiver's `inspect`, or `nil`/`true`/`false`, then its class). `None` where Ruby would
+/// name the object by its address (an inspect over 65 bytes, or one that starts with `#`).
+fn no_method<'a>(method: &str, v: &Value<'a>) -> Option<RErr> {
+    let receiver = match v {
+        Value::Nil => "nil".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::MethodLit | Value::Unknown | Value::Forloop(_) | Value::Tablerow(_) => return None,
+        v => {
+            let i = v.inspect()?;
+            if i.len() > 65 || i.starts_with('#') {
+                return None;
+            }
+            i
+        }
+    };
+    Some(RErr::ruby(
+        "NoMethodError",
+        format!(
+            "undefined method `{method}' for {receiver}:{}",
+            v.class_name()
+        ),
+    ))
+}
+
+/// Ruby's `TypeError` for an implicit conversion of V into INTO ("no implicit conversion of
+/// Integer into String"; `nil`, `true`, `false` by name).
+fn no_conversion<'a>(v: &Value<'a>, into: &str) -> Option<RErr> {
+    let what = match v {
+        Value::Nil => "nil",
+        Value::Bool(true) => "true",
+        Value::Bool(false) => "false",
+        v => ruby_class(v)?,
+    };
+    Some(RErr::ruby(
+        "TypeError",
+        format!("no implicit conversion of {what} into {into}"),
+    ))
+}
+
+/// `Array#sort` with `<=>`, where this module knows the order: all numbers, or all strings
+/// (byte order). `None` otherwise (mixed classes raise in Ruby, nil cannot be compared…).
+fn sort_plain<'a>(mut items: Vec<Value<'a>>) -> Option<Vec<Value<'a>>> {
+    if items.iter().all(|v| matches!(v, Value::Int(_))) {
+        items.sort_by_key(|v| match v {
+            Value::Int(i) => *i,
+            _ => 0,
+        });
+        Some(items)
+    } else if items.iter().all(|v| matches!(v, Value::Str(_))) {
+        items.sort_by(|a, b| {
+            a.as_str()
+                .unwrap_or("")
+                .as_bytes()
+                .cmp(b.as_str().unwrap_or("").as_bytes())
+        });
+        Some(items)
+    } else {
+        None
+    }
+}
+
+/// Ruby `Integer#round(k)` for k < 0 (`:half_up`: half away from zero); `None` on overflow.
+fn round_int(i: i64, k: i64) -> Option<i64> {
+    let digits = u32::try_from(k.checked_neg()?).ok()?;
+    let Some(m) = 10i128.checked_pow(digits) else {
+        return Some(0);
+    };
+    let a = i128::from(i).abs();
+    let r = (a + m / 2) / m * m;
+    i64::try_from(if i < 0 { -r } else { r }).ok()
 }
 
 fn opt_str<'a>(s: Option<String>) -> Value<'a> {

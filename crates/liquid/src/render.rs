@@ -121,6 +121,13 @@ pub struct Rendered {
     pub error: Option<LiquidError>,
     /// A branch or loop depended on an unknown value: the output may differ.
     pub unknown_flow: bool,
+    /// `error` is raised on the path Ruby takes: every branch, loop and include before it
+    /// was decided, or its effects (the variables it may set) were made unknown. Then
+    /// `jekyll build` fails on this template for certain — here, or at `may_fail_before`.
+    pub error_certain: bool,
+    /// Before the error: the first filter (its line and node span) that Ruby may raise in on
+    /// the values given (the crate does not compute it). Jekyll may stop there first.
+    pub may_fail_before: Option<(u32, Range<usize>)>,
 }
 
 impl Rendered {
@@ -184,7 +191,7 @@ impl RErr {
     pub(crate) fn arg(msg: impl Into<String>) -> Self {
         Self::liquid("ArgumentError", msg)
     }
-    fn ruby(class: &str, msg: impl Into<String>) -> Self {
+    pub(crate) fn ruby(class: &str, msg: impl Into<String>) -> Self {
         RErr::Ruby(Box::new(RubyErr {
             class: class.into(),
             msg: msg.into(),
@@ -332,6 +339,15 @@ struct R<'a, 'h> {
     /// Inside an include: every segment maps to the include tag.
     remap: Option<Range<usize>>,
     unknown_flow: bool,
+    /// Ruby's path may differ from the one rendered in a way the crate does not track (a
+    /// `break` under an unknown branch, an include of unknown content, a limit): errors
+    /// from here on are not certain.
+    flow_lost: bool,
+    /// A filter raised `MayFail` in the node being rendered.
+    may_fail_pending: bool,
+    may_fail_at: Option<(u32, Range<usize>)>,
+    /// A `cycle` may have run where the crate does not know: every position is unknown.
+    cycles_unknown: bool,
     total_out: usize,
 }
 
@@ -352,26 +368,41 @@ pub fn render(t: &Template, site: &J, page: &J, host: &dyn Host, opts: &RenderOp
         includes: HashMap::new(),
         remap: None,
         unknown_flow: false,
+        flow_lost: false,
+        may_fail_pending: false,
+        may_fail_at: None,
+        cycles_unknown: false,
         total_out: 0,
     };
     let mut out = Out::new();
     let mut error = None;
+    let mut error_certain = false;
     if !t.errors.is_empty() {
         // Jekyll never renders a template that does not parse.
         error = t.errors.first().cloned();
+        error_certain = true;
     } else if let Err(e) = r.body(t, &t.root, &mut out) {
         match e {
             RErr::Budget | RErr::MayFail => {
                 r.unknown_flow = true;
                 out.push("", 0..0, SegmentKind::Unknown);
             }
-            e => error = e.into_error(),
+            e => {
+                error = e.into_error();
+                error_certain = !r.flow_lost;
+            }
         }
     }
     Rendered {
         output: out.s,
         map: out.segs,
         error,
+        error_certain,
+        may_fail_before: if error_certain {
+            r.may_fail_at.take()
+        } else {
+            None
+        },
         unknown_flow: r.unknown_flow,
     }
 }
@@ -443,8 +474,14 @@ impl<'a> R<'a, '_> {
                 self.emit(out, s, node.span.clone(), SegmentKind::Literal)?;
                 continue;
             }
-            self.node(t, id, out)
-                .map_err(|e| e.at(node.line, &node.span))?;
+            let res = self.node(t, id, out);
+            if self.may_fail_pending {
+                self.may_fail_pending = false;
+                if self.may_fail_at.is_none() {
+                    self.may_fail_at = Some((node.line, node.span.clone()));
+                }
+            }
+            res.map_err(|e| e.at(node.line, &node.span))?;
             if !self.interrupts.is_empty() {
                 break;
             }
@@ -500,6 +537,9 @@ impl<'a> R<'a, '_> {
                         Tri::False => {}
                         Tri::Unknown => {
                             self.unknown_flow = true;
+                            for later in &branches[i..] {
+                                self.havoc(t, &later.body, 0);
+                            }
                             return self.unknown(out, &span);
                         }
                     }
@@ -533,6 +573,9 @@ impl<'a> R<'a, '_> {
                                 Tri::False => {}
                                 Tri::Unknown => {
                                     self.unknown_flow = true;
+                                    for body in bodies {
+                                        self.havoc(t, body, 0);
+                                    }
                                     return self.unknown(out, &span);
                                 }
                             }
@@ -574,10 +617,16 @@ impl<'a> R<'a, '_> {
                 self.emit(out, &shown.to_string(), span, SegmentKind::Output)?;
             }
             NodeKind::Cycle { name, key, values } => {
+                if self.cycles_unknown {
+                    return self.unknown(out, &span);
+                }
                 let key = match name {
                     Some(n) => match self.eval(n)?.to_s() {
                         Some(k) => format!("named:{k}"),
-                        None => return self.unknown(out, &span),
+                        None => {
+                            self.cycles_unknown = true;
+                            return self.unknown(out, &span);
+                        }
                     },
                     None => {
                         if values
@@ -740,6 +789,7 @@ impl<'a> R<'a, '_> {
                     // Ruby may raise here (a method the value lacks): the render's
                     // outcome is not known.
                     self.unknown_flow = true;
+                    self.may_fail_pending = true;
                     Value::Unknown
                 }
                 Err(e) => return Err(e),
@@ -868,6 +918,13 @@ impl<'a> R<'a, '_> {
         } else {
             self.eval(&c.right)?
         };
+        // `Condition.operators[op] || raise`, whatever the operands.
+        if !matches!(
+            op.as_str(),
+            "==" | "!=" | "<>" | "contains" | "<" | ">" | "<=" | ">="
+        ) {
+            return Err(RErr::arg(format!("Unknown operator {op}")));
+        }
         if left.has_unknown() || right.has_unknown() {
             return Ok(Tri::Unknown);
         }
@@ -913,7 +970,14 @@ impl<'a> R<'a, '_> {
                 } else {
                     match to_integer(&v)? {
                         Some(i) => i,
-                        None => return self.unknown_loop(out, span),
+                        None => {
+                            return self.unknown_loop(
+                                t,
+                                &[&f.body, f.else_body.as_deref().unwrap_or(&[])],
+                                out,
+                                span,
+                            );
+                        }
                     }
                 }
             }
@@ -928,13 +992,25 @@ impl<'a> R<'a, '_> {
                 } else {
                     match to_integer(&v)? {
                         Some(i) => Some(i.saturating_add(from)),
-                        None => return self.unknown_loop(out, span),
+                        None => {
+                            return self.unknown_loop(
+                                t,
+                                &[&f.body, f.else_body.as_deref().unwrap_or(&[])],
+                                out,
+                                span,
+                            );
+                        }
                     }
                 }
             }
         };
         let Some(mut segment) = slice_collection(&coll, from, to) else {
-            return self.unknown_loop(out, span);
+            return self.unknown_loop(
+                t,
+                &[&f.body, f.else_body.as_deref().unwrap_or(&[])],
+                out,
+                span,
+            );
         };
         if f.reversed {
             segment.reverse();
@@ -975,9 +1051,100 @@ impl<'a> R<'a, '_> {
         res
     }
 
-    fn unknown_loop(&mut self, out: &mut Out, span: &Range<usize>) -> RResult<()> {
+    /// A loop over what is not known: its body may run any number of times.
+    fn unknown_loop(
+        &mut self,
+        t: &Template,
+        bodies: &[&[NodeId]],
+        out: &mut Out,
+        span: &Range<usize>,
+    ) -> RResult<()> {
         self.unknown_flow = true;
+        for b in bodies {
+            // A `break`/`continue` directly in the body ends this loop only.
+            self.havoc(t, b, 1);
+        }
+        // Its `offset: continue` register is not known either.
+        if t.nodes
+            .iter()
+            .any(|n| matches!(&n.kind, NodeKind::For(f) if matches!(f.offset, Offset::Continue)))
+        {
+            self.flow_lost = true;
+        }
         self.unknown(out, span)
+    }
+
+    /// Ruby may or may not have run the nodes IDS: what they may set becomes unknown (the
+    /// variables they assign, capture, increment or decrement; `ifchanged`'s memory); what
+    /// cannot be made unknown (a `break`/`continue` of a loop outside them, `cycle`
+    /// positions, an include or a plugin tag, which may set anything) loses the flow.
+    /// `loops` counts the loops around IDS inside what Ruby may have skipped.
+    fn havoc(&mut self, t: &Template, ids: &[NodeId], loops: usize) {
+        let mut seen = Vec::new();
+        self.havoc_in(t, ids, loops, &mut seen);
+    }
+
+    /// [`Self::havoc`]; SEEN holds the includes already walked (an include of itself).
+    fn havoc_in(&mut self, t: &Template, ids: &[NodeId], loops: usize, seen: &mut Vec<String>) {
+        let mut stack: Vec<(NodeId, usize)> = ids.iter().rev().map(|&id| (id, loops)).collect();
+        while let Some((id, depth)) = stack.pop() {
+            let Some(node) = t.nodes.get(id) else {
+                continue;
+            };
+            let mut push = |ids: &[NodeId], d: usize| {
+                stack.extend(ids.iter().rev().map(|&id| (id, d)));
+            };
+            match &node.kind {
+                NodeKind::Assign { to, .. } => self.set_outer(to, Value::Unknown),
+                NodeKind::Capture { to, body } => {
+                    self.set_outer(to, Value::Unknown);
+                    push(body, depth);
+                }
+                NodeKind::Increment(v) | NodeKind::Decrement(v) => {
+                    self.env0.insert(v.clone(), Value::Unknown);
+                }
+                NodeKind::If { branches, .. } => {
+                    for b in branches.iter().rev() {
+                        push(&b.body, depth);
+                    }
+                }
+                NodeKind::Case { bodies, .. } => {
+                    for b in bodies.iter().rev() {
+                        push(b, depth);
+                    }
+                }
+                NodeKind::For(f) => {
+                    if matches!(f.offset, Offset::Continue) {
+                        self.flow_lost = true;
+                    }
+                    if let Some(e) = &f.else_body {
+                        push(e, depth);
+                    }
+                    push(&f.body, depth + 1);
+                }
+                NodeKind::TableRow { body, .. } => push(body, depth + 1),
+                NodeKind::Ifchanged(body) => {
+                    self.ifchanged = Some("\u{0}unknown".into());
+                    push(body, depth);
+                }
+                NodeKind::Highlight { body, .. } => push(body, depth),
+                NodeKind::Break | NodeKind::Continue if depth == 0 => self.flow_lost = true,
+                NodeKind::Cycle { .. } => self.cycles_unknown = true,
+                NodeKind::Include(inc) => match self.include_template(inc) {
+                    // Ruby raises on a file that is missing or does not parse: nothing set.
+                    Some(None) => {}
+                    Some(Some((key, tpl))) => {
+                        if !seen.contains(&key) {
+                            seen.push(key);
+                            self.havoc_in(&tpl, &tpl.root, depth, seen);
+                        }
+                    }
+                    None => self.flow_lost = true,
+                },
+                NodeKind::Plugin { .. } => self.flow_lost = true,
+                _ => {}
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1011,7 +1178,7 @@ impl<'a> R<'a, '_> {
                 None => None,
                 Some(v) => match ruby_to_i(v) {
                     Some(i) => Some(i),
-                    None => return self.unknown_loop(out, span),
+                    None => return self.unknown_loop(t, &[body], out, span),
                 },
             };
             ints.push((v.is_some(), i.unwrap_or(0)));
@@ -1024,7 +1191,7 @@ impl<'a> R<'a, '_> {
         };
         let cols = ints[2].1;
         let Some(items) = slice_collection(&coll, from, to) else {
-            return self.unknown_loop(out, span);
+            return self.unknown_loop(t, &[body], out, span);
         };
         self.emit(
             out,
@@ -1091,6 +1258,36 @@ impl<'a> R<'a, '_> {
 
     // -- include ---------------------------------------------------------------
 
+    /// The template a static include names, for [`Self::havoc`]: `Some(None)` when Ruby
+    /// would raise (no such file, invalid name, a syntax error), `None` when the name is
+    /// built at render time.
+    fn include_template(&mut self, inc: &IncludeNode) -> Option<Option<(String, Rc<Template>)>> {
+        let f = inc.file.as_deref()?;
+        if crate::syntax::INCLUDE_VARIABLE_SYNTAX.is_match(f) {
+            return None;
+        }
+        if crate::syntax::INCLUDE_BAD_SEQUENCE.is_match(f)
+            || !crate::syntax::INCLUDE_FILENAME_OK.is_match(f)
+        {
+            return Some(None);
+        }
+        let key = format!("{}:{f}", inc.relative);
+        if let Some(t) = self.includes.get(&key) {
+            return Some(t.errors.is_empty().then(|| (key, t.clone())));
+        }
+        let content = if inc.relative {
+            self.host.include_relative(f)
+        } else {
+            self.host.include(f)
+        };
+        let Some(content) = content else {
+            return Some(None);
+        };
+        let tpl = Rc::new(crate::parse(&content, &self.opts.parse));
+        self.includes.insert(key.clone(), tpl.clone());
+        Some(tpl.errors.is_empty().then_some((key, tpl)))
+    }
+
     fn include(
         &mut self,
         t: &Template,
@@ -1113,6 +1310,7 @@ impl<'a> R<'a, '_> {
                 self.remap = saved;
                 if res.is_err() || o.has_unknown() {
                     self.unknown_flow = true;
+                    self.flow_lost = true;
                     return self.unknown(out, span);
                 }
                 Some(o.s)
