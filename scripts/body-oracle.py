@@ -63,6 +63,17 @@ FORBIDDEN = {"script", "iframe", "object", "embed", "form", "style", "base", "me
              "frame", "frameset", "applet"}
 
 
+# Start tags that end foreign content (HTML §13.2.6.5, "any other start tag" breakouts).
+FOREIGN_BREAKOUT = {"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl",
+                    "dt", "em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i",
+                    "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby",
+                    "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u",
+                    "ul", "var"}
+# Foreign elements inside which HTML is parsed again (HTML and MathML text integration points).
+INTEGRATION_POINTS = {"svg": {"foreignobject", "desc", "title"},
+                      "math": {"mi", "mo", "mn", "ms", "mtext", "annotation-xml"}}
+
+
 def srcset_urls(value):
     out = []
     for part in value.split(","):
@@ -198,25 +209,50 @@ def token_view(html):
     start = constants.tokenTypes["StartTag"]
     end = constants.tokenTypes["EndTag"]
     template = 0  # open <template>s: their content is not the page's
+    # Elements open in foreign content (inside <svg>/<math>: a start tag there never switches
+    # the tokenizer to raw text — `<math><script>` is a MathML element whose content is
+    # markup), each with whether it is an integration point (HTML parsing inside it).
+    foreign = []
     for t in tok:
-        if t.get("type") == end and t["name"].lower() == "template":
-            template = max(0, template - 1)
-        if t.get("type") != start:
+        kind = t.get("type")
+        data = t.get("data") or []
+        items = list(data.items() if isinstance(data, dict) else data)
+        if kind == end:
+            ename = t["name"].lower()
+            if ename == "template":
+                template = max(0, template - 1)
+            if foreign and foreign[-1][0] == ename:
+                foreign.pop()
+        if kind != start:
             continue
         name = t["name"].lower()
-        if template or name == "template":
+        if template:
             template += name == "template"
             continue
+        template += name == "template"  # the template's own attributes are the page's
+        in_foreign = bool(foreign) and not foreign[-1][1]
+        if in_foreign and (name in FOREIGN_BREAKOUT or (name == "font" and any(
+                k.lower() in ("color", "face", "size") for k, _ in items))):
+            foreign.clear()  # the tree builder pops back to HTML
+            in_foreign = False
+        closed = t.get("selfClosing")
+        if name in ("svg", "math"):
+            in_foreign = True
+            if not closed:
+                foreign.append((name, False))
+        elif in_foreign and not closed:
+            root = next((n for n, _ in reversed(foreign) if n in ("svg", "math")), "")
+            foreign.append((name, name in INTEGRATION_POINTS.get(root, ())))
         if name in FORBIDDEN:
             view["elements"].add(name)
-        data = t.get("data") or []
-        items = data.items() if isinstance(data, dict) else data
         attrs = {}
         for k, v in items:
             attrs.setdefault(k.lower(), v)
         if not generated(name, attrs):
             for k, v in attrs.items():
                 add_attr(view, name, k, v)
+        if in_foreign:
+            continue
         if name in ("script", "style", "xmp", "iframe", "noembed", "noframes", "noscript"):
             tok.state = tok.rawtextState if name != "script" else tok.scriptDataState
         elif name in ("textarea", "title"):

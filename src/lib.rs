@@ -26,6 +26,7 @@ mod settings;
 
 pub use cli::report::{Format, render};
 pub use cli::{Cli, Command, RulesFormat, main_with, rules_table};
+pub use config::schema::json as config_schema;
 pub use config::{builtin, discover, load};
 pub use diagnostic::{Diagnostic, Edit, Fix, Severity};
 pub use engine::walk::Target;

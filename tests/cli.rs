@@ -511,6 +511,17 @@ fn init_writes_a_config_that_loads() {
     let dir = site(&[("_posts/2021-12-08-1.md", CLEAN)]);
     let o = run(dir.path(), &["init", "--pack", "finews"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Editors with the YAML language server find the schema from the first line.
+    let written = std::fs::read_to_string(dir.path().join("postlint.yaml")).unwrap();
+    assert!(
+        written.starts_with("# yaml-language-server: $schema=https://")
+            && written
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with("/postlint.schema.json"),
+        "{written}"
+    );
     assert_eq!(
         code(&run(dir.path(), &["init"])),
         2,

@@ -128,6 +128,7 @@ pub fn infer(settings: &Settings, pack: &str, options: &RunOptions, cwd: &Path) 
 
     let mut ambiguous = 0;
     let mut y = String::new();
+    y.push_str(&crate::config::schema::modeline());
     y.push_str(&format!(
         "# Written by `postlint init --infer` from {} posts in {} categories.\n# Review it: pairings that are not unanimous are marked AMBIGUOUS.\nextends: {pack}\n",
         seen.len(),

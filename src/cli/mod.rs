@@ -714,7 +714,7 @@ fn init(pack: &str, infer: bool, paths: &[PathBuf], force: bool) -> u8 {
         .collect::<Vec<_>>()
         .join(", ");
     let text = format!(
-        "# postlint configuration: see `postlint rules` and `postlint rule CODE`.\n\
+        "{}# postlint configuration: see `postlint rules` and `postlint rule CODE`.\n\
          extends: {pack}\n\
          # Where the site's posts are (found by `postlint init`). Without `posts`, postlint\n\
          # checks every file Jekyll reads, and decides links to other posts in one pass.\n\
@@ -722,7 +722,8 @@ fn init(pack: &str, infer: bool, paths: &[PathBuf], force: bool) -> u8 {
          # exclude: [\"_posts/drafts/**\"]\n\
          # site: {{ url: \"https://example.com\", timezone: \"+08:00\" }}\n\
          # rules:\n\
-         #   DT002: error\n"
+         #   DT002: error\n",
+        config::schema::modeline()
     );
     match write_atomic(path, text.as_bytes()) {
         Ok(()) => {

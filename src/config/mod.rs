@@ -20,6 +20,8 @@ use crate::settings::custom_rules::{CustomRule, Target};
 use crate::settings::external_links::{parse_accept, parse_duration};
 use crate::settings::{Level, Settings};
 
+pub mod schema;
+
 /// The config file names looked for, in each directory from the current one upward.
 pub const CONFIG_NAMES: &[&str] = &["postlint.yaml", ".postlint.yaml"];
 
@@ -1099,6 +1101,30 @@ fn relative_name(path: &Path, parent_name: &str, dir: Option<&Path>) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The schema's objects name exactly the keys the loader accepts.
+    #[test]
+    fn schema_keys_are_the_loaders() {
+        let sorted = |v: &[&str]| {
+            let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let mut category: Vec<&str> = CATEGORY_KEYS.to_vec();
+        category.extend(DEFAULT_KEYS);
+        for (def, keys) in [
+            (None, TOP_KEYS),
+            (Some("CustomRule"), CUSTOM_KEYS),
+            (Some("Links"), LINKS_KEYS),
+            (Some("Site"), SITE_KEYS),
+            (Some("Category"), &category[..]),
+        ] {
+            let mut got = schema::keys(def);
+            got.sort();
+            assert_eq!(got, sorted(keys), "{def:?}");
+        }
+    }
+
     use super::*;
 
     #[test]
