@@ -174,9 +174,12 @@ def empty_view():
 
 
 def page_view(html):
-    """What a browser builds from the page (html5lib tree construction)."""
+    """What a browser builds from the page (html5lib tree construction). The post's HTML is
+    the content of a layout's `<body>` (inside an element): parsed as a fragment there, not as
+    a document of its own (where a leading `<noscript>` or `<meta>` would land in `<head>`)."""
     view = empty_view()
-    doc = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+    doc = html5lib.parseFragment(html, container="div", treebuilder="etree",
+                                 namespaceHTMLElements=False)
     stack = [doc]
     while stack:
         el = stack.pop()
@@ -379,6 +382,9 @@ def main():
         page = pages.get(f"_posts/2020-01-01-{name}.md", {})
         if "output" not in page:
             totals["kramdown_failed"] += 1
+            if args.verbose:
+                why = str(page.get("error", "no output"))[:200]
+                print(f"{name} ({docs[i]['name']}): kramdown fails: {why}")
             continue
         html = page["output"]
         s, err = seen[name]

@@ -1198,3 +1198,33 @@ fn init_infer_learns_no_registry_where_the_posts_carry_none() {
     let o = run(bare.path(), &["check", "--format", "short"]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 }
+
+/// `--show-settings` prints the configuration in effect instead of checking: the levels after
+/// the pack, the file's overrides and `--ignore`, and the options the file set.
+#[test]
+fn show_settings_prints_the_configuration_in_effect() {
+    let dir = site(&[
+        (
+            "postlint.yaml",
+            "extends: finews\nrules:\n  TX006: off\n  LK003: { level: warn, allow_hosts: [\"old.example.org\"] }\n",
+        ),
+        ("_posts/2021-12-08-1.md", NO_ZONE),
+    ]);
+    let o = run(dir.path(), &["check", "--show-settings", "--ignore", "DT"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("postlint.yaml"), "{out}");
+    for line in [
+        "  PF002   filename-pattern           error",
+        "  TX006   category-slug-format       off",
+        "  LK003   insecure-link              warn",
+        "  DT002   missing-timezone           off",
+    ] {
+        assert!(out.lines().any(|l| l == line), "no `{line}` in\n{out}");
+    }
+    assert!(out.contains("old.example.org"), "{out}");
+    assert!(
+        !out.contains("DT002 missing-timezone"),
+        "nothing was checked: {out}"
+    );
+}

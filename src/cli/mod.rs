@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub mod infer;
 pub mod report;
 pub mod selfcheck;
+mod show_settings;
 mod site_view;
 
 use crate::base::fs::write_atomic;
@@ -192,6 +193,10 @@ pub struct CheckArgs {
     /// After the report, print how many findings each rule has (to standard error).
     #[arg(long)]
     pub statistics: bool,
+    /// Print the configuration in effect (every rule's level and options after packs,
+    /// `extends`, --select and --ignore) instead of checking.
+    #[arg(long)]
+    pub show_settings: bool,
 }
 
 /// Run the CLI; returns the exit status.
@@ -347,6 +352,10 @@ fn check(args: CheckArgs) -> u8 {
     settings.links.online |= args.online;
     if args.no_cache {
         settings.links.cache = false;
+    }
+    if args.show_settings {
+        print!("{}", show_settings::render(&settings));
+        return EXIT_OK;
     }
     let options = RunOptions {
         paths: args.paths.clone(),
