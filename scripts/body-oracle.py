@@ -175,11 +175,13 @@ def empty_view():
 
 def page_view(html):
     """What a browser builds from the page (html5lib tree construction). The post's HTML is
-    the content of a layout's `<body>` (inside an element): parsed as a fragment there, not as
-    a document of its own (where a leading `<noscript>` or `<meta>` would land in `<head>`)."""
+    what a layout puts inside its `<body>`: parsed there (a leading `<noscript>` or `<meta>`
+    stays in the body, not in a `<head>` of its own; a `<body onclick>` in the post adds its
+    handler to the layout's body, as in the browser)."""
     view = empty_view()
-    doc = html5lib.parseFragment(html, container="div", treebuilder="etree",
-                                 namespaceHTMLElements=False)
+    doc = html5lib.parse("<!DOCTYPE html><html><head></head><body><div>" + html
+                         + "</div></body></html>", treebuilder="etree",
+                         namespaceHTMLElements=False)
     stack = [doc]
     while stack:
         el = stack.pop()
