@@ -518,3 +518,74 @@ fn exit_without_shutdown_is_status_1() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// The cross-file rules see the other open buffers' text (not their files'), and the site's
+/// files as they change on disk.
+#[test]
+fn other_buffers_and_changed_files_count_for_cross_file_findings() {
+    let first = clean("202112080000000001", "沪指午后震荡走高。");
+    let second = clean("202112080000000002", "深成指收涨。");
+    let dir = site(&[
+        ("postlint.yaml", "extends: finews\n"),
+        ("_config.yml", "timezone: Asia/Shanghai\n"),
+        ("_posts/2021-12-08-1.md", &first),
+        ("_posts/2021-12-08-2.md", &second),
+    ]);
+    let mut client = Client::start(dir.path());
+    let uri2 = client.open(&dir.path().join("_posts/2021-12-08-2.md"), &second);
+    assert_eq!(client.diagnostics(&uri2, 1), Vec::<Value>::new());
+    let uri1 = client.open(&dir.path().join("_posts/2021-12-08-1.md"), &first);
+    assert_eq!(client.diagnostics(&uri1, 1), Vec::<Value>::new());
+
+    // The first buffer, unsaved, becomes the second's article: the second (later by path) is
+    // now a duplicate of it.
+    client.change(&uri1, 2, &second);
+    assert_eq!(client.diagnostics(&uri1, 2), Vec::<Value>::new());
+    let dup = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri2
+            && m["params"]["diagnostics"].to_string().contains("XF001")
+    });
+    let d = &dup["params"]["diagnostics"][0];
+    assert_eq!(
+        d["message"], "same source as `_posts/2021-12-08-1.md`",
+        "{dup}"
+    );
+
+    // Closed unsaved, the first is the disk's again: the duplicate is gone.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri1}}),
+    );
+    client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri2
+            && m["params"]["diagnostics"] == json!([])
+    });
+
+    // A new file on disk with the second's article: the site is read again when the editor
+    // reports it, and the new file comes first by path (`2021-12-07`), so the second is a copy.
+    let new = dir.path().join("_posts/2021-12-07-0.md");
+    std::fs::write(&new, &second).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&new), "type": 1}]}),
+    );
+    let dup = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri2
+            && m["params"]["diagnostics"].to_string().contains("XF001")
+    });
+    assert_eq!(
+        dup["params"]["diagnostics"][0]["message"],
+        "same source as `_posts/2021-12-07-0.md`"
+    );
+    // Saved: the same (the disk and the buffer agree).
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri2}}),
+    );
+    let saved = client.diagnostics(&uri2, 1);
+    assert_eq!(codes(&saved), ["XF001"], "{saved:?}");
+    client.stop();
+}
