@@ -587,5 +587,20 @@ fn other_buffers_and_changed_files_count_for_cross_file_findings() {
     );
     let saved = client.diagnostics(&uri2, 1);
     assert_eq!(codes(&saved), ["XF001"], "{saved:?}");
+    // The new file deleted: no duplicate any more.
+    std::fs::remove_file(&new).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&new), "type": 3}]}),
+    );
+    assert_eq!(client.diagnostics(&uri2, 1), Vec::<Value>::new());
+    // Changed on disk to another article, then back: the facts follow the file.
+    let first_path = dir.path().join("_posts/2021-12-08-1.md");
+    std::fs::write(&first_path, &second).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&first_path), "type": 2}]}),
+    );
+    assert_eq!(codes(&client.diagnostics(&uri2, 1)), ["XF001"]);
     client.stop();
 }

@@ -394,8 +394,10 @@ impl<W: Write> Server<W> {
                     {
                         doc.text = text;
                     }
-                    // The disk has the buffer now: the site is read again.
-                    self.reload_all();
+                    // The disk has the buffer now (the site's outputs may have moved).
+                    if let Some(path) = uri_path(&p.text_document.uri) {
+                        self.files_changed(&[(path, lsp::FileChangeType::CHANGED)]);
+                    }
                 }
             }
             "textDocument/didClose" => {
@@ -405,29 +407,12 @@ impl<W: Write> Server<W> {
             }
             "workspace/didChangeWatchedFiles" => {
                 if let Ok(p) = parse::<lsp::DidChangeWatchedFilesParams>(params) {
-                    let names: Vec<String> = p
+                    let changes: Vec<(PathBuf, lsp::FileChangeType)> = p
                         .changes
                         .iter()
-                        .filter_map(|c| uri_path(&c.uri))
-                        .map(|p| p.display().to_string())
+                        .filter_map(|c| Some((uri_path(&c.uri)?, c.typ)))
                         .collect();
-                    if !names.is_empty() {
-                        let config = names.iter().any(|n| {
-                            CONFIG_FILES
-                                .iter()
-                                .any(|c| Path::new(n).file_name().is_some_and(|f| f == *c))
-                        });
-                        self.log(format!(
-                            "{} changed: reading the {} again",
-                            names.join(", "),
-                            if config {
-                                "configuration and the site"
-                            } else {
-                                "site"
-                            }
-                        ));
-                        self.reload_all();
-                    }
+                    self.files_changed(&changes);
                 }
             }
             _ => {}
@@ -547,9 +532,70 @@ impl<W: Write> Server<W> {
         }
     }
 
-    /// Forget every site (read again on the next check) and check every buffer again.
-    fn reload_all(&mut self) {
-        self.sites.clear();
+    /// Files changed on disk (or a buffer was saved). A configuration file (`postlint.yaml`,
+    /// `_config.yml`) reloads every site; any other file makes the sites around it read their
+    /// files again on first use, with the facts of the files changed read again (of every
+    /// file, when one was created). Every buffer is checked again.
+    fn files_changed(&mut self, changes: &[(PathBuf, lsp::FileChangeType)]) {
+        if changes.is_empty() {
+            return;
+        }
+        let is_config = |p: &Path| {
+            p.file_name()
+                .is_some_and(|f| CONFIG_FILES.iter().any(|c| f == *c))
+        };
+        let names: Vec<String> = changes
+            .iter()
+            .map(|(p, _)| p.display().to_string())
+            .collect();
+        if changes.iter().any(|(p, _)| is_config(p)) {
+            self.log(format!(
+                "{}: reading the configuration and the site again",
+                names.join(", ")
+            ));
+            self.sites.clear();
+        } else {
+            let overlay: HashMap<PathBuf, Vec<u8>> = self
+                .docs
+                .values()
+                .map(|d| (d.path.clone(), d.text.clone().into_bytes()))
+                .collect();
+            for ((base, root), site) in &mut self.sites {
+                let inside = |p: &Path| {
+                    p.starts_with(base) || root.as_ref().is_some_and(|r| p.starts_with(r))
+                };
+                if !changes.iter().any(|(p, _)| inside(p)) {
+                    continue;
+                }
+                let Ok(settings) = &site.settings else {
+                    continue;
+                };
+                site.model.forget_files();
+                let created = changes
+                    .iter()
+                    .any(|(p, t)| inside(p) && *t == lsp::FileChangeType::CREATED);
+                if created {
+                    site.facts = SiteFacts::gather(settings, &site.model, &site.base, &|p| {
+                        overlay.get(p).cloned()
+                    });
+                    continue;
+                }
+                for (path, typ) in changes.iter().filter(|(p, _)| inside(p)) {
+                    if *typ == lsp::FileChangeType::DELETED && !overlay.contains_key(path) {
+                        site.facts.remove(path);
+                        continue;
+                    }
+                    let bytes = match overlay.get(path) {
+                        Some(b) => Some(b.clone()),
+                        None => std::fs::read(path).ok(),
+                    };
+                    match bytes {
+                        Some(b) => site.facts.update(settings, &site.model, path, b),
+                        None => site.facts.remove(path),
+                    }
+                }
+            }
+        }
         for doc in self.docs.values_mut() {
             doc.findings = None;
             doc.dirty = true;

@@ -137,6 +137,13 @@ impl SiteFacts {
     }
 }
 
+impl SiteFacts {
+    /// A file of the site is gone.
+    pub fn remove(&mut self, path: &Path) {
+        self.files.remove(&absolute(path));
+    }
+}
+
 /// A buffer to check as if it were the file at `path`.
 pub struct Buffer<'a> {
     /// How the file is named in findings.
