@@ -1348,6 +1348,17 @@ fn stdin_needs_its_filename_and_stands_alone() {
             "cannot be used with `-`",
         ),
     ];
+    // No link is requested for a buffer, and it says so.
+    let o = run_stdin(
+        dir.path(),
+        &["check", "--online", "-", "--stdin-filename", "_posts/a.md"],
+        CLEAN,
+    );
+    assert!(
+        stderr(&o).contains("external links are not requested for standard input"),
+        "{}",
+        stderr(&o)
+    );
     for (args, message) in cases {
         let o = run_stdin(dir.path(), args, CLEAN);
         assert_eq!(code(&o), 2, "{args:?}");

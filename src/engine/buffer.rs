@@ -323,6 +323,13 @@ pub fn run_buffer(
         &others,
         options.keep_source,
     );
+    let mut notices = Vec::new();
+    if settings.links.online && rules::registry::any_on(&settings, Scope::Online) {
+        notices.push(
+            "external links are not requested for standard input (LK006 is not checked): check the saved file with --online"
+                .to_string(),
+        );
+    }
     let failures = checked
         .diagnostics
         .iter()
@@ -338,6 +345,7 @@ pub fn run_buffer(
             .map(|why| vec![(display.clone().into_boxed_str(), why)])
             .unwrap_or_default(),
         diagnostics: checked.diagnostics,
+        notices,
         ..Outcome::default()
     }
 }
