@@ -326,8 +326,10 @@ fn diagnostics_are_checks_and_follow_edits_and_the_config() {
     let original = no_zone("202112080000000001", "沪指午后震荡走高。");
     // The same article again: XF001 on the later file, a finding only the whole site shows.
     let copy = no_zone("202112080000000001", "沪指午后震荡走高。");
+    // A custom rule on the title's 😀: its end column differs in UTF-16 units (2) and characters (1).
+    let config = "extends: finews\ncustom:\n  - { code: CU001, name: no-emoji, field: title, forbid: \"😀\", message: \"no emoji in titles\" }\n";
     let dir = site(&[
-        ("postlint.yaml", "extends: finews\n"),
+        ("postlint.yaml", config),
         ("_config.yml", "timezone: Asia/Shanghai\n"),
         ("_posts/2021-12-08-1.md", &original),
         ("_posts/2021-12-08-2.md", &copy),
@@ -343,6 +345,8 @@ fn diagnostics_are_checks_and_follow_edits_and_the_config() {
         codes(&expected).contains(&"DT007".to_string()),
         "{expected:?}"
     );
+    let cu = expected.iter().find(|d| d["code"] == "CU001").unwrap();
+    assert_eq!(cu["range"]["start"]["line"], 2, "{cu}");
 
     let mut client = Client::start(dir.path());
     let uri = client.open(&path, &copy);
@@ -361,7 +365,7 @@ fn diagnostics_are_checks_and_follow_edits_and_the_config() {
     // The configuration changes on disk: DT007 off, and the client says so.
     std::fs::write(
         dir.path().join("postlint.yaml"),
-        "extends: finews\nrules:\n  DT007: off\n",
+        format!("{config}rules:\n  DT007: off\n"),
     )
     .unwrap();
     client.notify(
