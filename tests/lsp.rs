@@ -608,3 +608,45 @@ fn other_buffers_and_changed_files_count_for_cross_file_findings() {
     assert_eq!(codes(&client.diagnostics(&uri2, 1)), ["XF001"]);
     client.stop();
 }
+
+/// A configuration with errors is reported on its own file, nothing is checked until it is
+/// fixed, and then the buffers are.
+#[test]
+fn configuration_errors_are_shown_on_the_configuration() {
+    let text = no_zone("202112080000000001", "沪指午后震荡走高。");
+    let dir = site(&[
+        ("postlint.yaml", "extends: finews\nrules:\n  XX999: error\n"),
+        ("_config.yml", "timezone: Asia/Shanghai\n"),
+        ("_posts/2021-12-08-1.md", &text),
+    ]);
+    let config_uri = uri_of(&dir.path().join("postlint.yaml"));
+    let mut client = Client::start(dir.path());
+    let uri = client.open(&dir.path().join("_posts/2021-12-08-1.md"), &text);
+    let shown = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == config_uri
+    });
+    let d = &shown["params"]["diagnostics"][0];
+    assert_eq!(d["severity"], 1, "{shown}");
+    assert!(
+        d["message"].as_str().unwrap_or("").contains("XX999"),
+        "{shown}"
+    );
+    assert_eq!(d["range"]["start"]["line"], 2, "{shown}");
+    client.wait_for(|m| m["method"] == "window/showMessage");
+    assert_eq!(client.diagnostics(&uri, 1), Vec::<Value>::new());
+
+    std::fs::write(dir.path().join("postlint.yaml"), "extends: finews\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 2}]}),
+    );
+    let found = client.diagnostics(&uri, 1);
+    assert!(codes(&found).contains(&"DT007".to_string()), "{found:?}");
+    // The configuration's findings are cleared.
+    client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == config_uri
+            && m["params"]["diagnostics"] == json!([])
+    });
+    client.stop();
+}

@@ -620,8 +620,13 @@ impl<W: Write> Server<W> {
             self.show_config_findings(&site.base, &found);
             self.sites.insert(key.clone(), site);
         }
-        // Inserted above when missing.
-        &self.sites[&key]
+        let base = key.0.clone();
+        self.sites.entry(key).or_insert_with(|| Site {
+            base,
+            settings: Err(Vec::new()),
+            model: SiteModel::default(),
+            facts: SiteFacts::default(),
+        })
     }
 
     /// The configuration's own findings (errors, or warnings), on the configuration file.
