@@ -1,8 +1,9 @@
 //! `postlint server`: a Language Server over standard input and output. Each open buffer is
 //! checked as the file at its path in its site (the engine's buffer check: the diagnostics
 //! `check` gives for that file, cross-file findings included), on open, change and save; the
-//! site (its configuration, its model, the facts of its other files) is loaded once and loaded
-//! again when a watched file changes or a buffer is saved. Fixes are code actions (a quick fix
+//! site (its configuration, its model, the facts of its other files) is loaded once and kept
+//! current: a changed configuration reloads it, another changed file has its facts read again
+//! and the model's index of outputs rebuilt on first use. Fixes are code actions (a quick fix
 //! per finding, and "fix all" as a source action); hovering a finding shows its rule's
 //! documentation, as `postlint rule CODE` prints it.
 //!
