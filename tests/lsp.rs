@@ -650,3 +650,66 @@ fn configuration_errors_are_shown_on_the_configuration() {
     });
     client.stop();
 }
+
+/// Parameters of every wrong shape, to every method the server knows: errors for requests,
+/// nothing for notifications, and the server still answers afterwards.
+#[test]
+fn parameters_of_any_shape_do_not_stop_the_server() {
+    let text = no_zone("202112080000000001", "沪指午后震荡走高。");
+    let dir = site(&[("_posts/2021-12-08-1.md", &text)]);
+    let mut client = Client::start(dir.path());
+    let uri = client.open(&dir.path().join("_posts/2021-12-08-1.md"), &text);
+    client.diagnostics(&uri, 1);
+    let pos = |line: i64, character: i64| json!({"line": line, "character": character});
+    let shapes = [
+        Value::Null,
+        json!(1),
+        json!("x"),
+        json!([]),
+        json!({}),
+        json!({"textDocument": {"uri": 5}}),
+        json!({"textDocument": {"uri": "not a uri"}, "position": pos(0, 0)}),
+        json!({"textDocument": {"uri": uri}, "position": pos(-1, 0)}),
+        json!({"textDocument": {"uri": uri}, "position": pos(4_294_967_296, 0)}),
+        json!({"textDocument": {"uri": uri}, "position": pos(2, 100_000)}),
+        json!({"textDocument": {"uri": uri}, "range": {"start": pos(9, 9), "end": pos(0, 0)}, "context": {"diagnostics": []}}),
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {"start": pos(99, 0), "end": pos(0, 3)}, "text": "😀"}]}),
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"range": {"start": pos(2, 9), "end": pos(2, 10)}, "text": ""}]}),
+        json!({"changes": [{"uri": "file:///", "type": 9}]}),
+        json!({"changes": [{"uri": uri_of(&dir.path().join("gone.md")), "type": 3}]}),
+    ];
+    let requests = [
+        "textDocument/hover",
+        "textDocument/codeAction",
+        "initialize",
+    ];
+    let notifications = [
+        "textDocument/didChange",
+        "textDocument/didSave",
+        "workspace/didChangeWatchedFiles",
+        "textDocument/didOpen",
+        "$/cancelRequest",
+        "initialized",
+    ];
+    for params in &shapes {
+        for method in requests {
+            let r = client.request(method, params.clone());
+            assert!(
+                r.get("result").is_some() || r["error"]["code"].is_i64(),
+                "{method} {params}: {r}"
+            );
+        }
+        for method in notifications {
+            client.notify(method, params.clone());
+        }
+    }
+    // The buffer is whatever those edits made it; the server still checks it and answers.
+    client.change(&uri, 10, &text);
+    assert!(!client.diagnostics(&uri, 10).is_empty());
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(3, 7)}),
+    );
+    assert!(hover.get("error").is_none(), "{hover}");
+    client.stop();
+}
