@@ -1366,3 +1366,49 @@ fn stdin_needs_its_filename_and_stands_alone() {
         assert_eq!(stdout(&o), "", "{args:?}");
     }
 }
+
+/// Every file with a finding in every rule fixture, given on standard input as itself, gets
+/// the findings a run over its whole site gives it (cross-file and site rules included).
+#[test]
+fn stdin_gets_what_the_whole_site_run_gives_each_fixture_file() {
+    let mut folders = Vec::new();
+    for pack in std::fs::read_dir(fixture("")).unwrap() {
+        for rule in std::fs::read_dir(pack.unwrap().path()).unwrap() {
+            let path = rule.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            }
+        }
+    }
+    folders.sort();
+    let mut compared = 0;
+    for folder in &folders {
+        let whole: serde_json::Value =
+            serde_json::from_slice(&run(folder, &["check", "--format", "json"]).stdout).unwrap();
+        let all = whole["diagnostics"].as_array().unwrap();
+        let mut paths: Vec<&str> = all
+            .iter()
+            .filter(|d| d["code"] != "io")
+            .filter_map(|d| d["path"].as_str())
+            .collect();
+        paths.dedup();
+        for rel in paths {
+            let Ok(text) = std::fs::read_to_string(folder.join(rel)) else {
+                continue;
+            };
+            let o = run_stdin(
+                folder,
+                &["check", "--format", "json", "-", "--stdin-filename", rel],
+                &text,
+            );
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let expected: Vec<&serde_json::Value> =
+                all.iter().filter(|d| d["path"] == rel).collect();
+            let got: Vec<&serde_json::Value> =
+                v["diagnostics"].as_array().unwrap().iter().collect();
+            assert_eq!(got, expected, "{}/{rel}", folder.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "{compared} files compared");
+}
