@@ -1228,3 +1228,227 @@ fn show_settings_prints_the_configuration_in_effect() {
         "nothing was checked: {out}"
     );
 }
+/// Run with `stdin` as standard input.
+fn run_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = bin()
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// `check - --stdin-filename PATH` finds what checking the file at PATH finds, in every
+/// format.
+#[test]
+fn stdin_is_checked_as_the_file_at_its_path() {
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", NO_ZONE)]);
+    let rel = "_posts/2021-12-08-1.md";
+    for format in ["json", "short", "human", "sarif", "github"] {
+        let disk = run(
+            dir.path(),
+            &["check", "--format", format, "--color", "never", rel],
+        );
+        let buffer = run_stdin(
+            dir.path(),
+            &[
+                "check",
+                "--format",
+                format,
+                "--color",
+                "never",
+                "-",
+                "--stdin-filename",
+                rel,
+            ],
+            NO_ZONE,
+        );
+        assert_eq!(code(&buffer), 1, "{format}: {}", stderr(&buffer));
+        let strip_time = |s: String| -> String {
+            s.lines()
+                .filter(|l| !l.starts_with("checked "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(
+            strip_time(stdout(&buffer)),
+            strip_time(stdout(&disk)),
+            "{format}"
+        );
+        assert!(
+            stdout(&buffer).contains("DT007"),
+            "{format}: {}",
+            stdout(&buffer)
+        );
+    }
+}
+
+/// The buffer, not the file on disk, is what is checked: an unsaved edit.
+#[test]
+fn stdin_buffer_differs_from_disk() {
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", CLEAN)]);
+    let rel = "_posts/2021-12-08-1.md";
+    assert_eq!(code(&run(dir.path(), &["check", rel])), 0);
+    let o = run_stdin(
+        dir.path(),
+        &["check", "--format", "short", "-", "--stdin-filename", rel],
+        NO_ZONE,
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).starts_with("_posts/2021-12-08-1.md:4:7: DT007 "),
+        "{}",
+        stdout(&o)
+    );
+    // A path that is not on disk yet (a new post) is checked as a post of the site too.
+    let o = run_stdin(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "-",
+            "--stdin-filename",
+            "_posts/2021-12-09-new.md",
+        ],
+        NO_ZONE,
+    );
+    assert!(
+        stdout(&o).contains("_posts/2021-12-09-new.md:4:7: DT007 "),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// A buffer that duplicates a committed post is found: the cross-file rules see the whole
+/// site, not only the buffer.
+#[test]
+fn stdin_buffer_duplicating_a_committed_post_is_found() {
+    let dir = site(&[
+        ("postlint.yaml", "extends: finews\n"),
+        ("_posts/2021-12-08-1.md", CLEAN),
+    ]);
+    let o = run_stdin(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "-",
+            "--stdin-filename",
+            "_posts/2021-12-09-copy.md",
+        ],
+        CLEAN,
+    );
+    assert!(
+        stdout(&o).contains(
+            "_posts/2021-12-09-copy.md:11:2: XF001 same source as `_posts/2021-12-08-1.md`"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    // The committed post itself, given as the buffer, is no duplicate of itself.
+    let o = run_stdin(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "-",
+            "--stdin-filename",
+            "_posts/2021-12-08-1.md",
+        ],
+        CLEAN,
+    );
+    assert_eq!(stdout(&o), "", "{}", stdout(&o));
+}
+
+#[test]
+fn stdin_needs_its_filename_and_stands_alone() {
+    let dir = finews_site(&[("_posts/2021-12-08-1.md", CLEAN)]);
+    let cases: &[(&[&str], &str)] = &[
+        (&["check", "-"], "needs --stdin-filename PATH"),
+        (
+            &["check", "-", "_posts", "--stdin-filename", "_posts/a.md"],
+            "give no other path with it",
+        ),
+        (
+            &["check", "--stdin-filename", "_posts/a.md"],
+            "needs `-` as the path",
+        ),
+        (
+            &["check", "--fix", "-", "--stdin-filename", "_posts/a.md"],
+            "cannot be used with `-`",
+        ),
+    ];
+    // No link is requested for a buffer, and it says so.
+    let o = run_stdin(
+        dir.path(),
+        &["check", "--online", "-", "--stdin-filename", "_posts/a.md"],
+        CLEAN,
+    );
+    assert!(
+        stderr(&o).contains("external links are not requested for standard input"),
+        "{}",
+        stderr(&o)
+    );
+    for (args, message) in cases {
+        let o = run_stdin(dir.path(), args, CLEAN);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+}
+
+/// Every file with a finding in every rule fixture, given on standard input as itself, gets
+/// the findings a run over its whole site gives it (cross-file and site rules included).
+#[test]
+fn stdin_gets_what_the_whole_site_run_gives_each_fixture_file() {
+    let mut folders = Vec::new();
+    for pack in std::fs::read_dir(fixture("")).unwrap() {
+        for rule in std::fs::read_dir(pack.unwrap().path()).unwrap() {
+            let path = rule.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            }
+        }
+    }
+    folders.sort();
+    let mut compared = 0;
+    for folder in &folders {
+        let whole: serde_json::Value =
+            serde_json::from_slice(&run(folder, &["check", "--format", "json"]).stdout).unwrap();
+        let all = whole["diagnostics"].as_array().unwrap();
+        let mut paths: Vec<&str> = all
+            .iter()
+            .filter(|d| d["code"] != "io")
+            .filter_map(|d| d["path"].as_str())
+            .collect();
+        paths.dedup();
+        for rel in paths {
+            let Ok(text) = std::fs::read_to_string(folder.join(rel)) else {
+                continue;
+            };
+            let o = run_stdin(
+                folder,
+                &["check", "--format", "json", "-", "--stdin-filename", rel],
+                &text,
+            );
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let expected: Vec<&serde_json::Value> =
+                all.iter().filter(|d| d["path"] == rel).collect();
+            let got: Vec<&serde_json::Value> =
+                v["diagnostics"].as_array().unwrap().iter().collect();
+            assert_eq!(got, expected, "{}/{rel}", folder.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "{compared} files compared");
+}

@@ -10,7 +10,9 @@ pub mod infer;
 pub mod report;
 pub mod selfcheck;
 mod show_settings;
+mod server;
 mod site_view;
+mod stdin;
 
 use crate::base::fs::write_atomic;
 use crate::base::suggest::did_you_mean;
@@ -83,6 +85,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run a Language Server over standard input and output, for editors: the diagnostics of
+    /// `check`, fixes as code actions, rule documentation on hover.
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -197,6 +202,9 @@ pub struct CheckArgs {
     /// `extends`, --select and --ignore) instead of checking.
     #[arg(long)]
     pub show_settings: bool,
+    /// With `-` as the path: check standard input as if it were the file at PATH in its site.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 /// Run the CLI; returns the exit status.
@@ -226,6 +234,7 @@ pub fn main_with(cli: Cli) -> u8 {
             paths,
             force,
         } => init(&pack, infer, &paths, force),
+        Command::Server => server::serve(),
     }
 }
 
@@ -318,7 +327,11 @@ pub fn apply_selection(
     Ok(())
 }
 
-fn check(args: CheckArgs) -> u8 {
+fn check(mut args: CheckArgs) -> u8 {
+    let buffer = match stdin::take(&mut args) {
+        Ok(buffer) => buffer,
+        Err(status) => return status,
+    };
     let style = human_style(args.color);
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
@@ -385,6 +398,10 @@ fn check(args: CheckArgs) -> u8 {
         None => None,
     };
     let run = || {
+        if let Some(bytes) = &buffer {
+            let outcome = engine::buffer::run_buffer(&settings, &options, &cwd, bytes.clone());
+            return (outcome, fix::Fixed::default());
+        }
         if args.fix {
             fix::run(&settings, &options, &cwd)
         } else {
@@ -615,20 +632,43 @@ fn effective_rules_table(settings: Option<&Settings>) -> String {
 }
 
 fn rule_doc(name: &str, settings: Option<&Settings>) -> u8 {
+    if let Some(text) = rule_doc_text(name, settings) {
+        print!("{text}");
+        return EXIT_OK;
+    }
+    let names = RULES.iter().flat_map(|r| [r.code, r.name]);
+    match did_you_mean(name, names) {
+        Some(s) => eprintln!("error: unknown rule `{name}`; did you mean `{s}`?"),
+        None => eprintln!("error: unknown rule `{name}` (`postlint rules` lists them)"),
+    }
+    EXIT_FAILURE
+}
+
+/// What `postlint rule NAME` prints (also the language server's hover): a built-in rule's
+/// documentation with its level in `settings`, or a custom rule's description; `None` for
+/// an unknown rule.
+pub(crate) fn rule_doc_text(name: &str, settings: Option<&Settings>) -> Option<String> {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     if let Some(c) = settings.and_then(|s| {
         s.custom
             .iter()
             .find(|c| c.code.eq_ignore_ascii_case(name) || c.name == name)
     }) {
-        println!("# {} ({})\n", c.code, c.name);
-        println!("A custom rule of the configuration. Level: {}.\n", c.level);
+        let _ = writeln!(out, "# {} ({})\n", c.code, c.name);
+        let _ = writeln!(
+            out,
+            "A custom rule of the configuration. Level: {}.\n",
+            c.level
+        );
         let target = match &c.target {
             crate::settings::custom_rules::Target::Field(f) => {
                 format!("the front matter field `{f}`")
             }
             crate::settings::custom_rules::Target::Body => "the body".to_string(),
         };
-        println!(
+        let _ = writeln!(
+            out,
             "Reports {target} when it {} `{}`: {}",
             if c.forbid {
                 "matches"
@@ -639,32 +679,22 @@ fn rule_doc(name: &str, settings: Option<&Settings>) -> u8 {
             c.message
         );
         if let Some(h) = &c.help {
-            println!("\nHelp: {h}");
+            let _ = writeln!(out, "\nHelp: {h}");
         }
-        return EXIT_OK;
+        return Some(out);
     }
-    match Rule::from_code_or_name(name) {
-        Some(rule) => {
-            let m = rule.def();
-            println!("# {} ({})\n", m.code, m.name);
-            println!(
-                "Default level: {}; here: {}. Fixable: {}.\n",
-                m.default,
-                settings.map_or(m.default, |s| rule.level(s)),
-                if m.fixable() { "yes" } else { "no" }
-            );
-            print!("{}", m.doc);
-            EXIT_OK
-        }
-        None => {
-            let names = RULES.iter().flat_map(|r| [r.code, r.name]);
-            match did_you_mean(name, names) {
-                Some(s) => eprintln!("error: unknown rule `{name}`; did you mean `{s}`?"),
-                None => eprintln!("error: unknown rule `{name}` (`postlint rules` lists them)"),
-            }
-            EXIT_FAILURE
-        }
-    }
+    let rule = Rule::from_code_or_name(name)?;
+    let m = rule.def();
+    let _ = writeln!(out, "# {} ({})\n", m.code, m.name);
+    let _ = writeln!(
+        out,
+        "Default level: {}; here: {}. Fixable: {}.\n",
+        m.default,
+        settings.map_or(m.default, |s| rule.level(s)),
+        if m.fixable() { "yes" } else { "no" }
+    );
+    out.push_str(m.doc);
+    Some(out)
 }
 
 fn init(pack: &str, infer: bool, paths: &[PathBuf], force: bool) -> u8 {

@@ -4,6 +4,7 @@
 
 pub mod addresses;
 pub mod baseline;
+pub mod buffer;
 pub mod fix;
 pub mod online;
 pub mod site_pass;

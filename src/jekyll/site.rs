@@ -312,6 +312,22 @@ impl SiteModel {
         site
     }
 
+    /// Forget what was read of the site's files (the index of its outputs, its posts, layouts
+    /// and includes, `site` as Liquid sees it, the category pages), to be read again on first
+    /// use: for a long-lived model (the language server) after files changed on disk. The
+    /// configuration and the interned names stay.
+    pub fn forget_files(&mut self) {
+        self.index = OnceLock::new();
+        self.full = OnceLock::new();
+        self.post_files = OnceLock::new();
+        self.includes_known = OnceLock::new();
+        self.layouts = OnceLock::new();
+        self.liquid_site = OnceLock::new();
+        if let Some(root) = &self.root {
+            self.category_pages = category_pages(root);
+        }
+    }
+
     /// A path's place in the site: relative to the source, with `/` (`None` outside it).
     pub fn relative(&self, path: &Path) -> Option<String> {
         let root = self.root.as_ref()?;
