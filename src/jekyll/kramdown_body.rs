@@ -87,6 +87,35 @@ struct NodeState {
     replaced: bool,
     /// For a raw-text element: where a browser ends its raw text.
     raw_end: Option<usize>,
+    /// The end of the nearest block or HTML element above the node (in the file).
+    block_end: Option<usize>,
+}
+
+/// `name` in ASCII lower case (borrowed when it is already).
+fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+/// [`html::child_ns`] of the HTML element `name` in `parent` (element name, namespace):
+/// names are compared without case, and nothing is copied below HTML.
+fn element_ns(parent: Option<(&str, html::Ns)>, name: &str) -> html::Ns {
+    match parent {
+        // (`child_ns`'s HTML rule)
+        None | Some((_, html::Ns::Html)) => {
+            if name.eq_ignore_ascii_case("svg") {
+                html::Ns::Svg
+            } else if name.eq_ignore_ascii_case("math") {
+                html::Ns::MathMl
+            } else {
+                html::Ns::Html
+            }
+        }
+        Some((p, ns)) => html::child_ns(Some((&lower(p), ns)), &lower(name)),
+    }
 }
 
 /// Ranges `live` minus the ranges `dead` (both sorted by start; `dead` may nest or overlap).
@@ -184,16 +213,18 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 };
                 element[id] = container;
                 ns[id] = match container {
-                    Some(c) if node.kind == Kind::HtmlElement => html::child_ns(
-                        Some((&doc.node(c).value.to_ascii_lowercase(), ns[c])),
-                        &node.value.to_ascii_lowercase(),
-                    ),
-                    None if node.kind == Kind::HtmlElement => {
-                        html::child_ns(None, &node.value.to_ascii_lowercase())
+                    Some(c) if node.kind == Kind::HtmlElement => {
+                        element_ns(Some((&doc.node(c).value, ns[c])), &node.value)
                     }
+                    None if node.kind == Kind::HtmlElement => element_ns(None, &node.value),
                     _ => ns[p],
                 };
                 let s = &mut st[id];
+                s.block_end = if parent.is_block() || parent.kind == Kind::HtmlElement {
+                    Some(at(&parent.span).end)
+                } else {
+                    ps.block_end
+                };
                 s.gone |= ps.gone || ps.replaced;
                 s.under_html = ps.under_html
                     || matches!(
@@ -259,11 +290,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 // tag it read as text (`</ul>` after an unclosed `<li>`) is shown as text.
                 Kind::Text => {
                     dead.push(span.clone());
-                    let block_end = std::iter::successors(node.parent, |&p| doc.node(p).parent)
-                        .map(|p| doc.node(p))
-                        .find(|n| n.is_block() || n.kind == Kind::HtmlElement)
-                        .map_or(span.end, |n| at(&n.span).end);
-                    texts.push((span.clone(), block_end));
+                    texts.push((span.clone(), s.block_end.unwrap_or(span.end)));
                 }
                 Kind::Entity | Kind::SmartQuote | Kind::TypographicSym => dead.push(span.clone()),
                 _ => {}
@@ -442,25 +469,48 @@ fn add_kramdown_attrs(
         // kramdown writes one copy of a duplicate attribute (the last one's value) and its own
         // reading of each value (newlines folded in span HTML): the page has that, not the
         // bytes of the tag.
-        let mut seen = std::collections::HashSet::new();
-        let mut keep = vec![true; attrs.len()];
-        for (i, a) in attrs.iter().enumerate().rev() {
-            if !seen.insert(a.name.clone()) {
-                keep[i] = false;
+        // (A few attributes are compared pairwise; more go through a set and a map: linear
+        // however many attributes a tag has.)
+        const FEW: usize = 8;
+        if attrs.len() <= FEW {
+            let mut i = 0;
+            while i < attrs.len() {
+                if attrs[i + 1..].iter().any(|b| b.name == attrs[i].name) {
+                    attrs.remove(i);
+                } else {
+                    i += 1;
+                }
             }
+        } else {
+            let mut seen = std::collections::HashSet::new();
+            let mut keep = vec![true; attrs.len()];
+            for (i, a) in attrs.iter().enumerate().rev() {
+                if !seen.insert(a.name.clone()) {
+                    keep[i] = false;
+                }
+            }
+            let mut k = keep.iter();
+            attrs.retain(|_| k.next().copied().unwrap_or(true));
         }
-        let mut k = keep.iter();
-        attrs.retain(|_| k.next().copied().unwrap_or(true));
-        // (One map per element: linear however many attributes a tag has.)
-        let values: std::collections::HashMap<String, &str> = node
-            .attrs
-            .iter()
-            .filter(|a| a.origin == AttrOrigin::Html)
-            .map(|a| (a.name.to_ascii_lowercase(), a.value.as_ref()))
-            .collect();
+        let written_attrs = || node.attrs.iter().filter(|a| a.origin == AttrOrigin::Html);
+        let values: Option<std::collections::HashMap<String, &str>> = (node.attrs.len() > FEW)
+            .then(|| {
+                written_attrs()
+                    .map(|a| (a.name.to_ascii_lowercase(), a.value.as_ref()))
+                    .collect()
+            });
         for attr in attrs.iter_mut() {
             attr.kramdown = true;
-            let Some(&written) = values.get(&attr.name) else {
+            // (the last of the names equal in lower case, as the map keeps)
+            let written = match &values {
+                Some(values) => values.get(&attr.name).copied(),
+                None if attr.name.bytes().any(|b| b.is_ascii_uppercase()) => None,
+                None => written_attrs()
+                    .rev()
+                    .find(|a| a.name.eq_ignore_ascii_case(&attr.name))
+                    .map(|a| a.value.as_ref()),
+            };
+            let Some(written) = written else {
                 continue;
             };
             let source = attr.value.clone().and_then(|v| text.get(v));
@@ -474,7 +524,7 @@ fn add_kramdown_attrs(
         if !scanned.is_sorted() {
             scanned.sort_unstable();
         }
-        for a in node.attrs.iter().filter(|a| a.origin == AttrOrigin::Html) {
+        for a in written_attrs() {
             if let Some(attr) = attr_of(a, at)
                 && scanned.binary_search(&attr.name_span.start).is_err()
             {
