@@ -75,8 +75,12 @@ const RAW_TEXT: &[&str] = &[
 ];
 
 /// What [`analyse`] knows of a node from its ancestors.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct NodeState {
+    /// The namespace the HTML tree builder gives it.
+    ns: html::Ns,
+    /// The HTML element it is in.
+    element: Option<usize>,
     /// Below live HTML.
     under_html: bool,
     /// In the raw text of an element (up to where a browser ends it).
@@ -89,6 +93,21 @@ struct NodeState {
     raw_end: Option<usize>,
     /// The end of the nearest block or HTML element above the node (in the file).
     block_end: Option<usize>,
+}
+
+impl Default for NodeState {
+    fn default() -> Self {
+        NodeState {
+            ns: html::Ns::Html,
+            element: None,
+            under_html: false,
+            in_raw_text: false,
+            gone: false,
+            replaced: false,
+            raw_end: None,
+            block_end: None,
+        }
+    }
 }
 
 /// `name` in ASCII lower case (borrowed when it is already).
@@ -174,8 +193,6 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     // is cut out, or the tokenizer would read its end tags out of context).
     // Per node: the namespace the HTML tree builder gives it, and the element name it is in
     // (raw text and `<template>` are HTML's; in `<svg>`/`<math>` a `title` holds markup).
-    let mut ns = vec![html::Ns::Html; n];
-    let mut element: Vec<Option<usize>> = vec![None; n];
     // The first list with `{:toc}` (or `{:footnotes}`) is replaced by the table of contents
     // (the footnotes; the list's own attributes go on it): nothing in it reaches the page.
     // (One vector for all of these.)
@@ -209,17 +226,22 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 let container = if parent.kind == Kind::HtmlElement {
                     Some(p)
                 } else {
-                    element[p]
+                    ps.element
                 };
-                element[id] = container;
-                ns[id] = match container {
-                    Some(c) if node.kind == Kind::HtmlElement => {
-                        element_ns(Some((&doc.node(c).value, ns[c])), &node.value)
-                    }
+                let ns = match container {
+                    Some(c) if node.kind == Kind::HtmlElement => element_ns(
+                        Some((
+                            &doc.node(c).value,
+                            st.get(c).map_or(html::Ns::Html, |s| s.ns),
+                        )),
+                        &node.value,
+                    ),
                     None if node.kind == Kind::HtmlElement => element_ns(None, &node.value),
-                    _ => ns[p],
+                    _ => ps.ns,
                 };
                 let s = &mut st[id];
+                s.element = container;
+                s.ns = ns;
                 s.block_end = if parent.is_block() || parent.kind == Kind::HtmlElement {
                     Some(at(&parent.span).end)
                 } else {
@@ -246,7 +268,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
             // ends it in the page kramdown writes (its own end tag written in a code block
             // there is escaped text, not the end; an element of the same name kramdown nested
             // in it, or `</name` in raw HTML or a comment, is).
-            let html_ns = ns.get(id).copied().unwrap_or(html::Ns::Html) == html::Ns::Html;
+            let html_ns = s.ns == html::Ns::Html;
             // A `<template>`'s content is a fragment the page never shows or runs.
             let template = node.kind == Kind::HtmlElement
                 && html_ns

@@ -2554,13 +2554,15 @@ fn update_tree(p: &mut Parser, start: NodeId) {
         }
     }
     let old = std::mem::take(&mut p.nm(start).children);
-    let mut stack = vec![F {
+    // (room for the usual nesting depth: no regrowth)
+    let mut stack = Vec::with_capacity(8);
+    stack.push(F {
         el: start,
         old,
         idx: 0,
         new: None,
         last_blank: None,
-    }];
+    });
     while let Some(f) = stack.last_mut() {
         let Some(&child) = f.old.get(f.idx) else {
             // finished this element
@@ -2891,12 +2893,13 @@ fn update_elements(p: &mut Parser, start: NodeId) {
         new: Option<Children>,
     }
     let old = std::mem::take(&mut p.nm(start).children);
-    let mut stack = vec![F {
+    let mut stack = Vec::with_capacity(8);
+    stack.push(F {
         el: start,
         old,
         idx: 0,
         new: None,
-    }];
+    });
     fn keep(f: &mut F, c: NodeId) {
         if let Some(n) = f.new.as_mut() {
             n.push(c);
@@ -3042,7 +3045,7 @@ pub(crate) fn finish<'a>(mut p: Parser<'a, '_>) -> Document<'a> {
     // reachability in the same order as the copying walk below; a node reached
     // twice (never produced by the parser) takes the copying path
     let mut seen = vec![false; n];
-    let mut stack: Vec<NodeId> = Vec::new();
+    let mut stack: Vec<NodeId> = Vec::with_capacity(32);
     let mut twice = false;
     for &r in &roots {
         stack.push(r);

@@ -635,10 +635,10 @@ impl<'a> Document<'a> {
     /// `from`; footnote definitions are not entered (walk them from
     /// [`Document::footnotes`]).
     pub fn descendants(&self, from: NodeId) -> Descendants<'_, 'a> {
-        Descendants {
-            doc: self,
-            stack: vec![from],
-        }
+        // (room for the usual breadth of a walk: no regrowth)
+        let mut stack = Vec::with_capacity(16);
+        stack.push(from);
+        Descendants { doc: self, stack }
     }
 }
 
