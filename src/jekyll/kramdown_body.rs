@@ -75,8 +75,12 @@ const RAW_TEXT: &[&str] = &[
 ];
 
 /// What [`analyse`] knows of a node from its ancestors.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct NodeState {
+    /// The namespace the HTML tree builder gives it.
+    ns: html::Ns,
+    /// The HTML element it is in.
+    element: Option<usize>,
     /// Below live HTML.
     under_html: bool,
     /// In the raw text of an element (up to where a browser ends it).
@@ -87,6 +91,50 @@ struct NodeState {
     replaced: bool,
     /// For a raw-text element: where a browser ends its raw text.
     raw_end: Option<usize>,
+    /// The end of the nearest block or HTML element above the node (in the file).
+    block_end: Option<usize>,
+}
+
+impl Default for NodeState {
+    fn default() -> Self {
+        NodeState {
+            ns: html::Ns::Html,
+            element: None,
+            under_html: false,
+            in_raw_text: false,
+            gone: false,
+            replaced: false,
+            raw_end: None,
+            block_end: None,
+        }
+    }
+}
+
+/// `name` in ASCII lower case (borrowed when it is already).
+fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+/// [`html::child_ns`] of the HTML element `name` in `parent` (element name, namespace):
+/// names are compared without case, and nothing is copied below HTML.
+fn element_ns(parent: Option<(&str, html::Ns)>, name: &str) -> html::Ns {
+    match parent {
+        // (`child_ns`'s HTML rule)
+        None | Some((_, html::Ns::Html)) => {
+            if name.eq_ignore_ascii_case("svg") {
+                html::Ns::Svg
+            } else if name.eq_ignore_ascii_case("math") {
+                html::Ns::MathMl
+            } else {
+                html::Ns::Html
+            }
+        }
+        Some((p, ns)) => html::child_ns(Some((&lower(p), ns)), &lower(name)),
+    }
 }
 
 /// Ranges `live` minus the ranges `dead` (both sorted by start; `dead` may nest or overlap).
@@ -145,8 +193,6 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     // is cut out, or the tokenizer would read its end tags out of context).
     // Per node: the namespace the HTML tree builder gives it, and the element name it is in
     // (raw text and `<template>` are HTML's; in `<svg>`/`<math>` a `title` holds markup).
-    let mut ns = vec![html::Ns::Html; n];
-    let mut element: Vec<Option<usize>> = vec![None; n];
     // The first list with `{:toc}` (or `{:footnotes}`) is replaced by the table of contents
     // (the footnotes; the list's own attributes go on it): nothing in it reaches the page.
     // (One vector for all of these.)
@@ -180,20 +226,27 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 let container = if parent.kind == Kind::HtmlElement {
                     Some(p)
                 } else {
-                    element[p]
+                    ps.element
                 };
-                element[id] = container;
-                ns[id] = match container {
-                    Some(c) if node.kind == Kind::HtmlElement => html::child_ns(
-                        Some((&doc.node(c).value.to_ascii_lowercase(), ns[c])),
-                        &node.value.to_ascii_lowercase(),
+                let ns = match container {
+                    Some(c) if node.kind == Kind::HtmlElement => element_ns(
+                        Some((
+                            &doc.node(c).value,
+                            st.get(c).map_or(html::Ns::Html, |s| s.ns),
+                        )),
+                        &node.value,
                     ),
-                    None if node.kind == Kind::HtmlElement => {
-                        html::child_ns(None, &node.value.to_ascii_lowercase())
-                    }
-                    _ => ns[p],
+                    None if node.kind == Kind::HtmlElement => element_ns(None, &node.value),
+                    _ => ps.ns,
                 };
                 let s = &mut st[id];
+                s.element = container;
+                s.ns = ns;
+                s.block_end = if parent.is_block() || parent.kind == Kind::HtmlElement {
+                    Some(at(&parent.span).end)
+                } else {
+                    ps.block_end
+                };
                 s.gone |= ps.gone || ps.replaced;
                 s.under_html = ps.under_html
                     || matches!(
@@ -215,7 +268,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
             // ends it in the page kramdown writes (its own end tag written in a code block
             // there is escaped text, not the end; an element of the same name kramdown nested
             // in it, or `</name` in raw HTML or a comment, is).
-            let html_ns = ns.get(id).copied().unwrap_or(html::Ns::Html) == html::Ns::Html;
+            let html_ns = s.ns == html::Ns::Html;
             // A `<template>`'s content is a fragment the page never shows or runs.
             let template = node.kind == Kind::HtmlElement
                 && html_ns
@@ -259,11 +312,7 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 // tag it read as text (`</ul>` after an unclosed `<li>`) is shown as text.
                 Kind::Text => {
                     dead.push(span.clone());
-                    let block_end = std::iter::successors(node.parent, |&p| doc.node(p).parent)
-                        .map(|p| doc.node(p))
-                        .find(|n| n.is_block() || n.kind == Kind::HtmlElement)
-                        .map_or(span.end, |n| at(&n.span).end);
-                    texts.push((span.clone(), block_end));
+                    texts.push((span.clone(), s.block_end.unwrap_or(span.end)));
                 }
                 Kind::Entity | Kind::SmartQuote | Kind::TypographicSym => dead.push(span.clone()),
                 _ => {}
@@ -442,25 +491,48 @@ fn add_kramdown_attrs(
         // kramdown writes one copy of a duplicate attribute (the last one's value) and its own
         // reading of each value (newlines folded in span HTML): the page has that, not the
         // bytes of the tag.
-        let mut seen = std::collections::HashSet::new();
-        let mut keep = vec![true; attrs.len()];
-        for (i, a) in attrs.iter().enumerate().rev() {
-            if !seen.insert(a.name.clone()) {
-                keep[i] = false;
+        // (A few attributes are compared pairwise; more go through a set and a map: linear
+        // however many attributes a tag has.)
+        const FEW: usize = 8;
+        if attrs.len() <= FEW {
+            let mut i = 0;
+            while i < attrs.len() {
+                if attrs[i + 1..].iter().any(|b| b.name == attrs[i].name) {
+                    attrs.remove(i);
+                } else {
+                    i += 1;
+                }
             }
+        } else {
+            let mut seen = std::collections::HashSet::new();
+            let mut keep = vec![true; attrs.len()];
+            for (i, a) in attrs.iter().enumerate().rev() {
+                if !seen.insert(a.name.clone()) {
+                    keep[i] = false;
+                }
+            }
+            let mut k = keep.iter();
+            attrs.retain(|_| k.next().copied().unwrap_or(true));
         }
-        let mut k = keep.iter();
-        attrs.retain(|_| k.next().copied().unwrap_or(true));
-        // (One map per element: linear however many attributes a tag has.)
-        let values: std::collections::HashMap<String, &str> = node
-            .attrs
-            .iter()
-            .filter(|a| a.origin == AttrOrigin::Html)
-            .map(|a| (a.name.to_ascii_lowercase(), a.value.as_ref()))
-            .collect();
+        let written_attrs = || node.attrs.iter().filter(|a| a.origin == AttrOrigin::Html);
+        let values: Option<std::collections::HashMap<String, &str>> = (node.attrs.len() > FEW)
+            .then(|| {
+                written_attrs()
+                    .map(|a| (a.name.to_ascii_lowercase(), a.value.as_ref()))
+                    .collect()
+            });
         for attr in attrs.iter_mut() {
             attr.kramdown = true;
-            let Some(&written) = values.get(&attr.name) else {
+            // (the last of the names equal in lower case, as the map keeps)
+            let written = match &values {
+                Some(values) => values.get(&attr.name).copied(),
+                None if attr.name.bytes().any(|b| b.is_ascii_uppercase()) => None,
+                None => written_attrs()
+                    .rev()
+                    .find(|a| a.name.eq_ignore_ascii_case(&attr.name))
+                    .map(|a| a.value.as_ref()),
+            };
+            let Some(written) = written else {
                 continue;
             };
             let source = attr.value.clone().and_then(|v| text.get(v));
@@ -474,7 +546,7 @@ fn add_kramdown_attrs(
         if !scanned.is_sorted() {
             scanned.sort_unstable();
         }
-        for a in node.attrs.iter().filter(|a| a.origin == AttrOrigin::Html) {
+        for a in written_attrs() {
             if let Some(attr) = attr_of(a, at)
                 && scanned.binary_search(&attr.name_span.start).is_err()
             {

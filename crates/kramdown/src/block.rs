@@ -413,6 +413,11 @@ impl<'a, 'b> Parser<'a, 'b> {
             None => Rc::new(VText::new(self.base, Vec::new())),
         }
     }
+    /// The current text, borrowed (for the checks a block parser makes before it matches:
+    /// no `Rc` clone).
+    pub(crate) fn cur_ref(&self) -> Option<&VText<'b>> {
+        self.scanners.get(self.sci()).map(|s| &*s.t)
+    }
     fn pos(&self) -> usize {
         self.scanners.get(self.sci()).map_or(0, |s| s.pos)
     }
@@ -614,14 +619,13 @@ impl<'a, 'b> Parser<'a, 'b> {
         // The first byte after the line's leading spaces and tabs: each block parser
         // but the code block, setext header, table and paragraph can only match when it
         // is the parser's marker (they are tried in kramdown's order all the same).
-        let c = {
-            let t = self.text();
+        let c = self.cur_ref().and_then(|t| {
             let mut q = before;
             while matches!(t.at(q), Some(b' ' | b'\t')) {
                 q += 1;
             }
             t.at(q)
-        };
+        });
         let is = |set: &[u8]| c.is_some_and(|c| set.contains(&c));
         let blank = c.is_none_or(|c| c < 0x80 && !c.is_ascii_graphic());
         let handled = (blank && self.p_blank_line())
@@ -695,11 +699,11 @@ impl<'a, 'b> Parser<'a, 'b> {
     }
 
     fn p_codeblock(&mut self) -> bool {
-        let t = self.text();
         let p = self.pos();
-        if scan::indent(&*t, p).is_none() {
+        if self.cur_ref().is_none_or(|t| scan::indent(t, p).is_none()) {
             return false;
         }
+        let t = self.text();
         let e = scan::codeblock_match(&*t, p);
         self.set_pos(e);
         let data = t.bytes(p, e);
@@ -1730,7 +1734,7 @@ impl<'a, 'b> Parser<'a, 'b> {
         }
         if let Some(m) = html::html_tag(&*t, q) {
             let name = self.vval(&t, m.name.0, m.name.1);
-            if !html::SPAN_ELEMENTS.contains(&downcase_cow(name).as_ref()) {
+            if !html::is_span_element(&downcase_cow(name)) {
                 self.set_pos(m.end);
                 self.handle_html_start_tag(&t, p, &m);
                 return true;
@@ -1739,7 +1743,7 @@ impl<'a, 'b> Parser<'a, 'b> {
         }
         if let Some(((a, b), e)) = html::html_close_tag(&*t, q) {
             let name = downcase_cow(self.vval(&t, a, b));
-            if html::SPAN_ELEMENTS.contains(&name.as_ref()) {
+            if html::is_span_element(&name) {
                 return false;
             }
             let tn = self.n(tree);
@@ -2023,11 +2027,11 @@ impl<'a, 'b> Parser<'a, 'b> {
     }
 
     fn p_setext(&mut self) -> bool {
-        let t = self.text();
         let p = self.pos();
-        let Some((level, (a, b), end)) = scan::setext(&*t, p) else {
+        let Some((level, (a, b), end)) = self.cur_ref().and_then(|t| scan::setext(t, p)) else {
             return false;
         };
+        let t = self.text();
         if !self.after_block_boundary() {
             return false;
         }
@@ -2842,6 +2846,10 @@ fn title_at<S: Src + ?Sized>(s: &S, k: usize) -> Option<(usize, usize, usize)> {
 
 /// Ruby `downcase`, borrowing when nothing changes.
 pub(crate) fn downcase_cow(v: Cow<'_, str>) -> Cow<'_, str> {
+    // (one pass for the usual lower-case ASCII name)
+    if !v.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+        return v;
+    }
     if v.is_ascii() {
         if v.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(v.to_ascii_lowercase())

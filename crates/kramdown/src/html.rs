@@ -47,6 +47,51 @@ pub(crate) const SPAN_ELEMENTS: &[&str] = &[
     "i", "img", "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt",
     "rtc", "ruby", "samp", "select", "small", "span", "strong", "sub", "sup", "tt", "u", "var",
 ];
+
+/// `SPAN_ELEMENTS.contains(name)`, as a `match`.
+pub(crate) fn is_span_element(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "acronym"
+            | "b"
+            | "big"
+            | "bdo"
+            | "br"
+            | "button"
+            | "cite"
+            | "code"
+            | "del"
+            | "dfn"
+            | "em"
+            | "i"
+            | "img"
+            | "input"
+            | "ins"
+            | "kbd"
+            | "label"
+            | "mark"
+            | "option"
+            | "q"
+            | "rb"
+            | "rbc"
+            | "rp"
+            | "rt"
+            | "rtc"
+            | "ruby"
+            | "samp"
+            | "select"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "tt"
+            | "u"
+            | "var"
+    )
+}
+
 pub(crate) const BLOCK_ELEMENTS: &[&str] = &[
     "address",
     "article",
@@ -238,11 +283,24 @@ pub(crate) fn is_html_element(name: &str) -> bool {
 
 /// NCNAME_STR `[[:alpha:]_][-[:alnum:]._]*` at `p`: end.
 fn ncname<S: Src + ?Sized>(s: &S, p: usize) -> Option<usize> {
-    let (c, l) = char_at(s, p)?;
-    if !(c == '_' || is_alpha(c)) {
-        return None;
+    let mut q = match s.at(p)? {
+        b if b.is_ascii_alphabetic() || b == b'_' => p + 1,
+        b if b < 0x80 => return None,
+        _ => {
+            let (c, l) = char_at(s, p)?;
+            if !(c == '_' || is_alpha(c)) {
+                return None;
+            }
+            p + l
+        }
+    };
+    // a run of ASCII name bytes in one piece of the text, at once
+    if let Some(rest) = s.contiguous(q, s.len()) {
+        q += rest
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')))
+            .unwrap_or(rest.len());
     }
-    let mut q = p + l;
     loop {
         // ASCII without decoding
         match s.at(q) {
@@ -319,6 +377,10 @@ fn attr_value<S: Src + ?Sized>(s: &S, p: usize) -> Option<((usize, usize), usize
         return None;
     }
     let mut r = q + 1;
+    if let Some(rest) = s.contiguous(r, s.len()) {
+        let k = memchr::memchr(quote, rest)?;
+        return Some(((r, r + k), r + k + 1));
+    }
     loop {
         let b = s.at(r)?;
         if b == quote {
@@ -520,6 +582,18 @@ pub(crate) fn downcase(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn is_span_element_is_the_list() {
+        for n in super::SPAN_ELEMENTS {
+            assert!(super::is_span_element(n));
+        }
+        for n in super::BLOCK_ELEMENTS {
+            assert!(!super::is_span_element(n));
+        }
+        let count = super::SPAN_ELEMENTS.len();
+        assert_eq!(count, 38);
+    }
+
     #[test]
     fn known_element_covers_the_lists() {
         for list in [

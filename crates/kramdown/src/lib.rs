@@ -28,7 +28,8 @@ mod text;
 mod tree;
 
 pub use tree::{
-    Align, Attr, AttrOrigin, Category, ContentModel, Descendants, Document, Kind, Node, NodeId,
+    Align, Attr, AttrOrigin, Category, Children, ContentModel, Descendants, Document, Kind, Node,
+    NodeId,
 };
 
 /// Input flavour (`input` option).

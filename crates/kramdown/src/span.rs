@@ -12,7 +12,7 @@ use crate::text::{
     MText, Pat, Src, char_at, char_before, is_alnum, is_alpha, is_bword, is_strip, is_word, is_ws,
 };
 use crate::tree::{
-    Attr, AttrOrigin, Category, ContentModel, Document, EobKind, Ial, Kind, Node, NodeId,
+    Attr, AttrOrigin, Category, Children, ContentModel, Document, EobKind, Ial, Kind, Node, NodeId,
 };
 use crate::{Input, entities};
 
@@ -2534,9 +2534,9 @@ fn update_tree(p: &mut Parser, start: NodeId) {
     // `new` stays None while the children are unchanged (no allocation)
     struct F {
         el: NodeId,
-        old: Vec<NodeId>,
+        old: Children,
         idx: usize,
-        new: Option<Vec<NodeId>>,
+        new: Option<Children>,
         last_blank: Option<NodeId>,
     }
     impl F {
@@ -2546,21 +2546,23 @@ fn update_tree(p: &mut Parser, start: NodeId) {
             }
         }
         /// The new child list, started from the children before the current one.
-        fn changed(&mut self) -> &mut Vec<NodeId> {
+        fn changed(&mut self) -> &mut Children {
             let ci = self.idx.saturating_sub(1);
             let old = &self.old;
             self.new
-                .get_or_insert_with(|| old.get(..ci).unwrap_or_default().to_vec())
+                .get_or_insert_with(|| old.get(..ci).unwrap_or_default().iter().copied().collect())
         }
     }
     let old = std::mem::take(&mut p.nm(start).children);
-    let mut stack = vec![F {
+    // (room for the usual nesting depth: no regrowth)
+    let mut stack = Vec::with_capacity(8);
+    stack.push(F {
         el: start,
         old,
         idx: 0,
         new: None,
         last_blank: None,
-    }];
+    });
     while let Some(f) = stack.last_mut() {
         let Some(&child) = f.old.get(f.idx) else {
             // finished this element
@@ -2623,7 +2625,7 @@ fn update_tree(p: &mut Parser, start: NodeId) {
                 let mut kids = std::mem::take(&mut p.nm(child).children);
                 reuse_slot(p, child, before, &mut kids);
                 if let Some(f) = stack.last_mut() {
-                    f.changed().extend(kids);
+                    f.changed().extend(kids.iter().copied());
                 }
             }
             Kind::Eob => {
@@ -2767,9 +2769,9 @@ fn replace_abbreviations(p: &mut Parser, start: NodeId) {
     while let Some(el) = stack.pop() {
         let raw = p.n(el).content_model == Some(ContentModel::Raw);
         let kids = p.n(el).children.clone();
-        let mut new = Vec::with_capacity(kids.len());
+        let mut new = Children::new();
         let mut changed = false;
-        for c in kids {
+        for &c in &kids {
             if p.n(c).kind == Kind::Text && !raw {
                 let v = p.n(c).value.clone();
                 if keys.iter().any(|k| v.contains(k.as_str())) {
@@ -2886,17 +2888,18 @@ fn update_elements(p: &mut Parser, start: NodeId) {
     // `new` stays None while the children are unchanged (no allocation)
     struct F {
         el: NodeId,
-        old: Vec<NodeId>,
+        old: Children,
         idx: usize,
-        new: Option<Vec<NodeId>>,
+        new: Option<Children>,
     }
     let old = std::mem::take(&mut p.nm(start).children);
-    let mut stack = vec![F {
+    let mut stack = Vec::with_capacity(8);
+    stack.push(F {
         el: start,
         old,
         idx: 0,
         new: None,
-    }];
+    });
     fn keep(f: &mut F, c: NodeId) {
         if let Some(n) = f.new.as_mut() {
             n.push(c);
@@ -2948,9 +2951,14 @@ fn update_elements(p: &mut Parser, start: NodeId) {
                 }
             }
             if let Some(f) = stack.last_mut() {
-                let n = f
-                    .new
-                    .get_or_insert_with(|| f.old.get(..ci).unwrap_or_default().to_vec());
+                let n = f.new.get_or_insert_with(|| {
+                    f.old
+                        .get(..ci)
+                        .unwrap_or_default()
+                        .iter()
+                        .copied()
+                        .collect()
+                });
                 n.extend(made);
             }
             continue;
@@ -3037,7 +3045,7 @@ pub(crate) fn finish<'a>(mut p: Parser<'a, '_>) -> Document<'a> {
     // reachability in the same order as the copying walk below; a node reached
     // twice (never produced by the parser) takes the copying path
     let mut seen = vec![false; n];
-    let mut stack: Vec<NodeId> = Vec::new();
+    let mut stack: Vec<NodeId> = Vec::with_capacity(32);
     let mut twice = false;
     for &r in &roots {
         stack.push(r);

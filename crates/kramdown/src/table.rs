@@ -90,17 +90,16 @@ fn mstrip(m: &MText) -> MText {
 }
 
 pub(crate) fn p_table(p: &mut Parser) -> bool {
-    let t = p.cur_text();
     let pos0 = p.cur_pos();
     // TABLE_START
-    let q = scan::opt_space(&*t, pos0);
-    match t.at(q) {
-        Some(b) if !is_ws(b) => {}
-        _ => return false,
-    }
-    if !table_line(&t, q) {
+    let start = |t: &VText| {
+        let q = scan::opt_space(t, pos0);
+        matches!(t.at(q), Some(b) if !is_ws(b)) && table_line(t, q)
+    };
+    if !p.cur_ref().is_some_and(start) {
         return false;
     }
+    let t = p.cur_text();
     if !p.after_block_boundary_pub() {
         return false;
     }

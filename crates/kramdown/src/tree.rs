@@ -223,6 +223,192 @@ pub enum Align {
     Center,
 }
 
+/// The children of a node: up to two are held in the node itself (most nodes have one or
+/// two: a paragraph's text, an element's content), more in a vector. Dereferences to the
+/// slice of their ids.
+#[derive(Clone, Default)]
+pub struct Children(Kids);
+
+#[derive(Clone)]
+enum Kids {
+    Inline(u8, [NodeId; 2]),
+    Heap(Vec<NodeId>),
+}
+
+impl Default for Kids {
+    fn default() -> Self {
+        Kids::Inline(0, [0; 2])
+    }
+}
+
+impl Children {
+    /// No children.
+    pub const fn new() -> Children {
+        Children(Kids::Inline(0, [0; 2]))
+    }
+
+    /// Append `id`.
+    #[inline]
+    pub fn push(&mut self, id: NodeId) {
+        match &mut self.0 {
+            Kids::Inline(n, a) => {
+                if let Some(slot) = a.get_mut(usize::from(*n)) {
+                    *slot = id;
+                    *n += 1;
+                } else {
+                    let mut v = Vec::with_capacity(8);
+                    v.extend_from_slice(a);
+                    v.push(id);
+                    self.0 = Kids::Heap(v);
+                }
+            }
+            Kids::Heap(v) => v.push(id),
+        }
+    }
+
+    /// Remove the last child.
+    #[inline]
+    pub fn pop(&mut self) -> Option<NodeId> {
+        match &mut self.0 {
+            Kids::Inline(n, a) => {
+                let i = usize::from(n.checked_sub(1)?);
+                *n -= 1;
+                a.get(i).copied()
+            }
+            Kids::Heap(v) => v.pop(),
+        }
+    }
+
+    /// Remove the child at `i` (nothing when there is none).
+    pub fn remove(&mut self, i: usize) {
+        if i >= self.len() {
+            return;
+        }
+        match &mut self.0 {
+            Kids::Inline(n, a) => {
+                if let Some(tail) = a.get_mut(i..) {
+                    tail.rotate_left(1);
+                }
+                *n -= 1;
+            }
+            Kids::Heap(v) => {
+                v.remove(i);
+            }
+        }
+    }
+
+    /// Remove every child.
+    pub fn clear(&mut self) {
+        match &mut self.0 {
+            Kids::Inline(n, _) => *n = 0,
+            Kids::Heap(v) => v.clear(),
+        }
+    }
+}
+
+impl std::ops::Deref for Children {
+    type Target = [NodeId];
+    #[inline]
+    fn deref(&self) -> &[NodeId] {
+        match &self.0 {
+            Kids::Inline(n, a) => a.get(..usize::from(*n)).unwrap_or_default(),
+            Kids::Heap(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Children {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [NodeId] {
+        match &mut self.0 {
+            Kids::Inline(n, a) => a.get_mut(..usize::from(*n)).unwrap_or_default(),
+            Kids::Heap(v) => v,
+        }
+    }
+}
+
+impl Extend<NodeId> for Children {
+    fn extend<I: IntoIterator<Item = NodeId>>(&mut self, iter: I) {
+        for id in iter {
+            self.push(id);
+        }
+    }
+}
+
+impl From<Vec<NodeId>> for Children {
+    fn from(v: Vec<NodeId>) -> Children {
+        if v.len() <= 2 {
+            let mut c = Children::new();
+            c.extend(v);
+            c
+        } else {
+            Children(Kids::Heap(v))
+        }
+    }
+}
+
+impl FromIterator<NodeId> for Children {
+    fn from_iter<I: IntoIterator<Item = NodeId>>(iter: I) -> Children {
+        let mut c = Children::new();
+        c.extend(iter);
+        c
+    }
+}
+
+impl<'c> IntoIterator for &'c Children {
+    type Item = &'c NodeId;
+    type IntoIter = std::slice::Iter<'c, NodeId>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'c> IntoIterator for &'c mut Children {
+    type Item = &'c mut NodeId;
+    type IntoIter = std::slice::IterMut<'c, NodeId>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+impl IntoIterator for Children {
+    type Item = NodeId;
+    type IntoIter = ChildrenIntoIter;
+    fn into_iter(self) -> ChildrenIntoIter {
+        ChildrenIntoIter { kids: self, at: 0 }
+    }
+}
+
+/// The iterator of [`Children`] by value.
+pub struct ChildrenIntoIter {
+    kids: Children,
+    at: usize,
+}
+
+impl Iterator for ChildrenIntoIter {
+    type Item = NodeId;
+    #[inline]
+    fn next(&mut self) -> Option<NodeId> {
+        let id = self.kids.get(self.at).copied()?;
+        self.at += 1;
+        Some(id)
+    }
+}
+
+impl PartialEq for Children {
+    fn eq(&self, other: &Children) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Children {}
+
+impl std::fmt::Debug for Children {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// One element.
 #[derive(Clone, Debug)]
 pub struct Node<'a> {
@@ -238,7 +424,7 @@ pub struct Node<'a> {
     /// Parent (None for the root and for footnote definitions).
     pub parent: Option<NodeId>,
     /// Children in order.
-    pub children: Vec<NodeId>,
+    pub children: Children,
     /// `options[:category]` (or the fixed category of the type).
     pub category: Option<Category>,
     /// `options[:content_model]` for HTML elements.
@@ -357,7 +543,7 @@ impl<'a> Node<'a> {
             attrs: Vec::new(),
             span: 0..0,
             parent: None,
-            children: Vec::new(),
+            children: Children::new(),
             category: kind.fixed_category(),
             content_model: None,
             transparent: false,
@@ -449,10 +635,10 @@ impl<'a> Document<'a> {
     /// `from`; footnote definitions are not entered (walk them from
     /// [`Document::footnotes`]).
     pub fn descendants(&self, from: NodeId) -> Descendants<'_, 'a> {
-        Descendants {
-            doc: self,
-            stack: vec![from],
-        }
+        // (room for the usual breadth of a walk: no regrowth)
+        let mut stack = Vec::with_capacity(16);
+        stack.push(from);
+        Descendants { doc: self, stack }
     }
 }
 

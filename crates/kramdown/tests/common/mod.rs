@@ -61,11 +61,11 @@ pub fn ser(doc: &Document, id: NodeId) -> Value {
                     } else {
                         active.push(node.value.to_string());
                         node.footnote
-                            .map(|f| doc.node(f).children.clone())
+                            .map(|f| doc.node(f).children.to_vec())
                             .unwrap_or_default()
                     }
                 } else {
-                    node.children.clone()
+                    node.children.to_vec()
                 };
                 tasks.push(T::Exit(n, kids.len()));
                 for &k in kids.iter().rev() {
