@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub mod infer;
 pub mod report;
 pub mod selfcheck;
-mod show_settings;
 mod server;
+mod show_settings;
 mod site_view;
 mod stdin;
 

@@ -198,11 +198,47 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
     // (One vector for all of these.)
     let mut st = vec![NodeState::default(); n];
     let (mut toc, mut footnotes) = (false, false);
+    // A raw-text element (or `<template>`) kramdown writes self-closed (`<textarea />`): a
+    // browser ignores the `/` on an HTML element that is not void, so what kramdown writes
+    // after it is raw text (the template's inert content) up to the element's end tag — the
+    // next element of that name kramdown writes, or `</name` in raw HTML or a comment. Its
+    // name and where the raw text starts; then the end of the part skipped.
+    let mut open_raw: Option<(String, usize)> = None;
+    let mut skip_until = 0usize;
     while let Some(&root) = roots.get(next_root) {
         next_root += 1;
         for id in doc.descendants(root) {
             let node = doc.node(id);
             let span = at(&node.span);
+            if span.start < skip_until {
+                continue;
+            }
+            if let Some((name, from)) = &open_raw {
+                let end = match node.kind {
+                    Kind::HtmlElement if node.value.eq_ignore_ascii_case(name) => Some(span.end),
+                    Kind::Raw | Kind::XmlComment => {
+                        html::raw_text_end_tag(text, span.start, span.end, name).map(|p| {
+                            let close = text.get(p..span.end).and_then(|t| t.find('>'));
+                            close.map_or(p + name.len() + 2, |c| p + c + 1)
+                        })
+                    }
+                    _ => None,
+                };
+                let from = *from;
+                match end {
+                    Some(e) => {
+                        dead.push(from..e.max(from));
+                        open_raw = None;
+                        skip_until = e;
+                        // (A raw piece holds more after the end tag: it is read from there.)
+                        if matches!(node.kind, Kind::Raw | Kind::XmlComment) && e < span.end {
+                            live.push(e..span.end);
+                        }
+                    }
+                    None => skip_until = span.end.max(skip_until),
+                }
+                continue;
+            }
             if matches!(node.kind, Kind::Ul | Kind::Ol) && id < n {
                 let refs = node.ial_refs();
                 if !toc && refs.iter().any(|r| r == "toc") {
@@ -263,6 +299,16 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                     dead.push(span);
                 }
                 continue;
+            }
+            if node.kind == Kind::HtmlElement
+                && s.ns == html::Ns::Html
+                && node.children.is_empty()
+                && node.is_closed
+                && node.content_model == Some(kramdown::ContentModel::Raw)
+                && (node.value.eq_ignore_ascii_case("template")
+                    || RAW_TEXT.iter().any(|r| node.value.eq_ignore_ascii_case(r)))
+            {
+                open_raw = Some((node.value.to_ascii_lowercase(), span.end));
             }
             // The content of a raw-text element: nothing in it is HTML up to where a browser
             // ends it in the page kramdown writes (its own end tag written in a code block
@@ -360,6 +406,9 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 body.links.push(link);
             }
         }
+    }
+    if let Some((_, from)) = open_raw {
+        dead.push(from..range.end.max(from));
     }
     live.sort_by_key(|r| r.start);
     dead.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));

@@ -732,7 +732,9 @@ fn tag(
         return (j, None);
     }
     out.malformed.extend(problems);
-    let raw = (RAW_TEXT.contains(&name.as_str()) && !self_closing).then(|| name.clone());
+    // (A browser ignores `/>` on an HTML element that is not void: `<script />` still starts
+    // raw text; in `<svg>`/`<math>` the caller does not read it as raw.)
+    let raw = RAW_TEXT.contains(&name.as_str()).then(|| name.clone());
     out.tokens.push(Token::Start {
         name,
         span: lt..j,
