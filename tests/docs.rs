@@ -52,7 +52,7 @@ fn readme_example_output_is_real() {
 #[test]
 fn no_stale_snapshots() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let cli = ["tests/cli.rs", "tests/online.rs", "tests/site.rs"]
+    let cli = ["tests/cli.rs", "tests/online.rs", "tests/site.rs", "tests/formats.rs"]
         .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
         .concat();
     for entry in std::fs::read_dir(root.join("snapshots")).unwrap() {
