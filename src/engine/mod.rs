@@ -241,7 +241,7 @@ impl Gathered {
 /// that the findings (and, for the human format, the texts) held for the reorder stay a few
 /// files' worth whatever the corpus.
 fn reorder_window() -> usize {
-    (rayon::current_num_threads() * 4).max(8)
+    (rayon::current_num_threads() * 32).max(64)
 }
 
 /// The reorder buffer's bound: the workers wait here for the writer.
