@@ -154,7 +154,7 @@ fn json_is_one_document_with_the_fix_edits() {
     for d in diags {
         assert_eq!(d["fixable"], !d["fix"].is_null(), "{d}");
     }
-    let fixable = diags.iter().find(|d| d["code"] == "SA005").unwrap();
+    let fixable = diags.iter().find(|d| d["code"] == "DT007").unwrap();
     let fix = &fixable["fix"];
     assert_eq!(fix["applicability"], "safe");
     let edits = fix["edits"].as_array().unwrap();
@@ -169,7 +169,9 @@ fn json_is_one_document_with_the_fix_edits() {
             );
             assert_eq!(offset_of(&text, line, column), offset, "{e}");
         }
-        assert!(e["content"].as_str().unwrap().contains("返回"), "{e}");
+        assert_eq!(e["content"], " +0800", "{e}");
+        assert_eq!(e["start"], e["end"], "an insertion");
+        assert_eq!(e["start"]["line"], 4);
     }
 }
 
@@ -213,8 +215,8 @@ fn sarif_has_help_uris_and_fixes() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     assert!(readme.contains("| <a id=\"dt007\"></a>DT007 |"));
     let results = run0["results"].as_array().unwrap();
-    let sa5 = results.iter().find(|r| r["ruleId"] == "SA005").unwrap();
-    let change = &sa5["fixes"][0]["artifactChanges"][0];
+    let dt = results.iter().find(|r| r["ruleId"] == "DT007").unwrap();
+    let change = &dt["fixes"][0]["artifactChanges"][0];
     assert_eq!(change["artifactLocation"]["uri"], "_posts/2021-12-08-a%20b.md");
     let replacement = &change["replacements"][0];
     let text = post_text(dir.path());
@@ -232,13 +234,8 @@ fn sarif_has_help_uris_and_fixes() {
         at("endLine", "endColumn"),
         start + region["byteLength"].as_u64().unwrap() as usize
     );
-    assert!(
-        replacement["insertedContent"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("返回")
-    );
-    assert!(results.iter().all(|r| r["ruleId"] == "SA005" || r.get("fixes").is_none()));
+    assert_eq!(replacement["insertedContent"]["text"], " +0800");
+    assert!(results.iter().all(|r| r["ruleId"] == "DT007" || r.get("fixes").is_none()));
 }
 
 #[test]
@@ -308,10 +305,17 @@ fn rdjson_is_valid_with_byte_columns_and_suggestions() {
                 .ends_with(&format!("#{}", j["code"].as_str().unwrap().to_ascii_lowercase()))
         );
     }
-    let sa5 = diags.iter().find(|d| d["code"]["value"] == "SA005").unwrap();
-    let suggestion = &sa5["suggestions"][0];
-    assert!(suggestion["text"].as_str().unwrap().contains("返回"));
-    assert!(suggestion["range"]["start"]["line"].as_u64().unwrap() >= 1);
+    let dt = diags.iter().find(|d| d["code"]["value"] == "DT007").unwrap();
+    let suggestion = &dt["suggestions"][0];
+    assert_eq!(suggestion["text"], " +0800");
+    // `date: 2021-12-08 10:18:31` is 25 bytes: the offset is inserted at column 26.
+    assert_eq!(
+        suggestion["range"],
+        serde_json::json!({"start": {"line": 4, "column": 26}, "end": {"line": 4, "column": 26}})
+    );
+    // A line with Chinese text: bytes and characters differ.
+    let sa3 = diags.iter().find(|d| d["code"]["value"] == "SA003").unwrap();
+    assert_eq!(sa3["location"]["range"]["start"]["column"], 102);
 }
 
 #[test]
@@ -414,7 +418,7 @@ fn every_format_is_deterministic_whatever_the_threads() {
         std::fs::write(
             folder.join(format!("2021-12-08-{i:03}.md")),
             format!(
-                "---\nlayout: post\ntitle: \"标题{i}\"\ndate: 2021-12-08 10:18:31\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n<span>正文{body}\n\n<span>再{body}\n"
+                "---\nlayout: post\ntitle: \"标题{i}\"\ndate: 2021-12-08 10:18:31\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n沪指午后震荡走高{body}。\n\n<span>再{body}\n\n<https://finance.eastmoney.com/news/1345,20211208{body:08}.html>\n"
             ),
         )
         .unwrap();
