@@ -126,6 +126,7 @@ fn json_format_matches_the_design() {
             "column",
             "end_column",
             "end_line",
+            "fix",
             "fixable",
             "help",
             "line",
@@ -606,7 +607,7 @@ fn special_files_are_reported_not_read_and_absolute_paths_stay_absolute() {
     assert_eq!(code(&o), 2);
     let out = stdout(&o);
     assert!(
-        out.contains(&format!("{}:1:1: io not a regular file", fifo.display())),
+        out.contains(&format!("{}:1:1: io [error] not a regular file", fifo.display())),
         "{out}"
     );
     assert!(
@@ -932,7 +933,7 @@ fn category_pages_are_checked_when_the_site_is() {
     );
     assert_eq!(
         stdout(&o),
-        "category/tianfeng.html:3:8: TX007 category page title `天风研究新闻` does not name the source of `tianfeng`\n"
+        "category/tianfeng.html:3:8: TX007 [error] category page title `天风研究新闻` does not name the source of `tianfeng`\n"
     );
     let o = run(
         &dir,
