@@ -415,7 +415,10 @@ fn missing_paths_and_unreadable_input_exit_2_but_the_rest_is_checked() {
     );
     assert_eq!(code(&o), 2);
     let out = stdout(&o);
-    assert!(out.contains("nope.md:1:1: io [error] cannot read path"), "{out}");
+    assert!(
+        out.contains("nope.md:1:1: io [error] cannot read path"),
+        "{out}"
+    );
     assert!(out.contains("DT007"), "{out}");
 }
 
@@ -607,7 +610,10 @@ fn special_files_are_reported_not_read_and_absolute_paths_stay_absolute() {
     assert_eq!(code(&o), 2);
     let out = stdout(&o);
     assert!(
-        out.contains(&format!("{}:1:1: io [error] not a regular file", fifo.display())),
+        out.contains(&format!(
+            "{}:1:1: io [error] not a regular file",
+            fifo.display()
+        )),
         "{out}"
     );
     assert!(

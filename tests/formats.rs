@@ -96,9 +96,12 @@ fn github_workflow_commands() {
 }
 
 fn schema_errors(file: &str, draft7: bool, report: &serde_json::Value) -> Vec<String> {
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas").join(file))
-            .unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/schemas")
+            .join(file),
+    )
+    .unwrap();
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     let validator = if draft7 {
         jsonschema::draft7::new(&schema).unwrap()
@@ -120,7 +123,11 @@ fn post_text(dir: &Path) -> String {
 
 /// The byte offset of a 1-based line and column (in characters) of `text`.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
     start
         + text[start..]
             .chars()
@@ -217,7 +224,10 @@ fn sarif_has_help_uris_and_fixes() {
     let results = run0["results"].as_array().unwrap();
     let dt = results.iter().find(|r| r["ruleId"] == "DT007").unwrap();
     let change = &dt["fixes"][0]["artifactChanges"][0];
-    assert_eq!(change["artifactLocation"]["uri"], "_posts/2021-12-08-a%20b.md");
+    assert_eq!(
+        change["artifactLocation"]["uri"],
+        "_posts/2021-12-08-a%20b.md"
+    );
     let replacement = &change["replacements"][0];
     let text = post_text(dir.path());
     let region = &replacement["deletedRegion"];
@@ -235,7 +245,11 @@ fn sarif_has_help_uris_and_fixes() {
         start + region["byteLength"].as_u64().unwrap() as usize
     );
     assert_eq!(replacement["insertedContent"]["text"], " +0800");
-    assert!(results.iter().all(|r| r["ruleId"] == "DT007" || r.get("fixes").is_none()));
+    assert!(
+        results
+            .iter()
+            .all(|r| r["ruleId"] == "DT007" || r.get("fixes").is_none())
+    );
 }
 
 #[test]
@@ -282,7 +296,11 @@ fn rdjson_is_valid_with_byte_columns_and_suggestions() {
     let text = post_text(dir.path());
     // Columns in bytes: the same places as the JSON's character columns.
     let byte_column = |line: usize, column: usize| {
-        let start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
         offset_of(&text, line, column) - start + 1
     };
     for (r, j) in diags.iter().zip(json["diagnostics"].as_array().unwrap()) {
@@ -298,14 +316,15 @@ fn rdjson_is_valid_with_byte_columns_and_suggestions() {
             "{r}"
         );
         assert_eq!(r["severity"], "ERROR");
-        assert!(
-            r["code"]["url"]
-                .as_str()
-                .unwrap()
-                .ends_with(&format!("#{}", j["code"].as_str().unwrap().to_ascii_lowercase()))
-        );
+        assert!(r["code"]["url"].as_str().unwrap().ends_with(&format!(
+            "#{}",
+            j["code"].as_str().unwrap().to_ascii_lowercase()
+        )));
     }
-    let dt = diags.iter().find(|d| d["code"]["value"] == "DT007").unwrap();
+    let dt = diags
+        .iter()
+        .find(|d| d["code"]["value"] == "DT007")
+        .unwrap();
     let suggestion = &dt["suggestions"][0];
     assert_eq!(suggestion["text"], " +0800");
     // `date: 2021-12-08 10:18:31` is 25 bytes: the offset is inserted at column 26.
@@ -314,7 +333,10 @@ fn rdjson_is_valid_with_byte_columns_and_suggestions() {
         serde_json::json!({"start": {"line": 4, "column": 26}, "end": {"line": 4, "column": 26}})
     );
     // A line with Chinese text: bytes and characters differ.
-    let sa3 = diags.iter().find(|d| d["code"]["value"] == "SA003").unwrap();
+    let sa3 = diags
+        .iter()
+        .find(|d| d["code"]["value"] == "SA003")
+        .unwrap();
     assert_eq!(sa3["location"]["range"]["start"]["column"], 102);
 }
 
@@ -379,7 +401,10 @@ fn junit_has_the_structure_its_consumers_read() {
     let clean = tempfile::tempdir().unwrap();
     let (status, out) = run(clean.path(), "junit");
     assert_eq!(status, 0);
-    assert!(out.contains("<testsuite name=\"postlint\" tests=\"0\""), "{out}");
+    assert!(
+        out.contains("<testsuite name=\"postlint\" tests=\"0\""),
+        "{out}"
+    );
 }
 
 #[test]
@@ -424,12 +449,22 @@ fn every_format_is_deterministic_whatever_the_threads() {
         .unwrap();
     }
     for format in [
-        "human", "short", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson",
+        "human",
+        "short",
+        "json",
+        "json-lines",
+        "sarif",
+        "github",
+        "junit",
+        "gitlab",
+        "rdjson",
     ] {
         let out = |jobs: &str| {
             let o = Command::new(env!("CARGO_BIN_EXE_postlint"))
                 .current_dir(dir.path())
-                .args(["check", "--color", "never", "--format", format, "--jobs", jobs])
+                .args([
+                    "check", "--color", "never", "--format", format, "--jobs", jobs,
+                ])
                 .output()
                 .unwrap();
             assert_eq!(o.status.code(), Some(1), "{format}");

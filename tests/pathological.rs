@@ -479,7 +479,11 @@ fn the_human_format_on_an_8_mb_post_with_900_findings() {
     assert!(took < bound(2), "took {took:?}");
     // Each finding shows its own line, numbered as in the file.
     let last = text.lines().count();
-    assert!(out.contains("未闭合的标签"), "{}", &out[..out.len().min(2000)]);
+    assert!(
+        out.contains("未闭合的标签"),
+        "{}",
+        &out[..out.len().min(2000)]
+    );
     assert!(out.contains(&format!("{} │", last - 1)) || out.contains(&format!("{last} │")));
 }
 

@@ -413,6 +413,7 @@ fn check(args: CheckArgs) -> u8 {
     };
     let mut stream = output::Stream::new(
         mode,
+        (args.format == Format::Human).then_some(style),
         baseline.as_ref().map(baseline::Filter::new),
         args.quiet,
     );
@@ -498,7 +499,10 @@ fn check(args: CheckArgs) -> u8 {
     let written = stream.end(&summary);
     drop(stream);
     if !args.quiet && args.format == Format::Human && tally.dropped > 0 {
-        eprintln!("{} findings recorded in the baseline are not shown", tally.dropped);
+        eprintln!(
+            "{} findings recorded in the baseline are not shown",
+            tally.dropped
+        );
     }
     if let Err(e) = written
         && e.kind() != io::ErrorKind::BrokenPipe

@@ -33,6 +33,8 @@ pub struct Tally {
 /// The engine's sink of a `check` run.
 pub struct Stream {
     pub mode: Mode,
+    /// The human format's style, when its findings are rendered on the workers.
+    render: Option<super::report::HumanStyle>,
     baseline: Option<baseline::Filter>,
     quiet: bool,
     pub tally: Tally,
@@ -41,9 +43,15 @@ pub struct Stream {
 }
 
 impl Stream {
-    pub fn new(mode: Mode, baseline: Option<baseline::Filter>, quiet: bool) -> Stream {
+    pub fn new(
+        mode: Mode,
+        render: Option<super::report::HumanStyle>,
+        baseline: Option<baseline::Filter>,
+        quiet: bool,
+    ) -> Stream {
         Stream {
             mode,
+            render,
             baseline,
             quiet,
             tally: Tally::default(),
@@ -87,6 +95,16 @@ impl Stream {
 }
 
 impl Sink for Stream {
+    fn preparer(&self) -> Option<crate::engine::Preparer> {
+        let style = self.render?;
+        if !matches!(self.mode, Mode::Report { .. }) {
+            return None;
+        }
+        Some(std::sync::Arc::new(move |found: &mut [Diagnostic]| {
+            super::report::Human::prepare(style, found);
+        }))
+    }
+
     fn file(&mut self, mut found: Vec<Diagnostic>) {
         if let Mode::Record(recorder) = &mut self.mode {
             for d in &found {

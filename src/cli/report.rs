@@ -191,33 +191,53 @@ impl Human {
     }
 }
 
+impl Human {
+    /// What the human format writes for one finding (its report and a blank line).
+    fn text(&mut self, d: &Diagnostic) -> String {
+        if let Some(source) = &d.source
+            && !self
+                .view
+                .as_ref()
+                .is_some_and(|v| Arc::ptr_eq(&v.original, source))
+        {
+            self.view = Some(FileView::new(source));
+        }
+        let view = d.source.as_ref().and(self.view.as_ref());
+        let text = render_in(d, view, self.style.color, self.style.width);
+        if d.source.is_some() {
+            format!("{text}\n")
+        } else {
+            // No text to show (I/O failures, file-level findings without a source): name
+            // the file.
+            let prefix = if d.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", escape_controls(&d.path))
+            };
+            format!("{prefix}{}\n", text.trim_start())
+        }
+    }
+
+    /// Render a file's findings ahead (on the worker that checked the file, in parallel):
+    /// each keeps its text in `rendered`, and lets go of the file's text.
+    pub fn prepare(style: HumanStyle, diagnostics: &mut [Diagnostic]) {
+        let mut human = Human::new(style);
+        for d in diagnostics {
+            d.rendered = Some(human.text(d));
+            d.source = None;
+        }
+    }
+}
+
 impl Reporter for Human {
     fn findings(&mut self, out: &mut dyn Write, batch: &[Diagnostic]) -> io::Result<()> {
         for d in batch {
-            let text = match &d.source {
-                Some(source) => {
-                    if !self
-                        .view
-                        .as_ref()
-                        .is_some_and(|v| Arc::ptr_eq(&v.original, source))
-                    {
-                        self.view = Some(FileView::new(source));
-                    }
-                    render_in(d, self.view.as_ref(), self.style.color, self.style.width)
+            match &d.rendered {
+                Some(text) => out.write_all(text.as_bytes())?,
+                None => {
+                    let text = self.text(d);
+                    out.write_all(text.as_bytes())?;
                 }
-                None => render_in(d, None, self.style.color, self.style.width),
-            };
-            if d.source.is_some() {
-                writeln!(out, "{text}")?;
-            } else {
-                // No text to show (I/O failures, file-level findings without a source): name
-                // the file.
-                let prefix = if d.path.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}: ", escape_controls(&d.path))
-                };
-                writeln!(out, "{prefix}{}", text.trim_start())?;
             }
         }
         Ok(())
@@ -752,7 +772,9 @@ pub struct Junit {
 impl Reporter for Junit {
     fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
         self.suites = 0;
-        out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"postlint\">\n")
+        out.write_all(
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"postlint\">\n",
+        )
     }
 
     fn findings(&mut self, out: &mut dyn Write, batch: &[Diagnostic]) -> io::Result<()> {
@@ -1065,7 +1087,9 @@ impl FileView {
 
     /// The 0-based line of a shown offset.
     fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
     }
 }
 
@@ -1098,7 +1122,10 @@ impl miette::SourceCode for FileView {
             // Columns in characters of the file, as the short and JSON formats count them
             // (miette counts bytes: `（文章来源` would put column 16 at 40).
             let original = self.original.text.as_str();
-            let at = self.shown.to_original(offset.min(text.len())).min(original.len());
+            let at = self
+                .shown
+                .to_original(offset.min(text.len()))
+                .min(original.len());
             let line = self.original_starts.partition_point(|&s| s <= at).max(1) - 1;
             let start = self.original_starts.get(line).copied().unwrap_or(0).min(at);
             original
@@ -1287,7 +1314,10 @@ mod tests {
 
     #[test]
     fn xml_text_is_escaped_and_valid() {
-        assert_eq!(xml("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
+        assert_eq!(
+            xml("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
+        );
         assert_eq!(xml("x\u{1b}y\u{0}\tz"), "x\\u{1b}y\\u{0}\tz");
     }
 

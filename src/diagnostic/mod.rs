@@ -81,6 +81,9 @@ pub struct Diagnostic {
     pub byte_columns: [usize; 2],
     /// Where each edit of `fix` starts and ends, in the same order (set by [`finalize`]).
     pub fix_at: Vec<[Located; 2]>,
+    /// The finding as the report shows it, when the report prepared it ahead (on the worker
+    /// that checked the file: the human format renders there, in parallel).
+    pub rendered: Option<String>,
 }
 
 impl Diagnostic {
@@ -109,6 +112,7 @@ impl Diagnostic {
             fingerprint: 0,
             byte_columns: [0, 0],
             fix_at: Vec::new(),
+            rendered: None,
         }
     }
 

@@ -119,7 +119,16 @@ impl Outcome {
 /// rules, links decided after it, the site's category pages). Empty batches are not passed.
 pub trait Sink: Send {
     fn file(&mut self, diagnostics: Vec<Diagnostic>);
+
+    /// What to do to each file's findings on the worker that checked it, before they are
+    /// handed on in order (a report renders them there, in parallel).
+    fn preparer(&self) -> Option<Preparer> {
+        None
+    }
 }
+
+/// Work on a file's findings done on the workers (see [`Sink::preparer`]).
+pub type Preparer = Arc<dyn Fn(&mut [Diagnostic]) + Send + Sync>;
 
 /// Gathering every finding (library callers, tests).
 impl Sink for Vec<Diagnostic> {
@@ -357,6 +366,7 @@ pub fn run_files(
         whole_site: covers_the_site(settings, site, options, cwd),
     };
     let per_file = PerFile::new(settings, cwd);
+    let prepare = sink.preparer();
     let mut failed = failures.len();
     if !failures.is_empty() {
         sink.file(failures);
@@ -427,6 +437,9 @@ pub fn run_files(
                     acc.fixed.problems += fixed;
                 }
                 per_file.finish(cwd, &mut checked.diagnostics);
+                if let Some(prepare) = &prepare {
+                    prepare(&mut checked.diagnostics);
+                }
                 slot.found = checked.diagnostics;
                 progress_inc(&bar, options);
                 acc
