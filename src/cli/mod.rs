@@ -413,7 +413,7 @@ fn check(args: CheckArgs) -> u8 {
     };
     let mut stream = output::Stream::new(
         mode,
-        (args.format == Format::Human).then_some(style),
+        report::preparer(args.format, style, &settings),
         baseline.as_ref().map(baseline::Filter::new),
         args.quiet,
     );

@@ -33,8 +33,8 @@ pub struct Tally {
 /// The engine's sink of a `check` run.
 pub struct Stream {
     pub mode: Mode,
-    /// The human format's style, when its findings are rendered on the workers.
-    render: Option<super::report::HumanStyle>,
+    /// What the format does to each file's findings on the workers.
+    prepare: Option<crate::engine::Preparer>,
     baseline: Option<baseline::Filter>,
     quiet: bool,
     pub tally: Tally,
@@ -45,13 +45,13 @@ pub struct Stream {
 impl Stream {
     pub fn new(
         mode: Mode,
-        render: Option<super::report::HumanStyle>,
+        prepare: Option<crate::engine::Preparer>,
         baseline: Option<baseline::Filter>,
         quiet: bool,
     ) -> Stream {
         Stream {
             mode,
-            render,
+            prepare,
             baseline,
             quiet,
             tally: Tally::default(),
@@ -96,13 +96,10 @@ impl Stream {
 
 impl Sink for Stream {
     fn preparer(&self) -> Option<crate::engine::Preparer> {
-        let style = self.render?;
-        if !matches!(self.mode, Mode::Report { .. }) {
-            return None;
+        match self.mode {
+            Mode::Report { .. } => self.prepare.clone(),
+            Mode::Record(_) => None,
         }
-        Some(std::sync::Arc::new(move |found: &mut [Diagnostic]| {
-            super::report::Human::prepare(style, found);
-        }))
     }
 
     fn file(&mut self, mut found: Vec<Diagnostic>) {

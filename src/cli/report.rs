@@ -117,6 +117,46 @@ pub fn reporter(format: Format, style: HumanStyle, settings: &Settings) -> Box<d
     }
 }
 
+/// The work on each file's findings that the format does on the workers, in parallel: each
+/// finding's text, written as it is by the reporter (the human format's rendering above all).
+/// None for formats whose findings are not independent of each other (JUnit's suites, GitLab's
+/// fingerprints).
+pub fn preparer(
+    format: Format,
+    style: HumanStyle,
+    settings: &Settings,
+) -> Option<crate::engine::Preparer> {
+    fn each(text: fn(&Diagnostic) -> String) -> Option<crate::engine::Preparer> {
+        Some(Arc::new(move |found: &mut [Diagnostic]| {
+            for d in found {
+                d.rendered = Some(text(d));
+            }
+        }))
+    }
+    match format {
+        Format::Human => Some(Arc::new(move |found: &mut [Diagnostic]| {
+            Human::prepare(style, found);
+        })),
+        Format::Short => each(short_line),
+        Format::Github => each(github_line),
+        Format::Json | Format::JsonLines => each(json_text),
+        Format::Rdjson => each(rdjson_text),
+        Format::Sarif => {
+            let index: HashMap<String, usize> = rule_infos(settings)
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (r.code, i))
+                .collect();
+            Some(Arc::new(move |found: &mut [Diagnostic]| {
+                for d in found.iter_mut().filter(|d| !d.is_failure()) {
+                    d.rendered = Some(sarif_text(&index, d));
+                }
+            }))
+        }
+        Format::Junit | Format::Gitlab => None,
+    }
+}
+
 /// A whole report of diagnostics already gathered (library callers, the self-check).
 pub fn write_report(
     out: &mut dyn Write,
@@ -280,21 +320,36 @@ pub fn human(
 /// [`escape_controls`]), so a finding is always one line.
 pub struct Short;
 
+fn short_line(d: &Diagnostic) -> String {
+    format!(
+        "{}:{}:{}: {} [{}] {}\n",
+        escape_controls(&d.path),
+        d.start.line,
+        d.start.column,
+        escape_controls(&d.code),
+        d.severity.as_str(),
+        escape_controls(&d.message)
+    )
+}
+
+/// Write each finding's text: the one prepared on the worker, else `text` of it.
+fn write_each(
+    out: &mut dyn Write,
+    batch: &[Diagnostic],
+    text: impl Fn(&Diagnostic) -> String,
+) -> io::Result<()> {
+    for d in batch {
+        match &d.rendered {
+            Some(t) => out.write_all(t.as_bytes())?,
+            None => out.write_all(text(d).as_bytes())?,
+        }
+    }
+    Ok(())
+}
+
 impl Reporter for Short {
     fn findings(&mut self, out: &mut dyn Write, batch: &[Diagnostic]) -> io::Result<()> {
-        for d in batch {
-            writeln!(
-                out,
-                "{}:{}:{}: {} [{}] {}",
-                escape_controls(&d.path),
-                d.start.line,
-                d.start.column,
-                escape_controls(&d.code),
-                d.severity.as_str(),
-                escape_controls(&d.message)
-            )?;
-        }
-        Ok(())
+        write_each(out, batch, short_line)
     }
 }
 
@@ -424,7 +479,7 @@ impl Reporter for Json {
         for d in batch {
             out.write_all(if self.first { b"\n" } else { b",\n" })?;
             self.first = false;
-            serde_json::to_writer(&mut *out, &json_diagnostic(d))?;
+            write_each(out, std::slice::from_ref(d), json_text)?;
         }
         Ok(())
     }
@@ -462,11 +517,16 @@ pub struct JsonLines;
 impl Reporter for JsonLines {
     fn findings(&mut self, out: &mut dyn Write, batch: &[Diagnostic]) -> io::Result<()> {
         for d in batch {
-            serde_json::to_writer(&mut *out, &json_diagnostic(d))?;
+            write_each(out, std::slice::from_ref(d), json_text)?;
             out.write_all(b"\n")?;
         }
         Ok(())
     }
+}
+
+/// A finding as `json` and `json-lines` write it (one line).
+fn json_text(d: &Diagnostic) -> String {
+    serde_json::to_string(&json_diagnostic(d)).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -556,58 +616,67 @@ impl Sarif {
     }
 
     fn result(&self, d: &Diagnostic) -> serde_json::Value {
-        use serde_json::json;
-        let mut text = d.message.clone();
-        if let Some(h) = &d.help {
-            text.push_str(&format!("\nhelp: {h}"));
-        }
-        let mut r = json!({
-            "ruleId": &*d.code,
-            "level": if d.severity == Severity::Error { "error" } else { "warning" },
-            "message": { "text": text },
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": { "uri": uri(&d.path) },
-                    "region": {
-                        "startLine": d.start.line.max(1),
-                        "startColumn": d.start.column.max(1),
-                        "endLine": d.end.line.max(1),
-                        "endColumn": d.end.column.max(1),
-                    }
-                }
-            }],
-            "partialFingerprints": { "postlint/v1": format!("{:016x}", d.fingerprint) },
-        });
-        if let Some(i) = self.index.get(&*d.code) {
-            r["ruleIndex"] = json!(i);
-        }
-        if d.fix.is_some() {
-            let replacements: Vec<serde_json::Value> = edit_places(d)
-                .into_iter()
-                .map(|(e, [s, t])| {
-                    json!({
-                        "deletedRegion": {
-                            "startLine": s.line.max(1),
-                            "startColumn": s.column.max(1),
-                            "endLine": t.line.max(1),
-                            "endColumn": t.column.max(1),
-                            "byteOffset": e.range.start,
-                            "byteLength": e.range.end.saturating_sub(e.range.start),
-                        },
-                        "insertedContent": { "text": e.replacement },
-                    })
-                })
-                .collect();
-            r["fixes"] = json!([{
-                "description": { "text": d.help.as_deref().unwrap_or("postlint's fix") },
-                "artifactChanges": [{
-                    "artifactLocation": { "uri": uri(&d.path) },
-                    "replacements": replacements,
-                }],
-            }]);
-        }
-        r
+        sarif_result(&self.index, d)
     }
+}
+
+/// A finding as SARIF writes it (one line).
+fn sarif_text(index: &HashMap<String, usize>, d: &Diagnostic) -> String {
+    serde_json::to_string(&sarif_result(index, d)).unwrap_or_default()
+}
+
+fn sarif_result(index: &HashMap<String, usize>, d: &Diagnostic) -> serde_json::Value {
+    use serde_json::json;
+    let mut text = d.message.clone();
+    if let Some(h) = &d.help {
+        text.push_str(&format!("\nhelp: {h}"));
+    }
+    let mut r = json!({
+        "ruleId": &*d.code,
+        "level": if d.severity == Severity::Error { "error" } else { "warning" },
+        "message": { "text": text },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(&d.path) },
+                "region": {
+                    "startLine": d.start.line.max(1),
+                    "startColumn": d.start.column.max(1),
+                    "endLine": d.end.line.max(1),
+                    "endColumn": d.end.column.max(1),
+                }
+            }
+        }],
+        "partialFingerprints": { "postlint/v1": format!("{:016x}", d.fingerprint) },
+    });
+    if let Some(i) = index.get(&*d.code) {
+        r["ruleIndex"] = json!(i);
+    }
+    if d.fix.is_some() {
+        let replacements: Vec<serde_json::Value> = edit_places(d)
+            .into_iter()
+            .map(|(e, [s, t])| {
+                json!({
+                    "deletedRegion": {
+                        "startLine": s.line.max(1),
+                        "startColumn": s.column.max(1),
+                        "endLine": t.line.max(1),
+                        "endColumn": t.column.max(1),
+                        "byteOffset": e.range.start,
+                        "byteLength": e.range.end.saturating_sub(e.range.start),
+                    },
+                    "insertedContent": { "text": e.replacement },
+                })
+            })
+            .collect();
+        r["fixes"] = json!([{
+            "description": { "text": d.help.as_deref().unwrap_or("postlint's fix") },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri(&d.path) },
+                "replacements": replacements,
+            }],
+        }]);
+    }
+    r
 }
 
 impl Reporter for Sarif {
@@ -658,7 +727,10 @@ impl Reporter for Sarif {
             }
             out.write_all(if self.first { b"\n" } else { b",\n" })?;
             self.first = false;
-            serde_json::to_writer(&mut *out, &self.result(d))?;
+            match &d.rendered {
+                Some(t) => out.write_all(t.as_bytes())?,
+                None => serde_json::to_writer(&mut *out, &self.result(d))?,
+            }
         }
         Ok(())
     }
@@ -692,44 +764,44 @@ pub fn sarif(out: &mut impl Write, outcome: &Outcome, rules: Vec<RuleInfo>) -> i
 /// GitHub Actions workflow commands: each finding annotates its line of the pull request.
 pub struct Github;
 
+fn github_line(d: &Diagnostic) -> String {
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let kind = if d.severity == Severity::Error {
+        "error"
+    } else {
+        "warning"
+    };
+    let title = if d.name.is_empty() {
+        d.code.to_string()
+    } else {
+        format!("{} ({})", d.code, d.name)
+    };
+    let mut message = d.message.clone();
+    if let Some(h) = &d.help {
+        message.push_str(&format!("\nhelp: {h}"));
+    }
+    format!(
+        "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+        property(&d.path),
+        d.start.line.max(1),
+        d.start.column.max(1),
+        d.end.line.max(1),
+        d.end.column.max(1),
+        property(&title),
+        data(&message)
+    )
+}
+
 impl Reporter for Github {
     fn findings(&mut self, out: &mut dyn Write, batch: &[Diagnostic]) -> io::Result<()> {
-        fn data(s: &str) -> String {
-            s.replace('%', "%25")
-                .replace('\r', "%0D")
-                .replace('\n', "%0A")
-        }
-        fn property(s: &str) -> String {
-            data(s).replace(':', "%3A").replace(',', "%2C")
-        }
-        for d in batch {
-            let kind = if d.severity == Severity::Error {
-                "error"
-            } else {
-                "warning"
-            };
-            let title = if d.name.is_empty() {
-                d.code.to_string()
-            } else {
-                format!("{} ({})", d.code, d.name)
-            };
-            let mut message = d.message.clone();
-            if let Some(h) = &d.help {
-                message.push_str(&format!("\nhelp: {h}"));
-            }
-            writeln!(
-                out,
-                "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                property(&d.path),
-                d.start.line.max(1),
-                d.start.column.max(1),
-                d.end.line.max(1),
-                d.end.column.max(1),
-                property(&title),
-                data(&message)
-            )?;
-        }
-        Ok(())
+        write_each(out, batch, github_line)
     }
 }
 
@@ -984,6 +1056,44 @@ pub struct Rdjson {
     first: bool,
 }
 
+/// A finding as rdjson writes it (one line).
+fn rdjson_text(d: &Diagnostic) -> String {
+    let mut message = d.message.clone();
+    if let Some(h) = &d.help {
+        message.push_str(&format!("\nhelp: {h}"));
+    }
+    let diagnostic = RdDiagnostic {
+        message,
+        location: RdLocation {
+            path: &d.path,
+            range: RdRange {
+                start: rd_point(d.start.line, d.byte_columns[0]),
+                end: rd_point(d.end.line, d.byte_columns[1]),
+            },
+        },
+        severity: if d.severity == Severity::Error {
+            "ERROR"
+        } else {
+            "WARNING"
+        },
+        code: RdCode {
+            value: &d.code,
+            url: rule_url(&d.code),
+        },
+        suggestions: edit_places(d)
+            .into_iter()
+            .map(|(e, [s, t])| RdSuggestion {
+                range: RdRange {
+                    start: rd_point(s.line, s.byte_column),
+                    end: rd_point(t.line, t.byte_column),
+                },
+                text: &e.replacement,
+            })
+            .collect(),
+    };
+    serde_json::to_string(&diagnostic).unwrap_or_default()
+}
+
 impl Reporter for Rdjson {
     fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
         self.first = true;
@@ -997,42 +1107,9 @@ impl Reporter for Rdjson {
 
     fn findings(&mut self, out: &mut dyn Write, batch: &[Diagnostic]) -> io::Result<()> {
         for d in batch {
-            let mut message = d.message.clone();
-            if let Some(h) = &d.help {
-                message.push_str(&format!("\nhelp: {h}"));
-            }
-            let diagnostic = RdDiagnostic {
-                message,
-                location: RdLocation {
-                    path: &d.path,
-                    range: RdRange {
-                        start: rd_point(d.start.line, d.byte_columns[0]),
-                        end: rd_point(d.end.line, d.byte_columns[1]),
-                    },
-                },
-                severity: if d.severity == Severity::Error {
-                    "ERROR"
-                } else {
-                    "WARNING"
-                },
-                code: RdCode {
-                    value: &d.code,
-                    url: rule_url(&d.code),
-                },
-                suggestions: edit_places(d)
-                    .into_iter()
-                    .map(|(e, [s, t])| RdSuggestion {
-                        range: RdRange {
-                            start: rd_point(s.line, s.byte_column),
-                            end: rd_point(t.line, t.byte_column),
-                        },
-                        text: &e.replacement,
-                    })
-                    .collect(),
-            };
             out.write_all(if self.first { b"\n" } else { b",\n" })?;
             self.first = false;
-            serde_json::to_writer(&mut *out, &diagnostic)?;
+            write_each(out, std::slice::from_ref(d), rdjson_text)?;
         }
         Ok(())
     }
