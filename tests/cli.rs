@@ -85,7 +85,7 @@ fn short_format() {
     let o = run(dir.path(), &["check", "--format", "short", "_posts"]);
     assert_eq!(
         stdout(&o),
-        "_posts/2021-12-08-1.md:4:7: DT007 Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:18:31` is published as 2021-12-08 18:18:31 +0800\n"
+        "_posts/2021-12-08-1.md:4:7: DT007 [error] Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:18:31` is published as 2021-12-08 18:18:31 +0800\n"
     );
 }
 
@@ -126,6 +126,7 @@ fn json_format_matches_the_design() {
             "column",
             "end_column",
             "end_line",
+            "fix",
             "fixable",
             "help",
             "line",
@@ -144,7 +145,7 @@ fn columns_count_characters_with_crlf_bom_and_wide_text() {
     let o = run(dir.path(), &["check", "--format", "short", "_posts"]);
     assert_eq!(
         stdout(&o),
-        "_posts/2021-12-08-1.md:4:7: DT007 Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:30:00` is published as 2021-12-08 18:30:00 +0800\n"
+        "_posts/2021-12-08-1.md:4:7: DT007 [error] Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:30:00` is published as 2021-12-08 18:30:00 +0800\n"
     );
     // A value after multi-byte text on the same line: column counts characters.
     let post = "---\nlayout: post\ntitle: \"中文\"\ndate: 2021-12-08 10:30:00 +0800\ncategories: emnews\ntags: 东财滚动新闻\n中文: x\n---\n正文。\n\n<https://finance.eastmoney.com/news/1345,202112080000000001.html>\n\n[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)\n";
@@ -367,7 +368,7 @@ fn without_config_the_jekyll_pack_applies() {
     let o = run(dir.path(), &["check", "--format", "short"]);
     assert_eq!(
         stdout(&o),
-        "_posts/nodate.md:1:1: PF002 file name `nodate.md` does not start with a date: Jekyll ignores this post\n"
+        "_posts/nodate.md:1:1: PF002 [error] file name `nodate.md` does not start with a date: Jekyll ignores this post\n"
     );
 }
 
@@ -414,7 +415,10 @@ fn missing_paths_and_unreadable_input_exit_2_but_the_rest_is_checked() {
     );
     assert_eq!(code(&o), 2);
     let out = stdout(&o);
-    assert!(out.contains("nope.md:1:1: io cannot read path"), "{out}");
+    assert!(
+        out.contains("nope.md:1:1: io [error] cannot read path"),
+        "{out}"
+    );
     assert!(out.contains("DT007"), "{out}");
 }
 
@@ -617,7 +621,10 @@ fn special_files_are_reported_not_read_and_absolute_paths_stay_absolute() {
     assert_eq!(code(&o), 2);
     let out = stdout(&o);
     assert!(
-        out.contains(&format!("{}:1:1: io not a regular file", fifo.display())),
+        out.contains(&format!(
+            "{}:1:1: io [error] not a regular file",
+            fifo.display()
+        )),
         "{out}"
     );
     assert!(
@@ -689,7 +696,7 @@ fn cross_file_rules_see_each_file_once() {
     );
     assert_eq!(
         stdout(&named).trim_end(),
-        "_posts/2021-12-08-same-source.md:11:2: XF001 same source as `_posts/2021-12-08-ok-original.md`"
+        "_posts/2021-12-08-same-source.md:11:2: XF001 [error] same source as `_posts/2021-12-08-ok-original.md`"
     );
 }
 
@@ -787,7 +794,7 @@ fn per_file_ignores_turn_rules_off_for_matching_files() {
     let o = run(dir.path(), &["check", "--format", "short"]);
     assert_eq!(
         stdout(&o),
-        "_posts/2021-12-08-2.md:4:7: DT007 Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:18:31` is published as 2021-12-08 18:18:31 +0800\n"
+        "_posts/2021-12-08-2.md:4:7: DT007 [error] Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:18:31` is published as 2021-12-08 18:18:31 +0800\n"
     );
     let (status, err) = config_error("per_file_ignores:\n  \"a/**\": [DT999]\n");
     assert_eq!(status, 2);
@@ -837,7 +844,7 @@ fn baseline_survives_inserted_lines_and_reports_only_new_findings() {
     assert_eq!(code(&o), 1);
     assert_eq!(
         stdout(&o),
-        "_posts/2021-12-08-c.md:4:7: DT007 Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:00:03` is published as 2021-12-08 18:00:03 +0800\n"
+        "_posts/2021-12-08-c.md:4:7: DT007 [error] Jekyll reads a timestamp without a zone as UTC: `2021-12-08 10:00:03` is published as 2021-12-08 18:00:03 +0800\n"
     );
     // A fixed finding drops out of a rewritten baseline.
     write(
@@ -943,7 +950,7 @@ fn category_pages_are_checked_when_the_site_is() {
     );
     assert_eq!(
         stdout(&o),
-        "category/tianfeng.html:3:8: TX007 category page title `天风研究新闻` does not name the source of `tianfeng`\n"
+        "category/tianfeng.html:3:8: TX007 [error] category page title `天风研究新闻` does not name the source of `tianfeng`\n"
     );
     let o = run(
         &dir,
@@ -1005,7 +1012,7 @@ fn control_characters_are_escaped_in_human_and_short_output() {
         "one line per finding: {short}"
     );
     assert!(
-        short.contains("_posts/2021-12-08-a\\u{1b}[31mred.md:4:8: DT001 date `2021-12-08 10:00\\u{1b}[31m:00 +0800`"),
+        short.contains("_posts/2021-12-08-a\\u{1b}[31mred.md:4:8: DT001 [error] date `2021-12-08 10:00\\u{1b}[31m:00 +0800`"),
         "{short}"
     );
     assert!(short.contains("pa\\nge\\u{9b}.md:2:16: FM003"), "{short}");

@@ -52,9 +52,14 @@ fn readme_example_output_is_real() {
 #[test]
 fn no_stale_snapshots() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let cli = ["tests/cli.rs", "tests/online.rs", "tests/site.rs"]
-        .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
-        .concat();
+    let cli = [
+        "tests/cli.rs",
+        "tests/online.rs",
+        "tests/site.rs",
+        "tests/formats.rs",
+    ]
+    .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
+    .concat();
     for entry in std::fs::read_dir(root.join("snapshots")).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name().to_string_lossy().into_owned();

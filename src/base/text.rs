@@ -88,6 +88,25 @@ impl LineIndex {
         Position { line, column }
     }
 
+    /// The 1-based column in bytes of an offset on its (1-based) line, as [`Self::position`]
+    /// moves it (to a character boundary, after a byte order mark).
+    pub fn byte_column(&self, text: &str, offset: usize, line: usize) -> usize {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let mut start = self
+            .starts
+            .get(line.max(1) - 1)
+            .copied()
+            .unwrap_or(0)
+            .min(offset);
+        if line <= 1 {
+            start = start.max(self.bom.min(offset));
+        }
+        offset - start + 1
+    }
+
     /// Positions of many offsets in one sweep over the text: linear in the text plus
     /// O(n log n) in the offsets, where asking one by one would count each line again.
     pub fn positions(&self, text: &str, offsets: &[usize]) -> Vec<Position> {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod infer;
+mod output;
 pub mod report;
 pub mod selfcheck;
 mod server;
@@ -18,7 +19,7 @@ use crate::base::fs::write_atomic;
 use crate::base::suggest::did_you_mean;
 use crate::base::text::escape_controls;
 use crate::config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::engine::{self, RunOptions, baseline, fix};
 use crate::rules::select::Selector;
 use crate::rules::{RULES, Rule};
@@ -397,29 +398,78 @@ fn check(mut args: CheckArgs) -> u8 {
         },
         None => None,
     };
-    let run = || {
+    let file_out = match &args.output_file {
+        Some(path) if args.write_baseline.is_none() => match tempfile::NamedTempFile::new_in(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        ) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                return EXIT_FAILURE;
+            }
+        },
+        _ => None,
+    };
+    let mode = if args.write_baseline.is_some() {
+        output::Mode::Record(baseline::Recorder::default())
+    } else {
+        // The report goes to --output-file when given: a temporary file beside it, renamed
+        // over it once written, so that a reader never sees half a report.
+        let sink: Box<dyn Write + Send> = match &file_out {
+            Some(f) => match f.as_file().try_clone() {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    let path = args.output_file.as_deref().unwrap_or(Path::new("-"));
+                    eprintln!("error: cannot write `{}`: {e}", path.display());
+                    return EXIT_FAILURE;
+                }
+            },
+            None => Box::new(io::stdout()),
+        };
+        output::Mode::Report {
+            reporter: report::reporter(args.format, style, &settings),
+            out: BufWriter::with_capacity(1 << 16, sink),
+        }
+    };
+    let mut stream = output::Stream::new(
+        mode,
+        report::preparer(args.format, style, &settings),
+        baseline.as_ref().map(baseline::Filter::new),
+        args.quiet,
+    );
+    stream.begin();
+    let run = |stream: &mut output::Stream| {
         if let Some(bytes) = &buffer {
-            let outcome = engine::buffer::run_buffer(&settings, &options, &cwd, bytes.clone());
+            // Standard input checked as the file at --stdin-filename: one file's findings.
+            let mut outcome = engine::buffer::run_buffer(&settings, &options, &cwd, bytes.clone());
+            let mut found = std::mem::take(&mut outcome.diagnostics);
+            found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            if let Some(prepare) = engine::Sink::preparer(stream) {
+                prepare(&mut found);
+            }
+            engine::Sink::file(stream, found);
             return (outcome, fix::Fixed::default());
         }
         if args.fix {
-            fix::run(&settings, &options, &cwd)
+            fix::run_into(&settings, &options, &cwd, stream)
         } else {
             (
-                engine::run(&settings, &options, &cwd),
+                engine::run_into(&settings, &options, &cwd, stream),
                 fix::Fixed::default(),
             )
         }
     };
-    let (mut outcome, fixed) = match args.jobs {
+    let (outcome, fixed) = match args.jobs {
         Some(n) => match rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build()
         {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
+            Ok(pool) => pool.install(|| run(&mut stream)),
+            Err(_) => run(&mut stream),
         },
-        None => run(),
+        None => run(&mut stream),
     };
     if !args.quiet {
         for notice in &outcome.notices {
@@ -450,22 +500,17 @@ fn check(mut args: CheckArgs) -> u8 {
             );
         }
     }
-    if let Some(path) = &args.write_baseline {
-        let findings: Vec<_> = outcome
-            .diagnostics
-            .iter()
-            .filter(|d| !d.is_failure())
-            .cloned()
-            .collect();
-        let b = baseline::from_findings(&findings);
-        if let Err(e) = baseline::save(&cwd.join(path), &b) {
+    let tally = std::mem::take(&mut stream.tally);
+    if let (Some(path), Some(recorder)) = (&args.write_baseline, stream.take_recorder()) {
+        let findings = recorder.findings();
+        if let Err(e) = baseline::save(&cwd.join(path), &recorder.finish()) {
             eprintln!("error: {e}");
             return EXIT_FAILURE;
         }
         eprintln!(
             "wrote baseline `{}` with {} findings",
             path.display(),
-            findings.len()
+            findings
         );
         return if outcome.failures > 0 {
             EXIT_FAILURE
@@ -473,67 +518,31 @@ fn check(mut args: CheckArgs) -> u8 {
             EXIT_OK
         };
     }
-    if let Some(b) = &baseline {
-        let dropped = baseline::filter(&mut outcome.diagnostics, b);
-        if !args.quiet && args.format == Format::Human && dropped > 0 {
-            eprintln!("{dropped} findings recorded in the baseline are not shown");
-        }
+    let summary = report::Summary {
+        files: outcome.files,
+        posts: outcome.posts,
+        errors: tally.errors,
+        warnings: tally.warnings,
+        fixable: tally.fixable,
+        failures: outcome.failures,
+        elapsed: outcome.elapsed,
+        fixed: (fixed.problems, fixed.files),
+        quiet: args.quiet,
+    };
+    let written = stream.end(&summary);
+    drop(stream);
+    if !args.quiet && args.format == Format::Human && tally.dropped > 0 {
+        eprintln!(
+            "{} findings recorded in the baseline are not shown",
+            tally.dropped
+        );
     }
-    if args.quiet {
-        outcome
-            .diagnostics
-            .retain(|d| d.severity == Severity::Error);
-    }
-
-    let stdout = io::stdout();
-    // The report goes to --output-file when given: a temporary file beside it, renamed over it
-    // once written, so that a reader never sees half a report.
-    let mut file_out = match &args.output_file {
-        Some(path) => match tempfile::NamedTempFile::new_in(
-            path.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new(".")),
-        ) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
-                return EXIT_FAILURE;
-            }
-        },
-        None => None,
-    };
-    let sink: Box<dyn Write> = match &mut file_out {
-        Some(f) => Box::new(f.as_file_mut()),
-        None => Box::new(stdout.lock()),
-    };
-    let mut out = BufWriter::new(sink);
-    let written = match args.format {
-        Format::Human => report::human(&mut out, &outcome.diagnostics, style).and_then(|()| {
-            if args.quiet {
-                return Ok(());
-            }
-            if fixed.problems > 0 {
-                writeln!(
-                    out,
-                    "fixed {} in {}",
-                    fixed.describe_problems(),
-                    fixed.describe_files()
-                )?;
-            }
-            writeln!(out, "{}", report::summary_line(&outcome))
-        }),
-        Format::Short => report::short(&mut out, &outcome.diagnostics),
-        Format::Json => report::json(&mut out, &outcome),
-        Format::Sarif => report::sarif(&mut out, &outcome, &report::rule_infos(&settings)),
-        Format::Github => report::github(&mut out, &outcome.diagnostics),
-    };
-    if let Err(e) = written.and_then(|()| out.flush())
+    if let Err(e) = written
         && e.kind() != io::ErrorKind::BrokenPipe
     {
         eprintln!("error: cannot write output: {e}");
         return EXIT_FAILURE;
     }
-    drop(out);
     if let (Some(f), Some(path)) = (file_out, &args.output_file)
         && let Err(e) = f.persist(path)
     {
@@ -541,11 +550,11 @@ fn check(mut args: CheckArgs) -> u8 {
         return EXIT_FAILURE;
     }
     if args.statistics {
-        eprint!("{}", report::statistics(&outcome.diagnostics));
+        eprint!("{}", tally.statistics.table());
     }
 
-    let errors = outcome.count(Severity::Error) - outcome.failures;
-    let warnings = outcome.count(Severity::Warning);
+    let errors = tally.errors - tally.failures.min(tally.errors);
+    let warnings = tally.warnings;
     let over = args.max_warnings.filter(|max| warnings > *max);
     if outcome.failures > 0 {
         EXIT_FAILURE
@@ -577,8 +586,10 @@ pub fn rules_table(format: RulesFormat) -> String {
                 let fin = finews
                     .as_ref()
                     .map_or(String::new(), |s| rule.level(s).to_string());
+                // Each row carries an anchor (`#dt002`): SARIF's `helpUri` points there.
                 out.push_str(&format!(
-                    "| {} | {} | {} | {} | {} | {} |\n",
+                    "| <a id=\"{}\"></a>{} | {} | {} | {} | {} | {} |\n",
+                    m.code.to_ascii_lowercase(),
                     m.code,
                     m.name,
                     m.default,

@@ -103,7 +103,7 @@ pub fn check_invariants(
     serde_json::from_slice::<serde_json::Value>(&json)
         .map_err(|e| format!("JSON output does not parse: {e}"))?;
     let mut sarif = Vec::new();
-    super::report::sarif(&mut sarif, &outcome, &super::report::rule_infos(settings))
+    super::report::sarif(&mut sarif, &outcome, super::report::rule_infos(settings))
         .map_err(|e| e.to_string())?;
     serde_json::from_slice::<serde_json::Value>(&sarif)
         .map_err(|e| format!("SARIF output does not parse: {e}"))?;

@@ -35,6 +35,15 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+/// A place in a file: the 1-based line, the 1-based column in characters, and the 1-based
+/// column in bytes of UTF-8 (what reviewdog counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Located {
+    pub line: usize,
+    pub column: usize,
+    pub byte_column: usize,
+}
+
 /// A file's name and text, shared by every diagnostic in it (for rendering).
 #[derive(Debug)]
 pub struct SourceText {
@@ -68,6 +77,13 @@ pub struct Diagnostic {
     pub rel: Arc<str>,
     /// A fingerprint of the offending text (see `baseline`).
     pub fingerprint: u64,
+    /// The 1-based byte columns of `start` and `end` (0 where not located).
+    pub byte_columns: [usize; 2],
+    /// Where each edit of `fix` starts and ends, in the same order (set by [`finalize`]).
+    pub fix_at: Vec<[Located; 2]>,
+    /// The finding as the report shows it, when the report prepared it ahead (on the worker
+    /// that checked the file: the human format renders there, in parallel).
+    pub rendered: Option<String>,
 }
 
 impl Diagnostic {
@@ -94,6 +110,9 @@ impl Diagnostic {
             source: None,
             rel: Arc::from(""),
             fingerprint: 0,
+            byte_columns: [0, 0],
+            fix_at: Vec::new(),
+            rendered: None,
         }
     }
 
@@ -135,6 +154,15 @@ impl Diagnostic {
         &*self.code == IO
     }
 
+    /// The path relative to the config's folder, else the path as given.
+    pub fn rel_or_path(&self) -> &str {
+        if self.rel.is_empty() {
+            &self.path
+        } else {
+            &self.rel
+        }
+    }
+
     /// Position-independent sort key: path, offset, code.
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
         (&self.path, self.span.start, self.span.end, &self.code)
@@ -157,19 +185,46 @@ pub fn finalize(
     let fresh: Vec<usize> = (0..diagnostics.len())
         .filter(|&i| diagnostics[i].start.line == 0)
         .collect();
-    let offsets: Vec<usize> = fresh
-        .iter()
-        .flat_map(|&i| {
-            let span = &diagnostics[i].span;
-            [span.start, span.end.max(span.start)]
-        })
-        .collect();
+    // The span's ends, then each edit's ends, of every fresh diagnostic, located in one sweep.
+    let mut offsets: Vec<usize> = Vec::with_capacity(fresh.len() * 2);
+    for &i in &fresh {
+        let d = &diagnostics[i];
+        offsets.extend([d.span.start, d.span.end.max(d.span.start)]);
+        for e in d.fix.iter().flat_map(|f| &f.edits) {
+            offsets.extend([e.range.start, e.range.end.max(e.range.start)]);
+        }
+    }
     let positions = index.positions(text, &offsets);
-    for (&i, pos) in fresh.iter().zip(positions.chunks_exact(2)) {
+    let located = |k: usize| -> Located {
+        let p = positions.get(k).copied().unwrap_or_default();
+        Located {
+            line: p.line,
+            column: p.column,
+            byte_column: offsets
+                .get(k)
+                .map_or(0, |&o| index.byte_column(text, o, p.line)),
+        }
+    };
+    let mut k = 0;
+    for &i in &fresh {
         let d = &mut diagnostics[i];
         d.path = Arc::clone(path);
-        d.start = pos[0];
-        d.end = pos[1];
+        let (start, end) = (located(k), located(k + 1));
+        k += 2;
+        d.start = Position {
+            line: start.line,
+            column: start.column,
+        };
+        d.end = Position {
+            line: end.line,
+            column: end.column,
+        };
+        d.byte_columns = [start.byte_column, end.byte_column];
+        let edits = d.fix.as_ref().map_or(0, |f| f.edits.len());
+        d.fix_at = (0..edits)
+            .map(|j| [located(k + 2 * j), located(k + 2 * j + 1)])
+            .collect();
+        k += 2 * edits;
         d.fingerprint = fingerprint(d, text);
     }
     if let Some(source) = source {

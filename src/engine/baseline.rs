@@ -35,25 +35,38 @@ fn key(d: &Diagnostic) -> (String, String, String) {
     )
 }
 
-/// The baseline of these findings.
-pub fn from_findings(diags: &[Diagnostic]) -> Baseline {
-    let mut counts: HashMap<(String, String, String), usize> = HashMap::new();
-    for d in diags {
-        *counts.entry(key(d)).or_default() += 1;
+/// A baseline recorded as the findings come.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    counts: HashMap<(String, String, String), usize>,
+}
+
+impl Recorder {
+    pub fn add(&mut self, d: &Diagnostic) {
+        *self.counts.entry(key(d)).or_default() += 1;
     }
-    let mut findings: Vec<Entry> = counts
-        .into_iter()
-        .map(|((path, code, fingerprint), count)| Entry {
-            path,
-            code,
-            fingerprint,
-            count,
-        })
-        .collect();
-    findings.sort();
-    Baseline {
-        version: 1,
-        findings,
+
+    /// How many findings are recorded.
+    pub fn findings(&self) -> usize {
+        self.counts.values().sum()
+    }
+
+    pub fn finish(self) -> Baseline {
+        let mut findings: Vec<Entry> = self
+            .counts
+            .into_iter()
+            .map(|((path, code, fingerprint), count)| Entry {
+                path,
+                code,
+                fingerprint,
+                count,
+            })
+            .collect();
+        findings.sort();
+        Baseline {
+            version: 1,
+            findings,
+        }
     }
 }
 
@@ -79,31 +92,43 @@ pub fn save(path: &Path, baseline: &Baseline) -> Result<(), String> {
         .map_err(|e| format!("cannot write baseline `{}`: {e}", path.display()))
 }
 
-/// Drop the findings the baseline records (each entry as many times as its count). Returns how
-/// many were dropped.
-pub fn filter(diags: &mut Vec<Diagnostic>, baseline: &Baseline) -> usize {
-    let mut left: HashMap<(String, String, String), usize> = baseline
-        .findings
-        .iter()
-        .map(|e| {
-            (
-                (e.path.clone(), e.code.clone(), e.fingerprint.clone()),
-                e.count,
-            )
-        })
-        .collect();
-    let before = diags.len();
-    diags.retain(|d| {
-        if d.is_failure() {
-            return true;
+/// A baseline applied as the findings come: each entry drops as many findings as its count.
+#[derive(Debug)]
+pub struct Filter {
+    left: HashMap<(String, String, String), usize>,
+}
+
+impl Filter {
+    pub fn new(baseline: &Baseline) -> Filter {
+        Filter {
+            left: baseline
+                .findings
+                .iter()
+                .map(|e| {
+                    (
+                        (e.path.clone(), e.code.clone(), e.fingerprint.clone()),
+                        e.count,
+                    )
+                })
+                .collect(),
         }
-        match left.get_mut(&key(d)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                false
+    }
+
+    /// Drop the findings still recorded; returns how many were dropped.
+    pub fn filter(&mut self, diags: &mut Vec<Diagnostic>) -> usize {
+        let before = diags.len();
+        diags.retain(|d| {
+            if d.is_failure() {
+                return true;
             }
-            _ => true,
-        }
-    });
-    before - diags.len()
+            match self.left.get_mut(&key(d)) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            }
+        });
+        before - diags.len()
+    }
 }

@@ -12,7 +12,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::walk::{Files, file_id};
-use super::{Outcome, RunContext, RunOptions, apply_ignores, check_file, prepare, set_rel_paths};
+use super::{Ignores, Outcome, RunContext, RunOptions, check_file, prepare, rel_paths};
 use crate::base::chunked::Chunked;
 use crate::base::paths::{normalize, relative_to};
 use crate::base::text::LineIndex;
@@ -203,7 +203,6 @@ pub fn check_buffer(
             keep_source,
         ));
     }
-    set_rel_paths(settings, cwd, &mut diagnostics);
     if site
         .category_pages
         .iter()
@@ -219,7 +218,8 @@ pub fn check_buffer(
         }
         diagnostics.extend(pages);
     }
-    apply_ignores(settings, &mut diagnostics);
+    rel_paths(&normalize(&cwd.join(&settings.root)), cwd, &mut diagnostics);
+    Ignores::new(settings).apply(&mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     BufferChecked {
         diagnostics,

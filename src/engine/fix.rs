@@ -22,23 +22,6 @@ pub struct Fixed {
     pub files: usize,
 }
 
-impl Fixed {
-    pub fn describe_problems(&self) -> String {
-        format!(
-            "{} problem{}",
-            self.problems,
-            if self.problems == 1 { "" } else { "s" }
-        )
-    }
-    pub fn describe_files(&self) -> String {
-        format!(
-            "{} file{}",
-            self.files,
-            if self.files == 1 { "" } else { "s" }
-        )
-    }
-}
-
 /// Apply non-overlapping edits (sorted by position; an edit that overlaps an earlier one is
 /// skipped) to `bytes`. Returns the new bytes and how many edits were applied.
 pub fn apply_edits(bytes: &[u8], mut edits: Vec<Edit>) -> (Vec<u8>, usize) {
@@ -232,8 +215,13 @@ pub fn diff(settings: &Settings, options: &RunOptions, cwd: &Path) -> (String, u
     (diffs.concat(), files)
 }
 
-/// Check with fixes applied.
-pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, Fixed) {
+/// Check with fixes applied, handing what remains to `sink` as it is found.
+pub fn run_into(
+    settings: &Settings,
+    options: &RunOptions,
+    cwd: &Path,
+    sink: &mut dyn super::Sink,
+) -> (Outcome, Fixed) {
     let started = Instant::now();
     let (settings, site) = super::prepare(settings, options, cwd);
     let (files, failures) = Files::new(&settings, options, cwd);
@@ -247,6 +235,7 @@ pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> (Outcome, F
         failures,
         started,
         |run, target, keep| fix_target(run, &root, target, keep),
+        sink,
     )
 }
 

@@ -112,14 +112,55 @@ impl Outcome {
     }
 }
 
+/// Where a run's findings go as they are produced, one file at a time, in an order that
+/// depends neither on the threads nor on `--jobs`: the paths that could not be read first,
+/// then every file in the walk's order (the files named, sorted, then each folder walked with
+/// its entries in file-name order), each file's findings sorted by position; last, in one
+/// batch sorted by path and position, the findings that need the whole run (the cross-file
+/// rules, links decided after it, the site's category pages). Empty batches are not passed.
+pub trait Sink: Send {
+    fn file(&mut self, diagnostics: Vec<Diagnostic>);
+
+    /// What to do to each file's findings on the worker that checked it, before they are
+    /// handed on in order (a report renders them there, in parallel).
+    fn preparer(&self) -> Option<Preparer> {
+        None
+    }
+}
+
+/// Work on a file's findings done on the workers (see [`Sink::preparer`]).
+pub type Preparer = Arc<dyn Fn(&mut [Diagnostic]) + Send + Sync>;
+
+/// Gathering every finding (library callers, tests).
+impl Sink for Vec<Diagnostic> {
+    fn file(&mut self, mut diagnostics: Vec<Diagnostic>) {
+        self.append(&mut diagnostics);
+    }
+}
+
 /// Check every file the options name, in parallel; diagnostics come back sorted by path and
 /// position whatever the thread order.
 pub fn run(settings: &Settings, options: &RunOptions, cwd: &Path) -> Outcome {
+    let mut all = Vec::new();
+    let mut outcome = run_into(settings, options, cwd, &mut all);
+    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.diagnostics = all;
+    outcome
+}
+
+/// Check every file the options name, in parallel, handing the findings to `sink` as they
+/// are produced (see [`Sink`] for the order); the outcome holds the counts, no diagnostics.
+pub fn run_into(
+    settings: &Settings,
+    options: &RunOptions,
+    cwd: &Path,
+    sink: &mut dyn Sink,
+) -> Outcome {
     let started = Instant::now();
     let (settings, site) = prepare(settings, options, cwd);
     let (files, failures) = Files::new(&settings, options, cwd);
     run_files(
-        &settings, site, options, cwd, &files, failures, started, checked,
+        &settings, site, options, cwd, &files, failures, started, checked, sink,
     )
     .0
 }
@@ -137,10 +178,14 @@ pub fn run_on(
     started: Instant,
 ) -> Outcome {
     let files = Files::listed(targets.to_vec());
-    run_files(
-        settings, site, options, cwd, &files, failures, started, checked,
+    let mut all = Vec::new();
+    let mut outcome = run_files(
+        settings, site, options, cwd, &files, failures, started, checked, &mut all,
     )
-    .0
+    .0;
+    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.diagnostics = all;
+    outcome
 }
 
 /// What every file of a run is checked against: the settings, the site, and the online
@@ -172,10 +217,9 @@ fn checked(run: &RunContext, target: &Target, keep_source: bool) -> (Checked, us
 }
 
 /// What the parallel check gathers, one per rayon job (merged at the end, so no lock is
-/// taken per file).
+/// taken per file). The findings are not gathered: they go to the sink as they come.
 #[derive(Default)]
 struct Gathered {
-    diagnostics: Vec<Diagnostic>,
     /// Files with links left for after the run.
     deferred: Vec<u64>,
     /// The posts seen, for the site's complete index.
@@ -190,7 +234,6 @@ struct Gathered {
 
 impl Gathered {
     fn merge(mut self, mut other: Gathered) -> Gathered {
-        self.diagnostics.append(&mut other.diagnostics);
         self.deferred.append(&mut other.deferred);
         self.posts_seen = self.posts_seen.merge(other.posts_seen);
         self.facts.append(other.facts);
@@ -203,9 +246,106 @@ impl Gathered {
     }
 }
 
+/// How far the checks may run ahead of the file whose findings are written next: files are
+/// taken from the walk in order, and a worker waits before taking a file this far ahead, so
+/// that the findings (and, for the human format, the texts) held for the reorder stay a few
+/// files' worth whatever the corpus.
+fn reorder_window() -> usize {
+    (rayon::current_num_threads() * 32).max(64)
+}
+
+/// The reorder buffer's bound: the workers wait here for the writer.
+struct Gate {
+    /// The number of files whose findings have been handed on (every file before it is done).
+    written: std::sync::Mutex<usize>,
+    moved: std::sync::Condvar,
+    window: usize,
+}
+
+impl Gate {
+    fn new(window: usize) -> Gate {
+        Gate {
+            written: std::sync::Mutex::new(0),
+            moved: std::sync::Condvar::new(),
+            window,
+        }
+    }
+
+    /// Wait until file `i` is within the window of the next file to write.
+    fn wait(&self, i: usize) {
+        let mut written = self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while i >= written.saturating_add(self.window) {
+            written = self
+                .moved
+                .wait(written)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+
+    fn advance(&self, to: usize) {
+        *self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = to;
+        self.moved.notify_all();
+    }
+}
+
+/// Opens the gate for good when the writer stops (also by a panic), so no worker waits on.
+struct OpenOnDrop<'a>(&'a Gate);
+
+impl Drop for OpenOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.advance(usize::MAX / 2);
+    }
+}
+
+/// File `i`'s findings, sent to the writer when dropped: also when the check panicked (with
+/// none), so that the writer never waits for a file that will not come.
+struct Slot<'a> {
+    tx: &'a std::sync::mpsc::Sender<(usize, Vec<Diagnostic>)>,
+    i: usize,
+    found: Vec<Diagnostic>,
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let _ = self.tx.send((self.i, std::mem::take(&mut self.found)));
+    }
+}
+
+/// What one file's findings get before they are handed on: their paths relative to the
+/// config's folder, `per_file_ignores`, and their order.
+struct PerFile {
+    root: PathBuf,
+    ignores: Ignores,
+}
+
+impl PerFile {
+    fn new(settings: &Settings, cwd: &Path) -> PerFile {
+        PerFile {
+            root: normalize(&cwd.join(&settings.root)),
+            ignores: Ignores::new(settings),
+        }
+    }
+
+    fn finish(&self, cwd: &Path, diagnostics: &mut Vec<Diagnostic>) {
+        if diagnostics.is_empty() {
+            return;
+        }
+        rel_paths(&self.root, cwd, diagnostics);
+        self.ignores.apply(diagnostics);
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+}
+
 /// The run over `files`: `step` checks (or fixes) one file and says how many problems it
-/// fixed. Files stream from the walk into the checks; what is kept per file is its small
-/// cross-file facts (and its findings).
+/// fixed. Files stream from the walk into the checks, and each file's findings go to `sink`
+/// in the walk's order (a small reorder buffer over the parallel checks); what is kept per
+/// file is its small cross-file facts.
 #[allow(clippy::too_many_arguments)]
 pub fn run_files(
     settings: &Settings,
@@ -213,9 +353,10 @@ pub fn run_files(
     options: &RunOptions,
     cwd: &Path,
     files: &Files,
-    mut failures: Vec<Diagnostic>,
+    failures: Vec<Diagnostic>,
     started: Instant,
     step: impl Fn(&RunContext, &Target, bool) -> (Checked, usize) + Sync,
+    sink: &mut dyn Sink,
 ) -> (Outcome, fix::Fixed) {
     let (online, results, notices) = online_pass(settings, &site, files, options);
     let site = &site;
@@ -225,45 +366,97 @@ pub fn run_files(
         online: results.as_ref(),
         whole_site: covers_the_site(settings, site, options, cwd),
     };
+    let per_file = PerFile::new(settings, cwd);
+    let prepare = sink.preparer();
+    let mut failed = failures.len();
+    if !failures.is_empty() {
+        sink.file(failures);
+    }
     let bar = progress_bar(options, files.known_len());
-    let all = files
-        .iter()
-        .par_bridge()
-        .fold(Gathered::default, |mut acc, item| {
-            let target = match item {
-                Ok(t) => t,
-                Err(e) => {
-                    acc.diagnostics.extend(walk_failure(site, e));
-                    return acc;
+    let gate = Gate::new(reorder_window());
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<Diagnostic>)>();
+    let (all, written_failures) = std::thread::scope(|scope| {
+        let gate = &gate;
+        let sink: &mut dyn Sink = &mut *sink;
+        let writer = scope.spawn(move || {
+            let _open = OpenOnDrop(gate);
+            let mut pending: std::collections::BTreeMap<usize, Vec<Diagnostic>> =
+                std::collections::BTreeMap::new();
+            let mut next = 0usize;
+            let mut failures = 0usize;
+            for (i, found) in rx {
+                pending.insert(i, found);
+                while let Some(found) = pending.remove(&next) {
+                    next += 1;
+                    gate.advance(next);
+                    if !found.is_empty() {
+                        failures += found.iter().filter(|d| d.is_failure()).count();
+                        sink.file(found);
+                    }
                 }
-            };
-            let (mut checked, fixed) = step(&run, &target, options.keep_source);
-            if let Some(mut f) = checked.facts {
-                f.file = file_id(&target.display);
-                acc.facts.push(f);
             }
-            if !checked.deferred.is_empty() {
-                acc.deferred.push(file_id(&target.display));
-            }
-            if let Some(p) = checked.posts.take() {
-                acc.posts_seen = std::mem::take(&mut acc.posts_seen).merge(p);
-            }
-            acc.files += usize::from(checked.read);
-            if let Some(why) = checked.unread {
-                acc.unread.push((target.display.clone(), why));
-            }
-            acc.posts += usize::from(checked.is_post);
-            if fixed > 0 {
-                acc.fixed.files += 1;
-                acc.fixed.problems += fixed;
-            }
-            acc.diagnostics.append(&mut checked.diagnostics);
-            progress_inc(&bar, options);
-            acc
-        })
-        .reduce(Gathered::default, Gathered::merge);
+            failures
+        });
+        let tx = tx;
+        let all = files
+            .iter()
+            .enumerate()
+            .inspect(|(i, _)| gate.wait(*i))
+            .par_bridge()
+            .fold(Gathered::default, |mut acc, (i, item)| {
+                let mut slot = Slot {
+                    tx: &tx,
+                    i,
+                    found: Vec::new(),
+                };
+                let target = match item {
+                    Ok(t) => t,
+                    Err(e) => {
+                        slot.found.extend(walk_failure(site, e));
+                        per_file.finish(cwd, &mut slot.found);
+                        return acc;
+                    }
+                };
+                let (mut checked, fixed) = step(&run, &target, options.keep_source);
+                if let Some(mut f) = checked.facts {
+                    f.file = file_id(&target.display);
+                    acc.facts.push(f);
+                }
+                if !checked.deferred.is_empty() {
+                    acc.deferred.push(file_id(&target.display));
+                }
+                if let Some(p) = checked.posts.take() {
+                    acc.posts_seen = std::mem::take(&mut acc.posts_seen).merge(p);
+                }
+                acc.files += usize::from(checked.read);
+                if let Some(why) = checked.unread {
+                    acc.unread.push((target.display.clone(), why));
+                }
+                acc.posts += usize::from(checked.is_post);
+                if fixed > 0 {
+                    acc.fixed.files += 1;
+                    acc.fixed.problems += fixed;
+                }
+                per_file.finish(cwd, &mut checked.diagnostics);
+                if let Some(prepare) = &prepare {
+                    prepare(&mut checked.diagnostics);
+                }
+                slot.found = checked.diagnostics;
+                progress_inc(&bar, options);
+                acc
+            })
+            .reduce(Gathered::default, Gathered::merge);
+        drop(tx);
+        // The writer ends when every file's findings are in; a panic in it is the run's.
+        let written = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (all, written)
+    });
+    failed += written_failures;
     bar.finish_and_clear();
-    let mut diagnostics = all.diagnostics;
+    // The findings that need the whole run, in one batch sorted by path and position.
+    let mut later = Vec::new();
     if run.whole_site {
         // Every post has been seen: the site's index is complete without reading them again,
         // and the links left for now are decided (a file with one that is still missing is
@@ -277,7 +470,7 @@ pub fn run_files(
             };
             for target in files.resolve(&ids).into_values() {
                 let checked = check_target(&again, &target, options.keep_source);
-                diagnostics.extend(
+                later.extend(
                     checked
                         .diagnostics
                         .into_iter()
@@ -286,24 +479,26 @@ pub fn run_files(
             }
         }
     }
-    diagnostics.extend(site_pass::cross_file(
+    later.extend(site_pass::cross_file(
         settings,
         site,
         files,
         &all.facts,
         options.keep_source,
     ));
-    set_rel_paths(settings, cwd, &mut diagnostics);
-    diagnostics.extend(site_pass::site_pages(settings, site, options, cwd));
-    apply_ignores(settings, &mut diagnostics);
-    diagnostics.append(&mut failures);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let failures = diagnostics.iter().filter(|d| d.is_failure()).count();
+    rel_paths(&per_file.root, cwd, &mut later);
+    later.extend(site_pass::site_pages(settings, site, options, cwd));
+    per_file.ignores.apply(&mut later);
+    later.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    failed += later.iter().filter(|d| d.is_failure()).count();
+    if !later.is_empty() {
+        sink.file(later);
+    }
     let outcome = Outcome {
-        diagnostics,
+        diagnostics: Vec::new(),
         files: all.files,
         posts: all.posts,
-        failures,
+        failures: failed,
         elapsed: started.elapsed(),
         online,
         notices,
@@ -390,15 +585,14 @@ pub fn online_pass(
     (Some(stats), Some(problems), notices)
 }
 
-/// Give each finding its path relative to the config's folder (computed once per file with a
-/// finding, not kept for every file).
-pub fn set_rel_paths(settings: &Settings, cwd: &Path, diagnostics: &mut [Diagnostic]) {
-    let root = normalize(&cwd.join(&settings.root));
+/// Give each finding its path relative to the config's folder (`root`), computed once per
+/// path.
+pub(crate) fn rel_paths(root: &Path, cwd: &Path, diagnostics: &mut [Diagnostic]) {
     let mut cache: std::collections::HashMap<Arc<str>, Arc<str>> = std::collections::HashMap::new();
     for d in diagnostics {
         let rel = cache.entry(Arc::clone(&d.path)).or_insert_with(|| {
             let abs = normalize(&cwd.join(&*d.path));
-            match abs.strip_prefix(&root) {
+            match abs.strip_prefix(root) {
                 Ok(r) => Arc::from(r.to_string_lossy().replace('\\', "/")),
                 Err(_) => Arc::clone(&d.path),
             }
@@ -407,28 +601,42 @@ pub fn set_rel_paths(settings: &Settings, cwd: &Path, diagnostics: &mut [Diagnos
     }
 }
 
-/// Drop the findings that `per_file_ignores` turns off for their file.
-pub fn apply_ignores(settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
-    if settings.per_file_ignores.is_empty() {
-        return;
-    }
-    let mut builder = GlobSetBuilder::new();
-    for (glob, _) in &settings.per_file_ignores {
-        if let Ok(g) = GlobBuilder::new(glob).literal_separator(true).build() {
-            builder.add(g);
+/// `per_file_ignores`, compiled once per run.
+pub struct Ignores {
+    set: Option<globset::GlobSet>,
+    /// The selectors of each glob of the set, in its order.
+    selectors: Vec<Vec<Selector>>,
+}
+
+impl Ignores {
+    pub fn new(settings: &Settings) -> Ignores {
+        let mut builder = GlobSetBuilder::new();
+        let mut selectors = Vec::new();
+        for (glob, sels) in &settings.per_file_ignores {
+            if let Ok(g) = GlobBuilder::new(glob).literal_separator(true).build() {
+                builder.add(g);
+                selectors.push(sels.iter().filter_map(|s| Selector::parse(s)).collect());
+            }
         }
+        let set = if selectors.is_empty() {
+            None
+        } else {
+            builder.build().ok()
+        };
+        Ignores { set, selectors }
     }
-    let Ok(set) = builder.build() else { return };
-    // `rel` is set by `set_rel_paths` before.
-    diagnostics.retain(|d| {
-        !set.matches(&*d.rel).into_iter().any(|i| {
-            settings.per_file_ignores.get(i).is_some_and(|(_, sels)| {
-                sels.iter()
-                    .filter_map(|s| Selector::parse(s))
-                    .any(|s| s.matches(&d.code, &d.name))
+
+    /// Drop the findings that `per_file_ignores` turns off for their file (`rel` must be set).
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(set) = &self.set else { return };
+        diagnostics.retain(|d| {
+            !set.matches(&*d.rel).into_iter().any(|i| {
+                self.selectors
+                    .get(i)
+                    .is_some_and(|sels| sels.iter().any(|s| s.matches(&d.code, &d.name)))
             })
-        })
-    });
+        });
+    }
 }
 
 /// One file's result.

@@ -173,6 +173,9 @@ impl Files {
                 )),
             }
         }
+        // The files named are checked (and reported) in the order of their names, whatever
+        // the order of the arguments.
+        files.listed.sort_by(|a, b| a.display.cmp(&b.display));
         (files, failures)
     }
 
@@ -220,9 +223,6 @@ impl Files {
         Some(Target::new(full, shown))
     }
 
-    /// Every file, once, in no particular order: the named ones, then each directory walked
-    /// (honouring .gitignore and hidden files, not following links). A directory that cannot
-    /// be walked is an `Err` item.
     /// Of `found`, the files named on the command line (not found by walking a folder).
     pub fn named_only<T>(&self, mut found: Vec<(Box<str>, T)>) -> Vec<(Box<str>, T)> {
         if found.is_empty() {
@@ -235,6 +235,9 @@ impl Files {
         found
     }
 
+    /// Every file, once, in a deterministic order: the named ones (sorted), then each
+    /// directory walked, each folder's entries in file-name order. A directory that cannot
+    /// be walked is an `Err` item.
     pub fn iter(&self) -> impl Iterator<Item = Result<Target, WalkError>> + Send + '_ {
         let walked = self.dirs.iter().flat_map(move |dir| {
             // A relative directory is walked from `cwd` (a library caller's, not the
@@ -255,6 +258,9 @@ impl Files {
                 .ignore(false)
                 .parents(false)
                 .follow_links(true)
+                // A deterministic order (each folder's entries by name), so that the report
+                // is the same run after run.
+                .sort_by_file_name(std::ffi::OsStr::cmp)
                 .filter_entry(|e| {
                     !(e.depth() > 0
                         && e.file_type().is_some_and(|t| t.is_dir())
