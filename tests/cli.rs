@@ -641,7 +641,7 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 /// The cross-file rules see each file once however the paths overlap, and, given only some
-/// files (as pre-commit passes them), just those. Their findings are in the fixtures
+/// files (as pre-commit passes them), compare those with the whole site. Their findings are in the fixtures
 /// (tests/fixtures/finews/XF001, XF002, TX005).
 #[test]
 fn cross_file_rules_see_each_file_once() {
@@ -683,7 +683,22 @@ fn cross_file_rules_see_each_file_once() {
         ],
     );
     assert_eq!(stdout(&short), out);
-    // Named files only: the cross-file rules see just those.
+    // Named files only (as pre-commit passes the staged ones): they are compared with the
+    // whole site, and only their own findings are reported.
+    let alone = run(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "short",
+            "_posts/2021-12-08-same-source.md",
+        ],
+    );
+    assert_eq!(
+        stdout(&alone).trim_end(),
+        "_posts/2021-12-08-same-source.md:11:2: XF001 [error] same source as `_posts/2021-12-08-ok-original.md`",
+        "a named copy of a file that is not named is still found"
+    );
     let named = run(
         &dir,
         &[
@@ -1356,7 +1371,7 @@ fn stdin_buffer_duplicating_a_committed_post_is_found() {
     );
     assert!(
         stdout(&o).contains(
-            "_posts/2021-12-09-copy.md:11:2: XF001 same source as `_posts/2021-12-08-1.md`"
+            "_posts/2021-12-09-copy.md:11:2: XF001 [error] same source as `_posts/2021-12-08-1.md`"
         ),
         "{}",
         stdout(&o)
@@ -1438,6 +1453,7 @@ fn stdin_gets_what_the_whole_site_run_gives_each_fixture_file() {
             .filter(|d| d["code"] != "io")
             .filter_map(|d| d["path"].as_str())
             .collect();
+        paths.sort();
         paths.dedup();
         for rel in paths {
             let Ok(text) = std::fs::read_to_string(folder.join(rel)) else {
@@ -1449,10 +1465,22 @@ fn stdin_gets_what_the_whole_site_run_gives_each_fixture_file() {
                 &text,
             );
             let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-            let expected: Vec<&serde_json::Value> =
+            // (In position order: the whole-site run writes LK004 and the cross-file
+            // findings after each file's own.)
+            let key = |d: &&serde_json::Value| {
+                (
+                    d["line"].as_u64(),
+                    d["column"].as_u64(),
+                    d["code"].to_string(),
+                    d["message"].to_string(),
+                )
+            };
+            let mut expected: Vec<&serde_json::Value> =
                 all.iter().filter(|d| d["path"] == rel).collect();
-            let got: Vec<&serde_json::Value> =
+            expected.sort_by_key(key);
+            let mut got: Vec<&serde_json::Value> =
                 v["diagnostics"].as_array().unwrap().iter().collect();
+            got.sort_by_key(key);
             assert_eq!(got, expected, "{}/{rel}", folder.display());
             compared += 1;
         }

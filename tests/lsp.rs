@@ -269,7 +269,29 @@ fn check_json(dir: &Path, rel: &str, text: &str) -> Vec<Value> {
                 },
             })
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .sorted()
+}
+
+/// Findings in position order (a whole-site run writes the ones that need the whole site —
+/// LK004, the cross-file rules — after the file's own).
+trait Sorted {
+    fn sorted(self) -> Self;
+}
+
+impl Sorted for Vec<Value> {
+    fn sorted(mut self) -> Self {
+        let key = |d: &Value| {
+            (
+                d["range"]["start"]["line"].as_u64(),
+                d["range"]["start"]["character"].as_u64(),
+                d["code"].as_str().map(str::to_string),
+                d["message"].as_str().map(str::to_string),
+            )
+        };
+        self.sort_by_key(key);
+        self
+    }
 }
 
 /// The fields of a published diagnostic that `check` also gives.
@@ -279,7 +301,8 @@ fn comparable(d: &[Value]) -> Vec<Value> {
             assert_eq!(d["source"], "postlint");
             json!({"code": d["code"], "severity": d["severity"], "message": d["message"], "range": d["range"]})
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .sorted()
 }
 
 fn codes(d: &[Value]) -> Vec<String> {
@@ -745,6 +768,7 @@ fn every_fixture_file_gets_the_findings_of_check() {
             .filter(|d| d["code"] != "io")
             .filter_map(|d| d["path"].as_str().map(str::to_string))
             .collect();
+        paths.sort();
         paths.dedup();
         let mut client = Client::start(folder);
         for rel in paths {

@@ -137,6 +137,36 @@ impl SiteFacts {
     }
 }
 
+/// The cross-file facts of the site's files a run did not check (`checked`: their absolute
+/// paths), for a run over some files only (a pre-commit hook's staged posts): each with how
+/// it is named and where it is. Nothing is read when no cross-file rule is on.
+pub fn facts_of_the_rest(
+    settings: &Settings,
+    site: &SiteModel,
+    cwd: &Path,
+    checked: &std::collections::HashSet<PathBuf>,
+) -> Vec<(Arc<str>, PathBuf, Facts)> {
+    if !rules::registry::any_on(settings, Scope::CrossFile) {
+        return Vec::new();
+    }
+    let options = whole_site(settings, site, cwd);
+    let (files, _) = Files::new(settings, &options, cwd);
+    files
+        .iter()
+        .filter_map(Result::ok)
+        .par_bridge()
+        .filter_map(|t| {
+            let abs = absolute(t.path());
+            if checked.contains(&abs) {
+                return None;
+            }
+            let bytes = std::fs::read(t.path()).ok()?;
+            let facts = facts_of(settings, site, &t.display, &abs, bytes)?;
+            Some((Arc::from(&*t.display), abs, facts))
+        })
+        .collect()
+}
+
 impl SiteFacts {
     /// A file of the site is gone.
     pub fn remove(&mut self, path: &Path) {

@@ -375,7 +375,7 @@ pub fn run_files(
     let bar = progress_bar(options, files.known_len());
     let gate = Gate::new(reorder_window());
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<Diagnostic>)>();
-    let (all, written_failures) = std::thread::scope(|scope| {
+    let (mut all, written_failures) = std::thread::scope(|scope| {
         let gate = &gate;
         let sink: &mut dyn Sink = &mut *sink;
         let writer = scope.spawn(move || {
@@ -479,11 +479,28 @@ pub fn run_files(
             }
         }
     }
+    // A run over some files only (a pre-commit hook's staged posts): the cross-file rules
+    // compare them with the site's other files too (their facts; the findings stay the
+    // checked files'), so a staged copy of a committed post is found.
+    let mut others = std::collections::HashMap::new();
+    if !run.whole_site {
+        let checked: std::collections::HashSet<PathBuf> = files
+            .iter()
+            .filter_map(Result::ok)
+            .map(|t| buffer::absolute(t.path()))
+            .collect();
+        for (display, path, facts) in buffer::facts_of_the_rest(settings, site, cwd, &checked) {
+            let id = facts.file;
+            all.facts.push(facts);
+            others.insert(id, (display, path));
+        }
+    }
     later.extend(site_pass::cross_file(
         settings,
         site,
         files,
         &all.facts,
+        &others,
         options.keep_source,
     ));
     rel_paths(&per_file.root, cwd, &mut later);

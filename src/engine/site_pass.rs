@@ -20,11 +20,14 @@ use crate::settings::Settings;
 
 /// The cross-file rules over the facts of a run: groups and outliers found over file ids,
 /// then those few files named (a second walk) and their findings located in them.
+/// `others`: files of the site the run did not check whose facts are in `facts` too (how each
+/// is named, where it is); they are compared, and named in messages, but get no finding.
 pub fn cross_file(
     settings: &Settings,
     site: &SiteModel,
     files: &Files,
     facts: &Chunked<Facts>,
+    others: &HashMap<u64, (Arc<str>, std::path::PathBuf)>,
     keep_source: bool,
 ) -> Vec<Diagnostic> {
     let found = cross_file::find(facts, settings, site);
@@ -32,23 +35,39 @@ pub fn cross_file(
         return Vec::new();
     }
     let targets = files.resolve(&found.files());
-    let names: HashMap<u64, Arc<str>> = targets
+    let mut names: HashMap<u64, Arc<str>> = targets
         .iter()
         .map(|(id, t)| (*id, Arc::from(&*t.display)))
         .collect();
+    for id in found.files() {
+        if let Some((display, _)) = others.get(&id) {
+            names.entry(id).or_insert_with(|| Arc::clone(display));
+        }
+    }
     // The URL of a file, and the other output the site writes there (a static file, a page,
     // a plugin's page), read again (for the rare collision report).
     let url_of = |id: u64| {
-        let target = targets.get(&id)?;
-        let bytes = std::fs::read(target.path()).ok()?;
-        let post = site.place(&target.display, target.path(), bytes).ok()?;
+        let (display, path): (&str, &std::path::Path) = match targets.get(&id) {
+            Some(t) => (&t.display, t.path()),
+            None => {
+                let (d, p) = others.get(&id)?;
+                (d, p)
+            }
+        };
+        let bytes = std::fs::read(path).ok()?;
+        let post = site.place(display, path, bytes).ok()?;
         let other = site
             .destination(&post)
             .zip(post.rel.as_deref())
             .and_then(|(d, rel)| site.other_output_at(d, rel));
         Some((site.url_of(&post)?, other))
     };
-    let reported = found.report(&names, url_of, settings);
+    let mut reported = found.report(&names, url_of, settings);
+    if !others.is_empty() {
+        let checked: std::collections::HashSet<&str> =
+            targets.values().map(|t| &*t.display).collect();
+        reported.retain(|(d, _)| checked.contains(&*d.path));
+    }
     locate(reported, &targets, keep_source, &site.markdown)
 }
 

@@ -300,8 +300,10 @@ pub fn analyse(text: &str, range: Range<usize>, options: &kramdown::Options) -> 
                 }
                 continue;
             }
+            // (kramdown writes an empty span-level element `<x></x>`, closed.)
             if node.kind == Kind::HtmlElement
                 && s.ns == html::Ns::Html
+                && node.category != Some(kramdown::Category::Span)
                 && node.children.is_empty()
                 && node.is_closed
                 && node.content_model == Some(kramdown::ContentModel::Raw)
