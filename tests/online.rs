@@ -876,3 +876,46 @@ fn a_cache_file_that_is_a_symbolic_link_is_neither_read_nor_written() {
             .is_symlink()
     );
 }
+
+/// Without a network (here: two hosts whose ports refuse every connection, so no request
+/// reaches a server), `--online` says so once and reports none of the links as dead — not
+/// the site's own either — instead of one LK006 per link.
+#[test]
+fn no_network_is_said_once_and_reports_no_dead_link() {
+    let closed = |host: &str| {
+        // A port that was free a moment ago: nothing listens there.
+        let l = std::net::TcpListener::bind((host, 0)).unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        port
+    };
+    let (p1, p2) = (closed("127.0.0.1"), closed("127.0.0.2"));
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "postlint.yaml",
+        "links:\n  online: true\n  allow_private: true\n  timeout: 600ms\n  retries: 0\n",
+    );
+    let body = format!(
+        "[a](http://127.0.0.1:{p1}/a) [b](http://127.0.0.2:{p2}/b) [c](http://127.0.0.1:{p1}/c)\n"
+    );
+    write(dir.path(), "_posts/2024-01-01-a.md", &post(&body));
+    let o = run(dir.path(), &["check", "--select", "LK006", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(findings(&o).is_empty(), "{:?}", findings(&o));
+    assert_eq!(
+        stderr.matches("no external link could be checked").count(),
+        1,
+        "{stderr}"
+    );
+    // One host that refuses is a dead link, as before: the network may well be there.
+    write(
+        dir.path(),
+        "_posts/2024-01-01-a.md",
+        &post(&format!("[a](http://127.0.0.1:{p1}/a)\n")),
+    );
+    let o = run(dir.path(), &["check", "--select", "LK006", "--format", "json", "--no-cache"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(findings(&o).len(), 1);
+}

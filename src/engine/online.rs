@@ -46,6 +46,8 @@ pub struct Stats {
     pub requests: usize,
     /// URLs reported (dead or blocked).
     pub problems: usize,
+    /// No request reached a server (no network): the links were not judged.
+    pub offline: bool,
 }
 
 /// A name resolver: `host:port` → addresses (the system's, or a test's).
@@ -667,6 +669,38 @@ pub fn run(
     let verdicts = check_all(checker, &to_check, &|| bar.inc(1));
     bar.finish_and_clear();
     stats.requests = checker.requests();
+    // No network: not one request reached a server, on two hosts or more, and every one
+    // failed to resolve or connect. Then nothing is known about the links (the site's own
+    // included): say so once, report none of them, cache nothing.
+    let hosts: std::collections::HashSet<&str> = to_check
+        .iter()
+        .filter_map(|u| u.split("://").nth(1))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(rest))
+        .collect();
+    let unreachable = stats.requests == 0
+        && hosts.len() >= 2
+        && !verdicts.is_empty()
+        && verdicts
+            .values()
+            .all(|v| matches!(v, Err(LinkProblem::Failed(_)) | Err(LinkProblem::Blocked(_))))
+        && verdicts
+            .values()
+            .any(|v| matches!(v, Err(LinkProblem::Failed(_))));
+    if unreachable {
+        stats.offline = true;
+        let one = verdicts.values().find_map(|v| match v {
+            Err(LinkProblem::Failed(m)) => Some(m.clone()),
+            _ => None,
+        });
+        warnings.push(format!(
+            "no external link could be checked: none of the {} requests to {} hosts reached a server ({}); is this machine offline? LK006 reports nothing this run",
+            verdicts.len(),
+            hosts.len(),
+            one.unwrap_or_default()
+        ));
+        stats.problems = problems.len();
+        return (problems, stats, warnings);
+    }
     for (url, verdict) in verdicts {
         cache.put(&url, &verdict);
         if let Err(p) = verdict {
