@@ -57,7 +57,7 @@ pub fn progress_bar(options: &RunOptions, files: Option<usize>) -> indicatif::Pr
         return bar;
     }
     let template = if files.is_some() {
-        "{bar:40} {pos}/{len} files {elapsed}"
+        "{bar:40} {pos}/{len} files, {elapsed} (ETA {eta})"
     } else {
         "{spinner} {pos} files {elapsed}"
     };

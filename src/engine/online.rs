@@ -658,7 +658,7 @@ pub fn run(
     let bar = if progress && !to_check.is_empty() {
         let bar = indicatif::ProgressBar::new(to_check.len() as u64);
         if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} links {elapsed}")
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} links, {elapsed} (ETA {eta})")
         {
             bar.set_style(style);
         }
