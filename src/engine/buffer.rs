@@ -294,12 +294,7 @@ fn cross_file_of(
             let path = *paths.get(&id)?;
             (&**names.get(&id)?, path, std::fs::read(path).ok()?)
         };
-        let post = site.place(display, path, bytes).ok()?;
-        let other = site
-            .destination(&post)
-            .zip(post.rel.as_deref())
-            .and_then(|(d, rel)| site.other_output_at(d, rel));
-        Some((site.url_of(&post)?, other))
+        super::site_pass::url_and_other(site, display, path, bytes)
     };
     let reported = found.report(&names, url_of, settings);
     let post = Post::from_bytes(buffer.display, buffer.bytes.clone());

@@ -54,13 +54,7 @@ pub fn cross_file(
                 (d, p)
             }
         };
-        let bytes = std::fs::read(path).ok()?;
-        let post = site.place(display, path, bytes).ok()?;
-        let other = site
-            .destination(&post)
-            .zip(post.rel.as_deref())
-            .and_then(|(d, rel)| site.other_output_at(d, rel));
-        Some((site.url_of(&post)?, other))
+        url_and_other(site, display, path, std::fs::read(path).ok()?)
     };
     let mut reported = found.report(&names, url_of, settings);
     if !others.is_empty() {
@@ -69,6 +63,22 @@ pub fn cross_file(
         reported.retain(|(d, _)| checked.contains(&*d.path));
     }
     locate(reported, &targets, keep_source, &site.markdown)
+}
+
+/// The URL of a file read as the site places it, and the other output the site writes there
+/// (a static file, a page, a plugin's page), for the collision report.
+pub fn url_and_other(
+    site: &SiteModel,
+    display: &str,
+    path: &std::path::Path,
+    bytes: Vec<u8>,
+) -> Option<(String, Option<String>)> {
+    let post = site.place(display, path, bytes).ok()?;
+    let other = site
+        .destination(&post)
+        .zip(post.rel.as_deref())
+        .and_then(|(d, rel)| site.other_output_at(d, rel));
+    Some((site.url_of(&post)?, other))
 }
 
 /// Give the findings their spans and positions (and, for the human format, the source) by
