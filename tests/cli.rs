@@ -1250,6 +1250,7 @@ fn show_settings_prints_the_configuration_in_effect() {
         "nothing was checked: {out}"
     );
 }
+
 /// Run with `stdin` as standard input.
 fn run_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
     use std::io::Write as _;
@@ -1262,7 +1263,11 @@ fn run_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .spawn()
         .unwrap();
     let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
+    // A run refused before it reads standard input (a usage error) closes it: a broken pipe
+    // here is that, not a failure of the test.
+    if let Err(e) = input.write_all(stdin.as_bytes()) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     drop(input);
     child.wait_with_output().unwrap()
 }
