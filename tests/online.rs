@@ -900,7 +900,10 @@ fn no_network_is_said_once_and_reports_no_dead_link() {
         "[a](http://127.0.0.1:{p1}/a) [b](http://127.0.0.2:{p2}/b) [c](http://127.0.0.1:{p1}/c)\n"
     );
     write(dir.path(), "_posts/2024-01-01-a.md", &post(&body));
-    let o = run(dir.path(), &["check", "--select", "LK006", "--format", "json"]);
+    let o = run(
+        dir.path(),
+        &["check", "--select", "LK006", "--format", "json"],
+    );
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     assert!(findings(&o).is_empty(), "{:?}", findings(&o));
@@ -915,7 +918,22 @@ fn no_network_is_said_once_and_reports_no_dead_link() {
         "_posts/2024-01-01-a.md",
         &post(&format!("[a](http://127.0.0.1:{p1}/a)\n")),
     );
-    let o = run(dir.path(), &["check", "--select", "LK006", "--format", "json", "--no-cache"]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "LK006",
+            "--format",
+            "json",
+            "--no-cache",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(findings(&o).len(), 1);
 }

@@ -657,9 +657,9 @@ pub fn run(
     }
     let bar = if progress && !to_check.is_empty() {
         let bar = indicatif::ProgressBar::new(to_check.len() as u64);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} links, {elapsed} (ETA {eta})")
-        {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} links, {elapsed} (ETA {eta})",
+        ) {
             bar.set_style(style);
         }
         bar
@@ -680,9 +680,12 @@ pub fn run(
     let unreachable = stats.requests == 0
         && hosts.len() >= 2
         && !verdicts.is_empty()
-        && verdicts
-            .values()
-            .all(|v| matches!(v, Err(LinkProblem::Failed(_)) | Err(LinkProblem::Blocked(_))))
+        && verdicts.values().all(|v| {
+            matches!(
+                v,
+                Err(LinkProblem::Failed(_)) | Err(LinkProblem::Blocked(_))
+            )
+        })
         && verdicts
             .values()
             .any(|v| matches!(v, Err(LinkProblem::Failed(_))));
