@@ -95,25 +95,9 @@ impl SiteFacts {
         cwd: &Path,
         overlay: Overlay,
     ) -> SiteFacts {
-        if !rules::registry::any_on(settings, Scope::CrossFile) {
-            return SiteFacts::default();
-        }
-        let options = whole_site(settings, site, cwd);
-        let (files, _) = Files::new(settings, &options, cwd);
-        let files = files
-            .iter()
-            .filter_map(Result::ok)
-            .par_bridge()
-            .filter_map(|t| {
-                let abs = absolute(t.path());
-                let bytes = match overlay(&abs) {
-                    Some(b) => b,
-                    None => std::fs::read(t.path()).ok()?,
-                };
-                let facts = facts_of(settings, site, &t.display, &abs, bytes)?;
-                let display = Arc::from(&*t.display);
-                Some((abs, Entry { display, facts }))
-            })
+        let files = site_facts(settings, site, cwd, &|_| false, overlay)
+            .into_iter()
+            .map(|(display, abs, facts)| (abs, Entry { display, facts }))
             .collect();
         SiteFacts { files }
     }
@@ -146,6 +130,19 @@ pub fn facts_of_the_rest(
     cwd: &Path,
     checked: &std::collections::HashSet<PathBuf>,
 ) -> Vec<(Arc<str>, PathBuf, Facts)> {
+    site_facts(settings, site, cwd, &|abs| checked.contains(abs), &|_| None)
+}
+
+/// The facts of every file a run over the whole site would check (read in parallel), but
+/// those `skip` names; `overlay` gives the text of files open in an editor. Each with how it
+/// is named and its absolute path. Nothing is read when no cross-file rule is on.
+fn site_facts(
+    settings: &Settings,
+    site: &SiteModel,
+    cwd: &Path,
+    skip: &(dyn Fn(&Path) -> bool + Sync),
+    overlay: Overlay,
+) -> Vec<(Arc<str>, PathBuf, Facts)> {
     if !rules::registry::any_on(settings, Scope::CrossFile) {
         return Vec::new();
     }
@@ -157,10 +154,13 @@ pub fn facts_of_the_rest(
         .par_bridge()
         .filter_map(|t| {
             let abs = absolute(t.path());
-            if checked.contains(&abs) {
+            if skip(&abs) {
                 return None;
             }
-            let bytes = std::fs::read(t.path()).ok()?;
+            let bytes = match overlay(&abs) {
+                Some(b) => b,
+                None => std::fs::read(t.path()).ok()?,
+            };
             let facts = facts_of(settings, site, &t.display, &abs, bytes)?;
             Some((Arc::from(&*t.display), abs, facts))
         })

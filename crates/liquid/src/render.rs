@@ -1266,26 +1266,29 @@ impl<'a> R<'a, '_> {
         if crate::syntax::INCLUDE_VARIABLE_SYNTAX.is_match(f) {
             return None;
         }
-        if crate::syntax::INCLUDE_BAD_SEQUENCE.is_match(f)
-            || !crate::syntax::INCLUDE_FILENAME_OK.is_match(f)
-        {
+        if !include_name_ok(f) {
             return Some(None);
         }
         let key = format!("{}:{f}", inc.relative);
-        if let Some(t) = self.includes.get(&key) {
-            return Some(t.errors.is_empty().then(|| (key, t.clone())));
-        }
-        let content = if inc.relative {
-            self.host.include_relative(f)
-        } else {
-            self.host.include(f)
-        };
-        let Some(content) = content else {
-            return Some(None);
-        };
-        let tpl = Rc::new(crate::parse(&content, &self.opts.parse));
-        self.includes.insert(key.clone(), tpl.clone());
+        let tpl = self.include_file(inc.relative, f)?;
         Some(tpl.errors.is_empty().then_some((key, tpl)))
+    }
+
+    /// The parsed template of the include file NAME (parsed once per render), `None` when the
+    /// host has no such file.
+    fn include_file(&mut self, relative: bool, name: &str) -> Option<Rc<Template>> {
+        let key = format!("{relative}:{name}");
+        if let Some(t) = self.includes.get(&key) {
+            return Some(t.clone());
+        }
+        let content = if relative {
+            self.host.include_relative(name)
+        } else {
+            self.host.include(name)
+        }?;
+        let tpl = Rc::new(crate::parse(&content, &self.opts.parse));
+        self.includes.insert(key, tpl.clone());
+        Some(tpl)
     }
 
     fn include(
@@ -1318,11 +1321,7 @@ impl<'a> R<'a, '_> {
             f => f.clone(),
         };
         let shown = file.clone().unwrap_or_default();
-        let valid = file.as_deref().is_some_and(|f| {
-            !crate::syntax::INCLUDE_BAD_SEQUENCE.is_match(f)
-                && crate::syntax::INCLUDE_FILENAME_OK.is_match(f)
-        });
-        if !valid {
+        if !file.as_deref().is_some_and(include_name_ok) {
             return Err(RErr::ruby(
                 "ArgumentError",
                 format!(
@@ -1331,12 +1330,7 @@ impl<'a> R<'a, '_> {
                 ),
             ));
         }
-        let content = if inc.relative {
-            self.host.include_relative(&shown)
-        } else {
-            self.host.include(&shown)
-        };
-        let Some(content) = content else {
+        let Some(tpl) = self.include_file(inc.relative, &shown) else {
             let dirs = if inc.relative {
                 self.host.include_relative_dirs()
             } else {
@@ -1350,15 +1344,6 @@ impl<'a> R<'a, '_> {
             ));
         };
         let path = self.host.include_path(&shown);
-        let key = format!("{}:{shown}", inc.relative);
-        let tpl = match self.includes.get(&key) {
-            Some(t) => t.clone(),
-            None => {
-                let tpl = Rc::new(crate::parse(&content, &self.opts.parse));
-                self.includes.insert(key.clone(), tpl.clone());
-                tpl
-            }
-        };
         if let Some(e) = tpl.errors.first() {
             return Err(included_error(e, &path));
         }
@@ -1621,6 +1606,12 @@ fn range_int(v: &Value) -> RResult<Option<i64>> {
 }
 
 /// `Liquid::Utils.to_integer`: `Integer(x.to_s)` or "invalid integer".
+/// Jekyll's check of an include's file name: no bad sequence, only the characters it allows.
+fn include_name_ok(f: &str) -> bool {
+    !crate::syntax::INCLUDE_BAD_SEQUENCE.is_match(f)
+        && crate::syntax::INCLUDE_FILENAME_OK.is_match(f)
+}
+
 pub(crate) fn to_integer(v: &Value) -> RResult<Option<i64>> {
     if let Value::Int(i) = v {
         return Ok(Some(*i));
